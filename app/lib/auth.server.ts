@@ -1,0 +1,40 @@
+// Console guards: every loader and action starts with requireUser(request, context, permission).
+import { redirect, type AppLoadContext } from "@remix-run/cloudflare";
+import { userActor } from "../../workers/access/sessions.service";
+import { can, type Permission } from "../../workers/access/rules";
+import { clearedSessionCookie, readSessionToken } from "../../workers/access/session-cookie";
+import type { Actor } from "../../workers/access/actor";
+import type { PublicUser } from "../../workers/access/users.service";
+import { requestMeta } from "../../workers/platform/http";
+
+export interface ConsoleUser {
+  user: PublicUser;
+  actor: Actor;
+}
+
+export async function getUser(request: Request, context: AppLoadContext): Promise<ConsoleUser | null> {
+  const signedIn = await context.services.sessions.authenticate(readSessionToken(request));
+  if (!signedIn) return null;
+  return { user: signedIn.user, actor: userActor(signedIn.user, requestMeta(request, context.requestId)) };
+}
+
+/** The signed-in user, or a redirect to /login; a 403 response when the role lacks the permission. */
+export async function requireUser(request: Request, context: AppLoadContext, permission?: Permission): Promise<ConsoleUser> {
+  const found = await getUser(request, context);
+  if (!found) {
+    const url = new URL(request.url);
+    const back = url.pathname + url.search;
+    const headers = readSessionToken(request) ? { "Set-Cookie": clearedSessionCookie() } : undefined;
+    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`, { headers });
+  }
+  if (permission && !can(found.user.role, permission)) {
+    throw new Response(`Your role (${found.user.role}) cannot open this page.`, { status: 403, statusText: "Forbidden" });
+  }
+  return found;
+}
+
+/** Only same-site relative paths, so /login?redirectTo= can't be turned into an open redirect. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

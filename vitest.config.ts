@@ -1,0 +1,32 @@
+// The workers lane: tests run inside workerd against real D1, Durable Objects and Queues.
+// Separate from vite.config.ts on purpose: vitest picks this file first, so the Remix Vite plugin is
+// never loaded into the test run. The browser lane has its own config (vitest.browser.config.ts).
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(__dirname, "db/migrations"));
+  return {
+    plugins: [
+      cloudflareTest({
+        main: "./workers/app.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations, BENCH_MODE: "0" },
+        },
+      }),
+    ],
+    resolve: { alias: { "~": path.join(__dirname, "app") } },
+    test: {
+      include: ["test/workers/**/*.test.ts", "workers/**/*.test.ts", "app/**/*.test.ts"],
+      setupFiles: ["./test/apply-migrations.ts"],
+      // @remix-run/cloudflare ships CJS only; pre-bundle it so the workerd module runner gets ESM.
+      deps: {
+        optimizer: {
+          ssr: { enabled: true, include: ["@remix-run/cloudflare"] },
+        },
+      },
+    },
+  };
+});

@@ -1,0 +1,22 @@
+// Who is making a change, and from where: attached to every service call that writes, and to the audit log.
+import type { Role } from "./rules";
+
+export interface Actor {
+  type: "user" | "token" | "system";
+  /** user id, token id, or null for the system */
+  id: string | null;
+  /** what a person reads in the audit log: an email, "token dev (le_ab12…)", "system: cron" */
+  label: string;
+  /** the user the actor acts for (a token's owner) */
+  userId: string | null;
+  role: Role | null;
+  /** API scopes for token actors; undefined for console users */
+  scopes?: readonly string[];
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+}
+
+export function systemActor(label: string): Actor {
+  return { type: "system", id: null, label: `system: ${label}`, userId: null, role: null };
+}

@@ -1,0 +1,96 @@
+// API routes of the access area: API tokens and "who am I".
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, problemResponses, single } from "../platform/api-schemas";
+import type { AppEnv } from "../platform/http";
+import { listEnvelope, parsePage } from "../platform/pagination";
+import { requireScope } from "./guards";
+import { ApiTokenSchema, CreateApiTokenInput, CreatedApiTokenSchema, MeSchema } from "./schema";
+import { serializeToken } from "./tokens.service";
+import { serializeUser } from "./users.service";
+
+export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/users/me",
+      tags: ["Auth"],
+      summary: "The user this token acts for, and the token's scopes",
+      responses: { 200: { description: "Who you are", content: { "application/json": { schema: single(MeSchema) } } }, ...problemResponses },
+    }),
+    (c) => {
+      const { token, owner } = c.get("auth");
+      return c.json(
+        {
+          data: {
+            user: serializeUser(owner),
+            token: { id: token.id, name: token.name, prefix: token.prefix, scopes: token.scopes, expires_at: token.expiresAt?.toISOString() ?? null },
+          },
+        },
+        200,
+      );
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/auth/api-tokens",
+      tags: ["Auth"],
+      summary: "List API tokens (secrets are never shown again)",
+      middleware: [requireScope("*")] as const,
+      request: { query: PageQuery },
+      responses: { 200: { description: "Tokens, newest first", content: { "application/json": { schema: listOf(ApiTokenSchema) } } }, ...problemResponses },
+    }),
+    async (c) => {
+      const services = c.get("services");
+      const page = parsePage(c.req.query());
+      const { rows, total } = await services.tokens.list({}, page);
+      const now = services.clock.now();
+      return c.json(listEnvelope(rows.map((t) => serializeToken(t, now)), total, page, c.req.url), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/api-tokens",
+      tags: ["Auth"],
+      summary: "Create an API token; the secret is returned once as data.token",
+      middleware: [requireScope("*")] as const,
+      request: {
+        headers: IdempotencyHeader,
+        body: { required: true, content: { "application/json": { schema: CreateApiTokenInput } } },
+      },
+      responses: {
+        201: { description: "Created; keep data.token, it is not shown again", content: { "application/json": { schema: single(CreatedApiTokenSchema) } } },
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const services = c.get("services");
+      const { token, record } = await services.tokens.create(c.req.valid("json"), c.get("auth").actor);
+      return c.json({ data: { ...serializeToken(record, services.clock.now()), token } }, 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "delete",
+      path: "/auth/api-tokens/{id}",
+      tags: ["Auth"],
+      summary: "Revoke an API token (idempotent)",
+      middleware: [requireScope("*")] as const,
+      request: { params: IdParam },
+      responses: {
+        200: { description: "The revoked token", content: { "application/json": { schema: single(ApiTokenSchema) } } },
+        ...problemResponses,
+        ...notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const services = c.get("services");
+      const revoked = await services.tokens.revoke(c.req.valid("param").id, c.get("auth").actor);
+      return c.json({ data: serializeToken(revoked, services.clock.now()) }, 200);
+    },
+  );
+}

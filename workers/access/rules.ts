@@ -1,0 +1,143 @@
+// Who may do what. Pure: the permission matrix, API scopes, throttling and session rules.
+import type { Role } from "../../db/schema/access";
+
+export { ROLES, type Role } from "../../db/schema/access";
+
+export const PERMISSIONS = [
+  "dashboard:view",
+  "profiles:view",
+  "profiles:edit",
+  "transactions:view",
+  "incentives:view",
+  "incentives:issue",
+  "config:view",
+  "config:edit",
+  "settings:view",
+  "tokens:manage",
+  "users:manage",
+  "audit:view",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: Permission[] = ["dashboard:view", "profiles:view", "transactions:view", "incentives:view", "config:view"];
+
+/** The fixed permission matrix, shown as-is in Settings → Users. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  manager: [...READ, "profiles:edit", "incentives:issue"],
+  reporting: READ,
+  machine: [],
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Admin",
+  manager: "Manager",
+  reporting: "Reporting",
+  machine: "Machine",
+};
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  admin: "Everything, including configuration, users and API tokens.",
+  manager: "Edit profiles, issue and void incentives. No configuration or settings.",
+  reporting: "Read-only access to the console.",
+  machine: "API only: owns API tokens for integrations and never logs in.",
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** Roles that may sign in to the console. */
+export function canLogIn(role: Role): boolean {
+  return role !== "machine";
+}
+
+export const API_SCOPES = [
+  "profiles:read",
+  "profiles:write",
+  "transactions:read",
+  "transactions:write",
+  "incentives:read",
+  "incentives:write",
+  "config:read",
+  "config:write",
+  "*",
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
+  "profiles:read": "Read profiles, identities and aggregations",
+  "profiles:write": "Create, update, merge and delete profiles",
+  "transactions:read": "Read transactions",
+  "transactions:write": "Post and void transactions",
+  "incentives:read": "Read balances, rewards, points and tiers",
+  "incentives:write": "Issue, redeem and void incentives",
+  "config:read": "Read definitions, locations and products",
+  "config:write": "Change definitions, locations and products",
+  "*": "Everything, including API token management",
+};
+
+/** The scopes a token owned by a user of this role may carry. */
+export function scopesAllowedForRole(role: Role): readonly ApiScope[] {
+  switch (role) {
+    case "admin":
+    case "machine":
+      return API_SCOPES;
+    case "manager":
+      return ["profiles:read", "profiles:write", "transactions:read", "transactions:write", "incentives:read", "incentives:write", "config:read"];
+    case "reporting":
+      return ["profiles:read", "transactions:read", "incentives:read", "config:read"];
+  }
+}
+
+/** Does a token holding `granted` satisfy `required`? `*` satisfies everything; `x:write` implies `x:read`. */
+export function hasScope(granted: readonly string[], required: ApiScope): boolean {
+  if (granted.includes("*")) return true;
+  if (granted.includes(required)) return true;
+  if (required.endsWith(":read")) return granted.includes(required.replace(/:read$/, ":write"));
+  return false;
+}
+
+// Login throttling: after this many failures for one email (or many more from one IP) in the
+// window, further attempts are refused until the window has passed.
+export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILURES_PER_EMAIL = 5;
+export const MAX_FAILURES_PER_IP = 30;
+
+export function loginLockout(
+  failures: { email: number; ip: number; oldestRelevantAt?: Date },
+  now: Date,
+): { locked: false } | { locked: true; retryAfterSeconds: number } {
+  if (failures.email < MAX_FAILURES_PER_EMAIL && failures.ip < MAX_FAILURES_PER_IP) return { locked: false };
+  const oldest = failures.oldestRelevantAt?.getTime() ?? now.getTime();
+  const retry = Math.max(1, Math.ceil((oldest + LOGIN_WINDOW_MS - now.getTime()) / 1000));
+  return { locked: true, retryAfterSeconds: retry };
+}
+
+// Sessions expire after 8 hours without activity and 7 days in any case.
+export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The new expiry of a session seen now, or null when it should not be extended (saves a write). */
+export function slideSessionExpiry(session: { createdAt: Date; expiresAt: Date }, now: Date): Date | null {
+  const hardStop = session.createdAt.getTime() + SESSION_ABSOLUTE_MS;
+  const next = Math.min(now.getTime() + SESSION_IDLE_MS, hardStop);
+  // Only write when more than a tenth of the idle window has passed since the last extension.
+  if (next - session.expiresAt.getTime() < SESSION_IDLE_MS / 10) return null;
+  return new Date(next);
+}
+
+/**
+ * Guard on role changes and deactivation: the last active Admin can be neither demoted nor
+ * deactivated, so the brand can never lock itself out.
+ */
+export function wouldRemoveLastAdmin(
+  target: { role: Role; isActive: boolean },
+  change: { role?: Role; isActive?: boolean },
+  activeAdminCount: number,
+): boolean {
+  const isActiveAdmin = target.role === "admin" && target.isActive;
+  if (!isActiveAdmin) return false;
+  const staysAdmin = (change.role ?? target.role) === "admin" && (change.isActive ?? target.isActive);
+  return !staysAdmin && activeAdminCount <= 1;
+}

@@ -1,0 +1,138 @@
+// The REST API under /api/v3: request ids, body limits, bearer-token auth before routing, scopes per
+// route, Idempotency-Key on writes, problem+json errors, and the OpenAPI document generated from the
+// same zod schemas that validate requests. Areas add their routes in registerAreaRoutes.
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { bodyLimit } from "hono/body-limit";
+import { registerAccessRoutes } from "./access/api";
+import { tokenActor } from "./access/tokens.service";
+import { sha256Hex } from "./platform/crypto";
+import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
+import { errorToResponse, requestMeta, type AppEnv } from "./platform/http";
+
+export const API_VERSION = "3.0.0";
+export const MAX_BODY_BYTES = 1024 * 1024;
+const PUBLIC_PATHS = new Set(["/api/v3/health", "/api/v3/openapi.json"]);
+
+export function createApiApp() {
+  const api = new OpenAPIHono<AppEnv>({
+    // Every validation failure becomes one 422 naming each bad field.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const target = (result as { target?: string }).target;
+        const errors = fieldErrorsFromIssues(result.error.issues);
+        const fields = Object.keys(errors).join(", ");
+        throw new DomainError("validation_failed", `Invalid ${target === "query" ? "query parameters" : target === "param" ? "path parameters" : "request body"}: ${fields}`, { errors });
+      }
+    },
+  });
+
+  api.onError(errorToResponse);
+  api.notFound((c) => {
+    throw new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`);
+  });
+
+  api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new DomainError("payload_too_large", `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`); } }));
+
+  // Authentication before routing: an anonymous caller learns nothing about which routes exist.
+  api.use("*", async (c, next) => {
+    if (PUBLIC_PATHS.has(c.req.path)) return next();
+    const header = c.req.header("Authorization") ?? "";
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) {
+      throw new DomainError("unauthenticated", header ? "The Authorization header must be \"Bearer <token>\"" : "Send an API token as \"Authorization: Bearer <token>\"");
+    }
+    const services = c.get("services");
+    const found = await services.tokens.authenticate(match[1]!);
+    if (!found) throw new DomainError("unauthenticated", "The API token is unknown, expired or revoked");
+    if (found.touch) services.defer(found.touch);
+    c.set("auth", { ...found, actor: tokenActor(found.token, found.owner, requestMeta(c.req.raw, c.get("requestId"))) });
+    await next();
+  });
+
+  // JSON bodies only; a write with another content type is a 415, not a confusing "field required".
+  api.use("*", async (c, next) => {
+    if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
+      const type = c.req.header("Content-Type") ?? "";
+      const length = c.req.header("Content-Length");
+      const hasBody = length ? Number(length) > 0 : c.req.raw.body !== null;
+      if (hasBody && !/^application\/([\w.-]+\+)?json\b/i.test(type)) {
+        throw new DomainError("unsupported_media_type", `Send the body as application/json (got ${type || "no Content-Type"})`);
+      }
+    }
+    await next();
+  });
+
+  // Idempotency-Key on POST: replay the first response for 24 h; a different body under the key is a 422.
+  api.use("*", async (c, next) => {
+    const key = c.req.header("Idempotency-Key");
+    if (c.req.method !== "POST" || key === undefined || PUBLIC_PATHS.has(c.req.path)) return next();
+    const services = c.get("services");
+    const actor = `token:${c.get("auth").token.id}`;
+    const body = await c.req.text();
+    const stored = await services.idempotency.begin(actor, key, c.req.method, c.req.path, await sha256Hex(body));
+    if (stored) {
+      c.res = new Response(stored.body, {
+        status: stored.status,
+        headers: { ...(stored.contentType ? { "Content-Type": stored.contentType } : {}), "Idempotent-Replayed": "true" },
+      });
+      return;
+    }
+    try {
+      await next();
+    } catch (err) {
+      await services.idempotency.release(actor, key);
+      throw err;
+    }
+    // errors caught by onError arrive here as a response: store 4xx (the same mistake stays a mistake), forget 5xx
+    if (c.res.status >= 500) {
+      await services.idempotency.release(actor, key);
+    } else {
+      const clone = c.res.clone();
+      await services.idempotency.complete(actor, key, { status: clone.status, body: await clone.text(), contentType: clone.headers.get("Content-Type") });
+    }
+  });
+
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token from Settings → API Tokens or `npm run token`",
+  });
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/health",
+      tags: ["System"],
+      summary: "Liveness and database check (no token needed)",
+      responses: {
+        200: {
+          description: "The API and its database answer",
+          content: { "application/json": { schema: z.object({ data: z.object({ status: z.literal("ok"), version: z.string(), time: z.string() }) }) } },
+        },
+      },
+    }),
+    async (c) => {
+      await c.get("services").db.run(sql`select 1`);
+      return c.json({ data: { status: "ok" as const, version: API_VERSION, time: new Date().toISOString() } }, 200);
+    },
+  );
+
+  registerAccessRoutes(api);
+
+  api.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Loyalty Edge API",
+      version: API_VERSION,
+      description:
+        "The Loyalty Edge REST API. Omneo v3-shaped resources and envelopes; errors are application/problem+json; POSTs accept an Idempotency-Key header.",
+    },
+    servers: [{ url: "/api/v3" }],
+    security: [{ bearerAuth: [] }],
+  });
+
+  return api;
+}
+
+export type ApiApp = ReturnType<typeof createApiApp>;

@@ -1,0 +1,98 @@
+// The Worker entry: a Hono router in front of everything. /api/v3 is the REST API, /parties/* the
+// live feed's WebSockets, and everything else the Remix console. Also the queue consumers and the cron.
+import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { routePartykitRequest } from "partyserver";
+// The Remix Vite server build (output of `remix vite:build`).
+// @ts-ignore - generated file without types
+import * as build from "../build/server";
+import { can } from "./access/rules";
+import { SESSION_COOKIE } from "./access/session-cookie";
+import { createApiApp } from "./api";
+import { apiDocsPage } from "./api-docs";
+import { consumeEvents } from "./events/consumer";
+import { consumeDeadLetters, consumeDeliveries } from "./events/deliveries";
+import { runScheduled } from "./events/scheduled";
+import { getLoadContext } from "./load-context";
+import { DomainError } from "./platform/errors";
+import { errorToResponse, problemResponse, type AppEnv } from "./platform/http";
+import { createServices } from "./services";
+
+export { ProfileLedger } from "./incentives/profile-ledger.do";
+export { LiveFeed } from "./profiles/live-feed.do";
+
+const remixHandler = createRequestHandler(build as unknown as ServerBuild);
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF defence for the console: session cookies are SameSite=Lax, and any state-changing request
+ * whose Origin (or Sec-Fetch-Site) says it came from another site is refused before it reaches Remix.
+ */
+export function isCrossSiteWrite(req: Request): boolean {
+  if (SAFE_METHODS.has(req.method)) return false;
+  if (req.headers.get("Sec-Fetch-Site") === "cross-site") return true;
+  const origin = req.headers.get("Origin");
+  if (!origin) return false;
+  if (origin === "null") return true;
+  return new URL(origin).host !== new URL(req.url).host;
+}
+
+export const app = new Hono<AppEnv>();
+
+app.onError(errorToResponse);
+
+app.use("*", async (c, next) => {
+  const requestId = c.req.header("X-Request-Id")?.slice(0, 100) || crypto.randomUUID();
+  c.set("requestId", requestId);
+  c.set("services", createServices(c.env, c.executionCtx));
+  await next();
+  c.res.headers.set("X-Request-Id", requestId);
+  c.res.headers.set("X-Content-Type-Options", "nosniff");
+  c.res.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  if (!c.req.path.startsWith("/api/")) c.res.headers.set("X-Frame-Options", "DENY");
+});
+
+app.route("/api/v3", createApiApp());
+app.get("/api/docs", (c) => c.html(apiDocsPage("/api/v3/openapi.json")));
+
+// The benchmark baseline: the cheapest possible route through the same worker, only in bench mode.
+app.get("/__bench/noop", (c) => (c.env.BENCH_MODE === "1" ? c.text("ok") : c.notFound()));
+
+// The live feed is for signed-in staff who may see profiles.
+app.all("/parties/*", async (c) => {
+  const signedIn = await c.get("services").sessions.authenticate(getCookie(c, SESSION_COOKIE));
+  if (!signedIn) return problemResponse(new DomainError("unauthenticated", "Sign in to the console first"), c.get("requestId"));
+  if (!can(signedIn.user.role, "profiles:view")) return problemResponse(new DomainError("forbidden", "Your role cannot see profiles"), c.get("requestId"));
+  return (await routePartykitRequest(c.req.raw, c.env)) ?? c.notFound();
+});
+
+app.all("*", (c) => {
+  if (isCrossSiteWrite(c.req.raw)) {
+    return c.text("Cross-site request refused", 403);
+  }
+  return remixHandler(
+    c.req.raw,
+    getLoadContext({
+      env: c.env,
+      ctx: c.executionCtx as ExecutionContext,
+      cf: c.req.raw.cf as IncomingRequestCfProperties | undefined,
+      services: c.get("services"),
+      requestId: c.get("requestId"),
+    }),
+  );
+});
+
+export default {
+  fetch: app.fetch,
+  async queue(batch, env, ctx) {
+    const services = createServices(env, ctx);
+    if (batch.queue.endsWith("-events")) return consumeEvents(batch, services);
+    if (batch.queue.endsWith("-deliveries")) return consumeDeliveries(batch);
+    return consumeDeadLetters(batch);
+  },
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(runScheduled(createServices(env, ctx)));
+  },
+} satisfies ExportedHandler<Env, unknown>;

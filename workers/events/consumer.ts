@@ -1,0 +1,57 @@
+// The `events` queue consumer. Each handler acts on an event once: a receipt row (event id, handler)
+// is claimed first, so a redelivered message does nothing twice. Later areas register their handlers
+// (live feed, reactions, webhooks, metric rollups) in EVENT_HANDLERS.
+import { and, eq } from "drizzle-orm";
+import { eventReceipts } from "../../db/schema";
+import { isDomainEvent, type DomainEvent } from "../platform/outbox";
+import type { Services } from "../services";
+
+export type EventHandler = (event: DomainEvent, services: Services) => Promise<void>;
+
+/** handler name → (event types it wants, what it does). Names are stable: they key the receipts. */
+export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; run: EventHandler }> = {};
+
+export async function claimReceipt(services: Services, eventId: string, consumer: string): Promise<boolean> {
+  const rows = await services.db
+    .insert(eventReceipts)
+    .values({ eventId, consumer, processedAt: services.clock.now() })
+    .onConflictDoNothing()
+    .returning({ eventId: eventReceipts.eventId });
+  return rows.length > 0;
+}
+
+export async function handleEvent(event: DomainEvent, services: Services, handlers = EVENT_HANDLERS): Promise<string[]> {
+  const ran: string[] = [];
+  for (const [name, handler] of Object.entries(handlers)) {
+    if (handler.types !== "*" && !handler.types.includes(event.type)) continue;
+    if (!(await claimReceipt(services, event.id, name))) continue;
+    try {
+      await handler.run(event, services);
+      ran.push(name);
+    } catch (err) {
+      // give the receipt back so the retry runs this handler again
+      await services.db
+        .delete(eventReceipts)
+        .where(and(eq(eventReceipts.eventId, event.id), eq(eventReceipts.consumer, name)));
+      throw err;
+    }
+  }
+  return ran;
+}
+
+export async function consumeEvents(batch: MessageBatch<unknown>, services: Services): Promise<void> {
+  for (const msg of batch.messages) {
+    if (!isDomainEvent(msg.body)) {
+      console.warn("events: dropping a message that is not a domain event", msg.id);
+      msg.ack();
+      continue;
+    }
+    try {
+      await handleEvent(msg.body, services);
+      msg.ack();
+    } catch (err) {
+      console.error("events: handler failed, will retry", msg.body.type, msg.body.id, err);
+      msg.retry({ delaySeconds: Math.min(60 * 2 ** Math.min(msg.attempts, 6), 3600) });
+    }
+  }
+}

@@ -1,0 +1,60 @@
+// Schemas every area's API routes share: the problem body, list envelope and pagination query.
+import { z } from "@hono/zod-openapi";
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.record(z.string(), z.array(z.string())).optional(),
+    request_id: z.string().optional(),
+  })
+  .openapi("Problem");
+
+export const problemResponses = {
+  401: { description: "No valid API token", content: { "application/problem+json": { schema: ProblemSchema } } },
+  403: { description: "The token lacks the scope", content: { "application/problem+json": { schema: ProblemSchema } } },
+  422: { description: "Invalid input; `errors` names each field", content: { "application/problem+json": { schema: ProblemSchema } } },
+} as const;
+
+export const notFoundResponse = {
+  404: { description: "Not found", content: { "application/problem+json": { schema: ProblemSchema } } },
+} as const;
+
+export const PageQuery = z.object({
+  "page[number]": z.string().optional().openapi({ description: "1-based page number", example: "1" }),
+  "page[size]": z.string().optional().openapi({ description: "Items per page, 1 to 100 (default 15)", example: "15" }),
+});
+
+export const LinksSchema = z.object({
+  first: z.string(),
+  prev: z.string().nullable(),
+  next: z.string().nullable(),
+  last: z.string(),
+});
+export const MetaSchema = z.object({
+  current_page: z.number().int(),
+  per_page: z.number().int(),
+  total: z.number().int(),
+  last_page: z.number().int(),
+});
+
+export function listOf<T extends z.ZodTypeAny>(item: T) {
+  return z.object({ data: z.array(item), links: LinksSchema, meta: MetaSchema });
+}
+export function single<T extends z.ZodTypeAny>(item: T) {
+  return z.object({ data: item });
+}
+
+export const IdParam = z.object({
+  id: z.string().openapi({ param: { name: "id", in: "path" }, example: "0b8a3c3e-5f1e-4c38-9d0e-2a4f6d8c1b7a" }),
+});
+
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z.string().optional().openapi({
+    param: { name: "Idempotency-Key", in: "header" },
+    description: "Replays the first response for 24 hours; reuse with a different body is a 422",
+  }),
+});

@@ -1,0 +1,58 @@
+// Omneo-shaped pagination: page[number] and page[size] in, {data, links, meta} out.
+import { DomainError } from "./errors";
+
+export const DEFAULT_PAGE_SIZE = 15;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageRequest {
+  number: number;
+  size: number;
+}
+
+function parsePositiveInt(raw: string | undefined, field: string, max?: number): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^\d+$/.test(raw)) throw DomainError.field(field, `${field} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < 1) throw DomainError.field(field, `${field} must be at least 1`);
+  if (max !== undefined && n > max) throw DomainError.field(field, `${field} must be at most ${max}`);
+  return n;
+}
+
+/** Read page[number] / page[size] from a query-string record; bad values are a 422 naming the field. */
+export function parsePage(query: Record<string, string | undefined>): PageRequest {
+  return {
+    number: parsePositiveInt(query["page[number]"], "page[number]") ?? 1,
+    size: parsePositiveInt(query["page[size]"], "page[size]", MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE,
+  };
+}
+
+export function pageOffset(page: PageRequest): number {
+  return (page.number - 1) * page.size;
+}
+
+export interface ListEnvelope<T> {
+  data: T[];
+  links: { first: string; prev: string | null; next: string | null; last: string };
+  meta: { current_page: number; per_page: number; total: number; last_page: number };
+}
+
+/** Build the list envelope; links keep the caller's other query parameters. */
+export function listEnvelope<T>(data: T[], total: number, page: PageRequest, url: string): ListEnvelope<T> {
+  const lastPage = Math.max(1, Math.ceil(total / page.size));
+  const link = (n: number) => {
+    const u = new URL(url);
+    u.searchParams.set("page[number]", String(n));
+    u.searchParams.set("page[size]", String(page.size));
+    return u.toString();
+  };
+  return {
+    data,
+    links: {
+      first: link(1),
+      prev: page.number > 1 ? link(Math.min(page.number - 1, lastPage)) : null,
+      next: page.number < lastPage ? link(page.number + 1) : null,
+      last: link(lastPage),
+    },
+    meta: { current_page: page.number, per_page: page.size, total, last_page: lastPage },
+  };
+}

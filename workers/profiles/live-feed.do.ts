@@ -1,0 +1,46 @@
+// LiveFeed: a partyserver Durable Object (one instance, "signups") that keeps the most recent sign-ups
+// and broadcasts each new one to the consoles connected over /parties/live-feed/signups.
+import { Server, type Connection } from "partyserver";
+
+export const LIVE_FEED_SIZE = 50;
+
+export interface SignupItem {
+  profile_id: string;
+  full_name: string;
+  email: string;
+  joined_at: string;
+}
+
+export class LiveFeed extends Server<Env> {
+  static options = { hibernate: true };
+
+  onStart() {
+    this.ctx.storage.sql.exec(
+      `CREATE TABLE IF NOT EXISTS signups (seq INTEGER PRIMARY KEY AUTOINCREMENT, profile_id TEXT NOT NULL UNIQUE, item TEXT NOT NULL)`,
+    );
+  }
+
+  recent(): SignupItem[] {
+    return this.ctx.storage.sql
+      .exec<{ item: string }>(`SELECT item FROM signups ORDER BY seq DESC LIMIT ?`, LIVE_FEED_SIZE)
+      .toArray()
+      .map((r) => JSON.parse(r.item) as SignupItem);
+  }
+
+  /** Record a sign-up and broadcast it; idempotent per profile. Returns false when it was already known. */
+  addSignup(item: SignupItem): boolean {
+    const existing = this.ctx.storage.sql.exec(`SELECT 1 FROM signups WHERE profile_id = ?`, item.profile_id).toArray();
+    if (existing.length) return false;
+    this.ctx.storage.sql.exec(`INSERT INTO signups (profile_id, item) VALUES (?, ?)`, item.profile_id, JSON.stringify(item));
+    this.ctx.storage.sql.exec(
+      `DELETE FROM signups WHERE seq NOT IN (SELECT seq FROM signups ORDER BY seq DESC LIMIT ?)`,
+      LIVE_FEED_SIZE,
+    );
+    this.broadcast(JSON.stringify({ type: "signup", item }));
+    return true;
+  }
+
+  onConnect(connection: Connection) {
+    connection.send(JSON.stringify({ type: "snapshot", items: this.recent() }));
+  }
+}

@@ -1,0 +1,49 @@
+// The one composition root: Remix's load context, the API middleware, queue consumers, cron and
+// Durable Objects all build their services here, so every rule has one home.
+import { getDb, type Db } from "../db/client";
+import { AuditService } from "./access/audit";
+import { SessionsService } from "./access/sessions.service";
+import { TokensService } from "./access/tokens.service";
+import { UsersService } from "./access/users.service";
+import { systemClock, type Clock } from "./platform/clock";
+import { IdempotencyStore } from "./platform/idempotency";
+import { Outbox } from "./platform/outbox";
+
+export interface Services {
+  env: Env;
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  users: UsersService;
+  sessions: SessionsService;
+  tokens: TokensService;
+  outbox: Outbox;
+  idempotency: IdempotencyStore;
+  /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
+  defer(p: Promise<unknown>): void;
+}
+
+export interface ServiceOptions {
+  clock?: Clock;
+}
+
+export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil"> | null, opts: ServiceOptions = {}): Services {
+  const db = getDb(env.DB);
+  const clock = opts.clock ?? systemClock;
+  const audit = new AuditService(db, clock);
+  return {
+    env,
+    db,
+    clock,
+    audit,
+    users: new UsersService(db, clock, audit),
+    sessions: new SessionsService(db, clock, audit),
+    tokens: new TokensService(db, clock, audit),
+    outbox: new Outbox(db, env.EVENTS, clock),
+    idempotency: new IdempotencyStore(db, clock),
+    defer(p) {
+      const safe = p.catch((err) => console.error("background task failed", err));
+      if (ctx) ctx.waitUntil(safe);
+    },
+  };
+}
