@@ -1,0 +1,85 @@
+// `npm run seed [-- --seed 42] [--staff 6] [--if-empty] [--persist-to DIR]`
+// Builds a realistic demo brand in the local D1 with faker, deterministic by seed number: the demo
+// Admin (printed), a Manager, a Reporting user, more staff, and a Machine user with an API token.
+// Later areas add their data (profiles, transactions, incentives) here with their own size flags.
+import { faker } from "@faker-js/faker";
+import { systemActor } from "../workers/access/actor";
+import type { Role } from "../workers/access/rules";
+import type { Services } from "../workers/services";
+import { argValue, hasFlag, withLocalServices } from "./lib/local-env";
+
+export const DEMO_ADMIN = { email: "admin@demo.loyaltyedge.dev", password: "loyalty-edge-demo", name: "Dana Admin" };
+export const DEMO_STAFF: Array<{ email: string; name: string; role: Role }> = [
+  { email: "manager@demo.loyaltyedge.dev", name: "Max Manager", role: "manager" },
+  { email: "reporting@demo.loyaltyedge.dev", name: "Riley Reporting", role: "reporting" },
+];
+
+function intArg(name: string, fallback: number, max: number): number {
+  const raw = argValue(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    console.error(`--${name} must be a whole number from 0 to ${max}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+export async function seed(services: Services, opts: { seed: number; staff: number }) {
+  faker.seed(opts.seed);
+  const actor = systemActor("seed");
+  const started = Date.now();
+  await services.users.create({ ...DEMO_ADMIN, role: "admin" }, actor);
+  for (const s of DEMO_STAFF) await services.users.create({ ...s, password: DEMO_ADMIN.password }, actor);
+  const roles: Role[] = ["manager", "reporting"];
+  for (let i = 0; i < opts.staff; i++) {
+    const first = faker.person.firstName();
+    const last = faker.person.lastName();
+    await services.users.create(
+      {
+        name: `${first} ${last}`,
+        email: faker.internet.email({ firstName: first, lastName: last, provider: "demo.loyaltyedge.dev" }).toLowerCase(),
+        role: roles[i % roles.length]!,
+        password: faker.internet.password({ length: 20 }),
+      },
+      actor,
+    );
+  }
+  const storefront = await services.users.create({ email: "storefront@machine.local", name: "Storefront integration", role: "machine" }, actor);
+  const { token } = await services.tokens.create(
+    { name: "Demo storefront", scopes: ["profiles:read", "transactions:write", "incentives:read"], user_id: storefront.id, expires_at: null },
+    actor,
+  );
+  return { token, ms: Date.now() - started };
+}
+
+function printLogin() {
+  console.log("");
+  console.log("  Demo login");
+  console.log(`    email:    ${DEMO_ADMIN.email}`);
+  console.log(`    password: ${DEMO_ADMIN.password}`);
+  console.log(`  (also ${DEMO_STAFF.map((s) => s.email).join(", ")} with the same password)`);
+  console.log("");
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  const seedNumber = intArg("seed", 42, 2 ** 31);
+  const staff = intArg("staff", 6, 10_000);
+  await withLocalServices(async (services) => {
+    const existing = await services.users.count();
+    if (existing > 0) {
+      if (hasFlag("if-empty")) {
+        console.log(`Local database already has ${existing} users; not seeding.`);
+        printLogin();
+        return;
+      }
+      console.error(`The local database already has ${existing} users. Seed a fresh one (rm -rf .wrangler/state) or use --if-empty.`);
+      process.exit(2);
+    }
+    const { token, ms } = await seed(services, { seed: seedNumber, staff });
+    console.log(`Seeded the demo brand (seed ${seedNumber}, ${staff + 4} users) in ${ms} ms.`);
+    console.log(`Demo storefront API token (profiles:read, transactions:write, incentives:read): ${token}`);
+    printLogin();
+  });
+}
