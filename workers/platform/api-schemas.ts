@@ -54,7 +54,8 @@ export const IdParam = z.object({
 
 export const IdempotencyHeader = z.object({
   "idempotency-key": z.string().optional().openapi({
-    param: { name: "Idempotency-Key", in: "header" },
+    // the name must equal the key (Hono hands validators lower-cased header names); HTTP header names are case-insensitive
+    param: { name: "idempotency-key", in: "header" },
     description: "Replays the first response for 24 hours; reuse with a different body is a 422",
   }),
 });

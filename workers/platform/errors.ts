@@ -39,7 +39,12 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: "Too many requests",
 };
 
+// A registry-wide brand rather than `instanceof`: the Remix server build bundles its own copy of this
+// module, so a DomainError thrown by the worker's services is not an instance of the build's class.
+const DOMAIN_ERROR_BRAND = Symbol.for("loyalty-edge.DomainError");
+
 export class DomainError extends Error {
+  readonly [DOMAIN_ERROR_BRAND] = true;
   readonly code: ErrorCode;
   readonly errors?: FieldErrors;
   /** Extra headers the transport should send (Retry-After on 429, for example). */
@@ -64,7 +69,7 @@ export class DomainError extends Error {
 }
 
 export function isDomainError(e: unknown): e is DomainError {
-  return e instanceof DomainError;
+  return typeof e === "object" && e !== null && (e as { [DOMAIN_ERROR_BRAND]?: unknown })[DOMAIN_ERROR_BRAND] === true;
 }
 
 export interface Problem {
