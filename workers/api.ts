@@ -5,6 +5,7 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { bodyLimit } from "hono/body-limit";
 import { registerAccessRoutes } from "./access/api";
+import { registerProfileRoutes } from "./profiles/api";
 import { tokenActor } from "./access/tokens.service";
 import { sha256Hex } from "./platform/crypto";
 import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
@@ -119,6 +120,7 @@ export function createApiApp() {
   );
 
   registerAccessRoutes(api);
+  registerProfileRoutes(api);
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -8,6 +8,7 @@ import { UsersService } from "./access/users.service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
+import { ProfilesService, type ProfileLifecycleHooks } from "./profiles/service";
 
 export interface Services {
   env: Env;
@@ -19,6 +20,7 @@ export interface Services {
   tokens: TokensService;
   outbox: Outbox;
   idempotency: IdempotencyStore;
+  profiles: ProfilesService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -31,6 +33,13 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const db = getDb(env.DB);
   const clock = opts.clock ?? systemClock;
   const audit = new AuditService(db, clock);
+  const outbox = new Outbox(db, env.EVENTS, clock);
+  const defer = (p: Promise<unknown>) => {
+    const safe = p.catch((err) => console.error("background task failed", err));
+    if (ctx) ctx.waitUntil(safe);
+  };
+  // Areas that own per-profile state elsewhere (the incentive ledger) register here.
+  const profileHooks: ProfileLifecycleHooks[] = [];
   return {
     env,
     db,
@@ -39,11 +48,9 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     users: new UsersService(db, clock, audit),
     sessions: new SessionsService(db, clock, audit),
     tokens: new TokensService(db, clock, audit),
-    outbox: new Outbox(db, env.EVENTS, clock),
+    outbox,
     idempotency: new IdempotencyStore(db, clock),
-    defer(p) {
-      const safe = p.catch((err) => console.error("background task failed", err));
-      if (ctx) ctx.waitUntil(safe);
-    },
+    profiles: new ProfilesService(db, clock, audit, outbox, { defaultCountry: env.DEFAULT_COUNTRY || "AU", defer }, profileHooks),
+    defer,
   };
 }

@@ -1,2 +1,4 @@
 export * from "./access";
+export * from "./commerce";
 export * from "./events";
+export * from "./profiles";

@@ -4,12 +4,16 @@
 import { and, eq } from "drizzle-orm";
 import { eventReceipts } from "../../db/schema";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
+import { isJobMessage, processBatchJob } from "../profiles/batch";
+import { feedSignup } from "../profiles/live-feed";
 import type { Services } from "../services";
 
 export type EventHandler = (event: DomainEvent, services: Services) => Promise<void>;
 
 /** handler name → (event types it wants, what it does). Names are stable: they key the receipts. */
-export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; run: EventHandler }> = {};
+export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; run: EventHandler }> = {
+  "live-feed": { types: ["profile.created"], run: feedSignup },
+};
 
 export async function claimReceipt(services: Services, eventId: string, consumer: string): Promise<boolean> {
   const rows = await services.db
@@ -41,6 +45,16 @@ export async function handleEvent(event: DomainEvent, services: Services, handle
 
 export async function consumeEvents(batch: MessageBatch<unknown>, services: Services): Promise<void> {
   for (const msg of batch.messages) {
+    if (isJobMessage(msg.body)) {
+      try {
+        await processBatchJob(services, msg.body.job_id);
+        msg.ack();
+      } catch (err) {
+        console.error("events: job failed, will retry", msg.body.job_id, err);
+        msg.retry({ delaySeconds: 30 });
+      }
+      continue;
+    }
     if (!isDomainEvent(msg.body)) {
       console.warn("events: dropping a message that is not a domain event", msg.id);
       msg.ack();

@@ -1,0 +1,21 @@
+// Money is integer minor units (cents) inside; the API speaks decimal amounts. Conversions are exact:
+// a decimal string or number with at most two places becomes cents without float arithmetic.
+
+/** Cents from a decimal amount (12.5, "12.50", -3); null when it has more than two decimal places or is not a number. */
+export function toCents(amount: number | string): number | null {
+  const s = typeof amount === "number" ? (Number.isFinite(amount) ? String(amount) : "") : amount.trim();
+  // numbers like 1e-7 stringify in exponent form: not a money amount
+  const m = /^(-)?(\d{1,13})(?:\.(\d{1,2}))?$/.exec(s);
+  if (!m) return null;
+  const cents = Number(m[2]) * 100 + Number((m[3] ?? "").padEnd(2, "0"));
+  return m[1] ? -cents : cents;
+}
+
+/** A decimal amount for the API from cents (1999 → 19.99). Division by 100 of an integer is exact enough to print. */
+export function fromCents(cents: number): number {
+  return Math.round(cents) / 100;
+}
+
+export function formatMoney(cents: number, currency = "AUD", locale = "en-AU"): string {
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
+}

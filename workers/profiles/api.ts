@@ -1,0 +1,405 @@
+// API routes of the customer record: profiles, identities, interactions, aggregations, batch jobs.
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { requireScope } from "../access/guards";
+import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, problemResponses, single } from "../platform/api-schemas";
+import { DomainError } from "../platform/errors";
+import type { AppEnv } from "../platform/http";
+import { listEnvelope, parsePage } from "../platform/pagination";
+import { createBatchJob, getBatchJob, serializeJob } from "./batch";
+import {
+  BatchInput,
+  CreateProfileInput,
+  IdentityInput,
+  InteractionInput,
+  MergeInput,
+  ProfileSchema,
+  UpdateProfileInput,
+  UpdateTypeInput,
+} from "./schema";
+import { serializeAggregations, serializeIdentity, serializeInteraction, serializeProfile } from "./service";
+
+const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+
+const IdentitySchema = z
+  .object({ id: z.string(), profile_id: z.string(), handle: z.string(), identifier: z.string(), is_primary: z.boolean(), is_active: z.boolean() })
+  .openapi("Identity");
+const InteractionSchema = z
+  .object({
+    id: z.string(),
+    profile_id: z.string(),
+    action: z.string(),
+    channel: z.string(),
+    signal: z.number(),
+    name: z.string().nullable(),
+    interacted_at: z.string(),
+    location_id: z.string().nullable(),
+    meta: z.record(z.string(), z.unknown()).nullable(),
+    created_at: z.string(),
+  })
+  .openapi("Interaction");
+const AggregationsSchema = z
+  .object({
+    spend_12m: z.number(),
+    spend_all: z.number(),
+    spend_atv_12m: z.number(),
+    shop_count: z.number().int(),
+    first_shop_date: z.string().nullable(),
+    latest_shop_date: z.string().nullable(),
+    average_shop_days: z.number().int().nullable(),
+    at_risk_date: z.string().nullable(),
+    most_transacted_location_id: z.string().nullable(),
+  })
+  .openapi("Aggregations");
+const JobSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["queued", "processing", "completed", "failed"]),
+    total: z.number().int(),
+    processed: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    results: z.array(z.object({ index: z.number().int(), status: z.string(), profile_id: z.string().optional(), errors: z.record(z.string(), z.array(z.string())).optional() })).nullable(),
+    created_at: z.string(),
+    completed_at: z.string().nullable(),
+  })
+  .openapi("BatchJob");
+
+const ProfileListQuery = PageQuery.extend({
+  search: z.string().max(200).optional().openapi({ description: "Name, email, mobile or any identity value" }),
+  "filter[type]": z.enum(["active", "pending", "deleted", "system", "all"]).optional(),
+});
+const IdentifierParam = z.object({
+  id: z.string().openapi({ param: { name: "id", in: "path" }, description: "Profile id, or the identifier when identity[handle] is given" }),
+});
+const IdentityLookupQuery = z.object({
+  "identity[handle]": z.string().max(64).optional().openapi({ description: "Look the profile up by this identity handle (e.g. shopify); {id} is then the identifier" }),
+});
+const ProfileIdentityParams = z.object({
+  id: z.string().openapi({ param: { name: "id", in: "path" } }),
+  identityId: z.string().openapi({ param: { name: "identityId", in: "path" } }),
+});
+
+export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
+  const tags = ["Profiles"];
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/profiles",
+      tags,
+      summary: "List or search profiles (newest first)",
+      middleware: [requireScope("profiles:read")] as const,
+      request: { query: ProfileListQuery },
+      responses: { 200: ok(listOf(ProfileSchema), "Profiles"), ...problemResponses },
+    }),
+    async (c) => {
+      const s = c.get("services");
+      const page = parsePage(c.req.query());
+      const q = c.req.valid("query");
+      const { rows, total } = await s.profiles.list({ search: q.search, type: q["filter[type]"] }, page);
+      return c.json(listEnvelope(rows.map(serializeProfile), total, page, c.req.url), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles",
+      tags,
+      summary: "Create a profile",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { headers: IdempotencyHeader, body: json(CreateProfileInput) },
+      responses: { 201: ok(single(ProfileSchema), "Created"), ...problemResponses },
+    }),
+    async (c) => {
+      const created = await c.get("services").profiles.create(c.req.valid("json"), c.get("auth").actor);
+      return c.json({ data: serializeProfile(created) }, 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/sync",
+      tags,
+      summary: "Create or update a profile, matching on email, then mobile",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { headers: IdempotencyHeader, body: json(CreateProfileInput) },
+      responses: { 200: ok(single(ProfileSchema), "Updated"), 201: ok(single(ProfileSchema), "Created"), ...problemResponses },
+    }),
+    async (c) => {
+      const { profile, created } = await c.get("services").profiles.sync(c.req.valid("json"), c.get("auth").actor);
+      return c.json({ data: serializeProfile(profile) }, created ? 201 : 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/batch",
+      tags,
+      summary: "Create or update up to 1,000 profiles in the background; poll the job",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { headers: IdempotencyHeader, body: json(BatchInput) },
+      responses: { 202: ok(single(JobSchema), "Accepted"), ...problemResponses },
+    }),
+    async (c) => {
+      const s = c.get("services");
+      const job = await createBatchJob(s, c.req.valid("json").profiles, c.get("auth").actor);
+      c.header("Location", `/api/v3/profiles/batch/${job.id}`);
+      return c.json({ data: serializeJob(job) }, 202);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/profiles/batch/{id}",
+      tags,
+      summary: "A batch job's progress and, when completed, each record's outcome",
+      middleware: [requireScope("profiles:read")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(single(JobSchema), "The job"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => c.json({ data: serializeJob(await getBatchJob(c.get("services"), c.req.valid("param").id)) }, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/profiles/{id}",
+      tags,
+      summary: "A profile by id, or by an identity with ?identity[handle]=",
+      middleware: [requireScope("profiles:read")] as const,
+      request: { params: IdentifierParam, query: IdentityLookupQuery },
+      responses: { 200: ok(single(ProfileSchema), "The profile"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const s = c.get("services");
+      const { id } = c.req.valid("param");
+      const handle = c.req.valid("query")["identity[handle]"];
+      if (handle) {
+        const p = await s.profiles.resolve({ profileId: id, handle });
+        if (!p) throw new DomainError("not_found", `No profile with ${handle} identity "${id}"`);
+        return c.json({ data: serializeProfile(await s.profiles.withRelations(p)) }, 200);
+      }
+      return c.json({ data: serializeProfile(await s.profiles.get(id)) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "put",
+      path: "/profiles/{id}",
+      tags,
+      summary: "Update a profile (only the fields given change)",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { params: IdParam, body: json(UpdateProfileInput) },
+      responses: { 200: ok(single(ProfileSchema), "Updated"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const p = await c.get("services").profiles.update(c.req.valid("param").id, c.req.valid("json"), c.get("auth").actor);
+      return c.json({ data: serializeProfile(p) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "delete",
+      path: "/profiles/{id}",
+      tags,
+      summary: "Soft-delete a profile (restore with POST /profiles/{id}/restore)",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(single(ProfileSchema), "Deleted"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => c.json({ data: serializeProfile(await c.get("services").profiles.softDelete(c.req.valid("param").id, c.get("auth").actor)) }, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/restore",
+      tags,
+      summary: "Restore a soft-deleted profile",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(single(ProfileSchema), "Restored"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => c.json({ data: serializeProfile(await c.get("services").profiles.restore(c.req.valid("param").id, c.get("auth").actor)) }, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/purge",
+      tags,
+      summary: "Erase a profile and everything linked to it (right to erasure). Needs the * scope.",
+      middleware: [requireScope("*")] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: "Erased" }, ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      await c.get("services").profiles.purge(c.req.valid("param").id, c.get("auth").actor);
+      return c.body(null, 204);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/depersonalise",
+      tags,
+      summary: "Overwrite a profile's personal data, keeping its figures. Needs the * scope.",
+      middleware: [requireScope("*")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(single(ProfileSchema), "Depersonalised"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => c.json({ data: serializeProfile(await c.get("services").profiles.depersonalise(c.req.valid("param").id, c.get("auth").actor)) }, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: "put",
+      path: "/profiles/{id}/update-type",
+      tags,
+      summary: "Change a profile's type (active, pending, deleted, system)",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { params: IdParam, body: json(UpdateTypeInput) },
+      responses: { 200: ok(single(ProfileSchema), "Updated"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const p = await c.get("services").profiles.updateType(c.req.valid("param").id, c.req.valid("json").type, c.get("auth").actor);
+      return c.json({ data: serializeProfile(p) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/merge",
+      tags,
+      summary: "Merge another profile (loser_id) into this one",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { params: IdParam, headers: IdempotencyHeader, body: json(MergeInput) },
+      responses: { 200: ok(single(ProfileSchema), "The winner after the merge"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const p = await c.get("services").profiles.merge(c.req.valid("param").id, c.req.valid("json").loser_id, c.get("auth").actor);
+      return c.json({ data: serializeProfile(p) }, 200);
+    },
+  );
+
+  // ── identities ────────────────────────────────────────────────────────────────────────────
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/profiles/{id}/identities",
+      tags: ["Identities"],
+      summary: "A profile's identities",
+      middleware: [requireScope("profiles:read")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(z.object({ data: z.array(IdentitySchema) }), "Identities"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => c.json({ data: (await c.get("services").profiles.listIdentities(c.req.valid("param").id)).map(serializeIdentity) }, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/identities",
+      tags: ["Identities"],
+      summary: "Link an identity (handle + identifier, unique across profiles)",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { params: IdParam, headers: IdempotencyHeader, body: json(IdentityInput) },
+      responses: { 201: ok(single(IdentitySchema), "Linked"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const row = await c.get("services").profiles.addIdentity(c.req.valid("param").id, c.req.valid("json"), c.get("auth").actor);
+      return c.json({ data: serializeIdentity(row) }, 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "delete",
+      path: "/profiles/{id}/identities/{identityId}",
+      tags: ["Identities"],
+      summary: "Unlink an identity",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { params: ProfileIdentityParams },
+      responses: { 204: { description: "Unlinked" }, ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { id, identityId } = c.req.valid("param");
+      await c.get("services").profiles.removeIdentity(id, identityId, c.get("auth").actor);
+      return c.body(null, 204);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/identities/search",
+      tags: ["Identities"],
+      summary: "Find identities by handle and/or identifier",
+      middleware: [requireScope("profiles:read")] as const,
+      request: { query: PageQuery.extend({ handle: z.string().max(64).optional(), identifier: z.string().max(200).optional() }) },
+      responses: { 200: ok(listOf(IdentitySchema), "Identities"), ...problemResponses },
+    }),
+    async (c) => {
+      const page = parsePage(c.req.query());
+      const q = c.req.valid("query");
+      const { rows, total } = await c.get("services").profiles.searchIdentities({ handle: q.handle, identifier: q.identifier }, page);
+      return c.json(listEnvelope(rows.map(serializeIdentity), total, page, c.req.url), 200);
+    },
+  );
+
+  // ── interactions and aggregations ───────────────────────────────────────────────────────────
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/interactions",
+      tags: ["Interactions"],
+      summary: "Record a non-purchase interaction (visit, view, feedback, …)",
+      middleware: [requireScope("profiles:write")] as const,
+      request: { params: IdParam, headers: IdempotencyHeader, body: json(InteractionInput) },
+      responses: { 201: ok(single(InteractionSchema), "Recorded"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const row = await c.get("services").profiles.addInteraction(c.req.valid("param").id, c.req.valid("json"), c.get("auth").actor);
+      return c.json({ data: serializeInteraction(row) }, 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/profiles/{id}/interactions",
+      tags: ["Interactions"],
+      summary: "A profile's interactions, newest first",
+      middleware: [requireScope("profiles:read")] as const,
+      request: { params: IdParam, query: PageQuery },
+      responses: { 200: ok(listOf(InteractionSchema), "Interactions"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const page = parsePage(c.req.query());
+      const { rows, total } = await c.get("services").profiles.listInteractions(c.req.valid("param").id, page);
+      return c.json(listEnvelope(rows.map(serializeInteraction), total, page, c.req.url), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/profiles/{id}/aggregations",
+      tags,
+      summary: "Spend and visit aggregations, net of returns",
+      middleware: [requireScope("profiles:read")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(single(AggregationsSchema), "Aggregations"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => c.json({ data: serializeAggregations(await c.get("services").profiles.getAggregations(c.req.valid("param").id)) }, 200),
+  );
+}

@@ -1,0 +1,162 @@
+// Contracts of the customer record, shared by the API, the console's forms and the OpenAPI document.
+import { z } from "@hono/zod-openapi";
+import { PROFILE_TYPES } from "../../db/schema/profiles";
+
+const trimmed = (max: number) => z.string().trim().max(max, `Must be at most ${max} characters`);
+const nullableText = (max: number) => trimmed(max).nullish().transform((v) => (v === "" ? null : v));
+
+export const ProfileEmail = z
+  .string({ error: "email is required" })
+  .trim()
+  .min(1, "email is required")
+  .max(254, "email must be at most 254 characters")
+  .pipe(z.email({ error: "email must be a valid email address" }));
+
+export const Handle = z
+  .string({ error: "handle is required" })
+  .trim()
+  .min(1, "handle is required")
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/i, "handle may contain letters, digits, '-', '_' and '.'")
+  .transform((h) => h.toLowerCase());
+
+export const IdentityInput = z
+  .object({
+    handle: Handle,
+    identifier: z.string({ error: "identifier is required" }).trim().min(1, "identifier is required").max(200),
+    is_primary: z.boolean().optional().default(false),
+    is_active: z.boolean().optional().default(true),
+  })
+  .openapi("IdentityInput");
+export type IdentityInput = z.infer<typeof IdentityInput>;
+
+const CHANNELS = ["email", "sms", "push", "phone", "post"] as const;
+export const CommsInput = z
+  .object(Object.fromEntries(CHANNELS.map((c) => [c, z.boolean().optional()])) as Record<(typeof CHANNELS)[number], z.ZodOptional<z.ZodBoolean>>)
+  .strict()
+  .openapi("CommsPreferences", { description: "Opt-in per channel: true = opted in, false = opted out" });
+
+export const CustomAttributeInput = z.object({
+  namespace: Handle,
+  handle: Handle,
+  type: z.enum(["string", "number", "boolean", "date", "json"]).default("string"),
+  value: z.unknown(),
+}).superRefine((a, ctx) => {
+  const ok =
+    a.type === "json" ||
+    (a.type === "string" && typeof a.value === "string") ||
+    (a.type === "number" && typeof a.value === "number" && Number.isFinite(a.value)) ||
+    (a.type === "boolean" && typeof a.value === "boolean") ||
+    (a.type === "date" && typeof a.value === "string" && /^\d{4}-\d{2}-\d{2}/.test(a.value) && !Number.isNaN(Date.parse(a.value)));
+  if (!ok) ctx.addIssue({ code: "custom", path: ["value"], message: `value must be a ${a.type}` });
+});
+
+export const AttributesInput = z
+  .object({
+    comms: CommsInput.optional(),
+    appearance: z.record(z.string().max(64), z.string().max(200)).optional(),
+    custom: z.array(CustomAttributeInput).max(100).optional(),
+    dates: z.record(z.string().max(64), z.iso.date({ error: "dates must be YYYY-MM-DD" })).optional(),
+  })
+  .strict();
+
+export const AddressInput = z.object({
+  type: z.string().trim().max(32).optional().default("home"),
+  is_default: z.boolean().optional().default(false),
+  address_line_1: nullableText(200),
+  address_line_2: nullableText(200),
+  city: nullableText(100),
+  state: nullableText(100),
+  postcode: nullableText(20),
+  country: nullableText(2).refine((c) => c == null || /^[A-Za-z]{2}$/.test(c), "country must be a two-letter ISO code"),
+});
+
+const profileFields = {
+  first_name: nullableText(100),
+  last_name: nullableText(100),
+  email: ProfileEmail,
+  mobile_phone: nullableText(40),
+  gender: nullableText(32),
+  birth_day: z.number().int().min(1).max(31).nullish(),
+  birth_month: z.number().int().min(1).max(12).nullish(),
+  birth_year: z.number().int().min(1900).max(2100).nullish(),
+  company: nullableText(200),
+  currency: z.string().regex(/^[A-Z]{3}$/, "currency must be a three-letter ISO code").nullish(),
+  joined_at: z.iso.datetime({ offset: true, error: "joined_at must be an ISO 8601 date-time" }).nullish(),
+  joined_location_id: z.string().max(100).nullish(),
+  preferred_location_id: z.string().max(100).nullish(),
+  tags: z.array(z.string().trim().min(1).max(64)).max(100).optional(),
+  attributes: AttributesInput.optional(),
+};
+
+export const CreateProfileInput = z
+  .object({
+    ...profileFields,
+    type: z.enum(["active", "pending", "system"]).optional(),
+    identities: z.array(IdentityInput).max(20).optional(),
+    addresses: z.array(AddressInput).max(10).optional(),
+  })
+  .openapi("CreateProfileInput");
+export type CreateProfileInput = z.infer<typeof CreateProfileInput>;
+
+export const UpdateProfileInput = z
+  .object({ ...profileFields, email: ProfileEmail.optional(), addresses: z.array(AddressInput).max(10).optional() })
+  .openapi("UpdateProfileInput");
+export type UpdateProfileInput = z.infer<typeof UpdateProfileInput>;
+
+export const UpdateTypeInput = z.object({ type: z.enum(PROFILE_TYPES) }).openapi("UpdateProfileTypeInput");
+
+export const MergeInput = z.object({ loser_id: z.string().min(1, "loser_id is required") }).openapi("MergeInput");
+
+export const InteractionInput = z
+  .object({
+    action: z.string().trim().min(1, "action is required").max(64),
+    channel: z.string().trim().min(1, "channel is required").max(64),
+    signal: z.union([z.literal(1), z.literal(0), z.literal(-1)], { error: "signal must be 1, 0 or -1" }).optional().default(0),
+    name: nullableText(200),
+    interacted_at: z.iso.datetime({ offset: true, error: "interacted_at must be an ISO 8601 date-time" }).nullish(),
+    location_id: z.string().max(100).nullish(),
+    meta: z.record(z.string(), z.unknown()).nullish(),
+  })
+  .openapi("InteractionInput");
+export type InteractionInput = z.infer<typeof InteractionInput>;
+
+export const BATCH_MAX = 1000;
+export const BatchInput = z
+  .object({
+    profiles: z.array(z.unknown()).min(1, "profiles must not be empty").max(BATCH_MAX, `A batch holds at most ${BATCH_MAX} profiles`),
+  })
+  .openapi("ProfileBatchInput");
+
+export const ProfileSchema = z
+  .object({
+    id: z.string(),
+    first_name: z.string().nullable(),
+    last_name: z.string().nullable(),
+    full_name: z.string(),
+    email: z.string(),
+    mobile_phone: z.string().nullable(),
+    gender: z.string().nullable(),
+    birth_day: z.number().nullable(),
+    birth_month: z.number().nullable(),
+    birth_year: z.number().nullable(),
+    company: z.string().nullable(),
+    currency: z.string().nullable(),
+    type: z.enum(PROFILE_TYPES),
+    joined_at: z.string(),
+    joined_location_id: z.string().nullable(),
+    preferred_location_id: z.string().nullable(),
+    tags: z.array(z.string()),
+    attributes: z.object({
+      comms: z.record(z.string(), z.unknown()),
+      appearance: z.record(z.string(), z.string()),
+      custom: z.array(z.object({ namespace: z.string(), handle: z.string(), type: z.string(), value: z.unknown() })),
+      dates: z.record(z.string(), z.string()),
+    }),
+    identities: z.array(z.object({ id: z.string(), handle: z.string(), identifier: z.string(), is_primary: z.boolean(), is_active: z.boolean() })),
+    addresses: z.array(z.record(z.string(), z.unknown())),
+    deleted_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Profile");
