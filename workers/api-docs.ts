@@ -7,6 +7,7 @@ export function apiDocsPage(specUrl: string): string {
   <meta charset="utf-8" />
   <meta name="viewport" content="width=device-width, initial-scale=1" />
   <title>Loyalty Edge API reference</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
   <link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css" />
   <style>body{margin:0} .topbar{display:none}</style>
 </head>

@@ -62,7 +62,12 @@ export default async function setup(project: TestProject) {
 
   const persistDir = mkdtempSync(path.join(tmpdir(), "loyalty-edge-browser-"));
   let child: ChildProcess | undefined;
+  // Last resort if vitest exits without running the teardown: wrangler runs in its own process group,
+  // so nothing else would stop it.
+  const killOnExit = () => child && killGroup(child, "SIGKILL");
+  process.once("exit", killOnExit);
   const teardown = async () => {
+    process.off("exit", killOnExit);
     if (child) {
       killGroup(child, "SIGTERM");
       if (!(await exited(child, 5_000))) {
@@ -91,8 +96,12 @@ export default async function setup(project: TestProject) {
       ],
       { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" } },
     );
-    child.stdout?.on("data", (b: Buffer) => output.push(b.toString()));
-    child.stderr?.on("data", (b: Buffer) => output.push(b.toString()));
+    const keep = (b: Buffer) => {
+      output.push(b.toString());
+      if (output.length > 500) output.splice(0, output.length - 500);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
 
     const baseUrl = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + READY_TIMEOUT_MS;
