@@ -48,6 +48,8 @@ app.use("*", async (c, next) => {
   c.set("requestId", requestId);
   c.set("services", createServices(c.env, c.executionCtx));
   await next();
+  // a WebSocket upgrade's headers are immutable, and there is no page to protect
+  if (c.res.status === 101) return;
   c.res.headers.set("X-Request-Id", requestId);
   c.res.headers.set("X-Content-Type-Options", "nosniff");
   c.res.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");

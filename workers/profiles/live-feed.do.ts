@@ -14,8 +14,10 @@ export interface SignupItem {
 export class LiveFeed extends Server<Env> {
   static options = { hibernate: true };
 
-  onStart() {
-    this.ctx.storage.sql.exec(
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // here rather than in onStart: RPC calls (addSignup from the events consumer) don't run onStart
+    ctx.storage.sql.exec(
       `CREATE TABLE IF NOT EXISTS signups (seq INTEGER PRIMARY KEY AUTOINCREMENT, profile_id TEXT NOT NULL UNIQUE, item TEXT NOT NULL)`,
     );
   }
