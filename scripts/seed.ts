@@ -1,11 +1,14 @@
 // `npm run seed [-- --seed 42] [--staff 6] [--if-empty] [--persist-to DIR]`
 // Builds a realistic demo brand in the local D1 with faker, deterministic by seed number: the demo
 // Admin (printed), a Manager, a Reporting user, more staff, and a Machine user with an API token.
-// Later areas add their data (profiles, transactions, incentives) here with their own size flags.
+// Then the customer record: locations, products, profiles with identities and attributes, and a year of
+// transactions with returns (`--profiles N`, `--transactions-per-profile N`).
 import { faker } from "@faker-js/faker";
 import { systemActor } from "../workers/access/actor";
 import type { Role } from "../workers/access/rules";
 import type { Services } from "../workers/services";
+import { bulkInsert } from "./lib/bulk";
+import { generateBrand } from "./lib/demo-data";
 import { argValue, hasFlag, withLocalServices } from "./lib/local-env";
 
 export const DEMO_ADMIN = { email: "admin@demo.loyaltyedge.dev", password: "loyalty-edge-demo", name: "Dana Admin" };
@@ -25,7 +28,7 @@ function intArg(name: string, fallback: number, max: number): number {
   return n;
 }
 
-export async function seed(services: Services, opts: { seed: number; staff: number }) {
+export async function seed(services: Services, opts: { seed: number; staff: number; profiles: number; transactionsPerProfile: number }) {
   faker.seed(opts.seed);
   const actor = systemActor("seed");
   const started = Date.now();
@@ -50,7 +53,13 @@ export async function seed(services: Services, opts: { seed: number; staff: numb
     { name: "Demo storefront", scopes: ["profiles:read", "transactions:write", "incentives:read"], user_id: storefront.id, expires_at: null },
     actor,
   );
-  return { token, ms: Date.now() - started };
+  const brand = await generateBrand(
+    { seed: opts.seed, profiles: opts.profiles, transactionsPerProfile: opts.transactionsPerProfile, now: new Date(), interactions: true },
+    async (table, rows) => {
+      await bulkInsert(services.env.DB, table, rows);
+    },
+  );
+  return { token, brand, ms: Date.now() - started };
 }
 
 function printLogin() {
@@ -66,6 +75,8 @@ const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const seedNumber = intArg("seed", 42, 2 ** 31);
   const staff = intArg("staff", 6, 10_000);
+  const profiles = intArg("profiles", 250, 10_000_000);
+  const perProfile = intArg("transactions-per-profile", 6, 1_000);
   await withLocalServices(async (services) => {
     const existing = await services.users.count();
     if (existing > 0) {
@@ -77,8 +88,11 @@ if (isMain) {
       console.error(`The local database already has ${existing} users. Seed a fresh one (rm -rf .wrangler/state) or use --if-empty.`);
       process.exit(2);
     }
-    const { token, ms } = await seed(services, { seed: seedNumber, staff });
-    console.log(`Seeded the demo brand (seed ${seedNumber}, ${staff + 4} users) in ${ms} ms.`);
+    const { token, brand, ms } = await seed(services, { seed: seedNumber, staff, profiles, transactionsPerProfile: perProfile });
+    console.log(
+      `Seeded the demo brand (seed ${seedNumber}): ${staff + 4} users, ${brand.locations} locations, ${brand.products} products, ` +
+        `${brand.profiles} profiles, ${brand.transactions} transactions (${brand.items} items) in ${(ms / 1000).toFixed(1)} s.`,
+    );
     console.log(`Demo storefront API token (profiles:read, transactions:write, incentives:read): ${token}`);
     printLogin();
   });
