@@ -134,6 +134,12 @@ export function createApiApp() {
     security: [{ bearerAuth: [] }],
   });
 
+  // Mounted with app.route(), this sub-app's notFound never runs: an unknown /api/v3 path would fall
+  // through to the console. Registered last, this answers it with a problem instead.
+  api.all("*", (c) => {
+    throw new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`);
+  });
+
   return api;
 }
 

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Button } from "~/components/ui/button";
 import { Field, Input } from "~/components/ui/input";
@@ -9,6 +9,15 @@ import { sessionCookie } from "../../workers/access/session-cookie";
 import { requestMeta } from "../../workers/platform/http";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Loyalty Edge" }];
+
+// Remix passes only Set-Cookie from an action's headers unless the route says otherwise: a throttled
+// sign-in's 429 must keep its Retry-After.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const out = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) out.set("Retry-After", retryAfter);
+  return out;
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
