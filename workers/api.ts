@@ -90,7 +90,9 @@ export function createApiApp() {
       await services.idempotency.release(actor, key);
     } else {
       const clone = c.res.clone();
-      await services.idempotency.complete(actor, key, { status: clone.status, body: await clone.text(), contentType: clone.headers.get("Content-Type") });
+      const replay = c.get("replayBody");
+      const body = replay === undefined ? await clone.text() : JSON.stringify(replay);
+      await services.idempotency.complete(actor, key, { status: clone.status, body, contentType: clone.headers.get("Content-Type") });
     }
   });
 

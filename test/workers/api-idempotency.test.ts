@@ -35,11 +35,13 @@ describe("Idempotency-Key", () => {
     expect(second.status).toBe(201);
     expect(second.headers.get("Idempotent-Replayed")).toBe("true");
     expect(second.headers.get("Content-Type")).toMatch(/^application\/json/);
-    // the same token record (whether the secret itself should be replayed is a separate question)
-    type Created = { data: Record<string, unknown> & { id: string } };
-    const { token: _firstSecret, ...firstData } = (JSON.parse(firstText) as Created).data;
-    const { token: _secondSecret, ...secondData } = ((await second.json()) as Created).data;
+    // the same token record; the secret is shown once, so the replay names the token without it
+    type Created = { data: Record<string, unknown> & { id: string; token: string | null } };
+    const { token: firstSecret, ...firstData } = (JSON.parse(firstText) as Created).data;
+    const { token: secondSecret, ...secondData } = ((await second.json()) as Created).data;
     expect(secondData).toEqual(firstData);
+    expect(firstSecret).toMatch(/^le_/);
+    expect(secondSecret).toBeNull();
 
     expect(await named("replayed")).toBe(1);
     expect(await countRows(auditLog)).toBe(auditAfterFirst);
@@ -139,7 +141,9 @@ describe("Idempotency-Key", () => {
   it("the stored key records the caller, method, path, request hash and answer", async () => {
     const key = crypto.randomUUID();
     const body = { name: "recorded", scopes: ["profiles:read"] };
-    expect((await create(body, key)).status).toBe(201);
+    const created = await create(body, key);
+    expect(created.status).toBe(201);
+    const secret = ((await created.json()) as { data: { token: string } }).data.token;
     const row = await services().db.query.idempotencyKeys.findFirst({
       where: and(eq(idempotencyKeys.actor, `token:${tokenId}`), eq(idempotencyKeys.key, key)),
     });
@@ -150,5 +154,8 @@ describe("Idempotency-Key", () => {
       statusCode: 201,
       contentType: expect.stringMatching(/^application\/json/),
     });
+    // secrets are stored hashed only: the kept response never holds the token itself
+    expect(row!.responseBody).not.toContain(secret);
+    expect(JSON.parse(row!.responseBody!).data.token).toBeNull();
   });
 });

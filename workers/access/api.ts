@@ -69,7 +69,10 @@ export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
     async (c) => {
       const services = c.get("services");
       const { token, record } = await services.tokens.create(c.req.valid("json"), c.get("auth").actor);
-      return c.json({ data: { ...serializeToken(record, services.clock.now()), token } }, 201);
+      const data = serializeToken(record, services.clock.now());
+      // A secret is shown once: an Idempotency-Key replay names the token it created, without the secret.
+      c.set("replayBody", { data: { ...data, token: null } });
+      return c.json({ data: { ...data, token } }, 201);
     },
   );
 

@@ -80,7 +80,7 @@ export const ApiTokenSchema = z
   .openapi("ApiToken");
 
 export const CreatedApiTokenSchema = ApiTokenSchema.extend({
-  token: z.string().openapi({ description: "The secret, shown once. Send it as `Authorization: Bearer <token>`." }),
+  token: z.string().nullable().openapi({ description: "The secret, shown once. Send it as `Authorization: Bearer <token>`; null on an Idempotency-Key replay, which names the token already created." }),
 }).openapi("CreatedApiToken");
 
 export const UserSchema = z
