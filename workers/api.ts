@@ -5,6 +5,7 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { bodyLimit } from "hono/body-limit";
 import { registerAccessRoutes } from "./access/api";
+import { registerCommerceRoutes } from "./commerce/api";
 import { registerProfileRoutes } from "./profiles/api";
 import { tokenActor } from "./access/tokens.service";
 import { sha256Hex } from "./platform/crypto";
@@ -123,6 +124,7 @@ export function createApiApp() {
 
   registerAccessRoutes(api);
   registerProfileRoutes(api);
+  registerCommerceRoutes(api);
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -5,6 +5,9 @@ import { AuditService } from "./access/audit";
 import { SessionsService } from "./access/sessions.service";
 import { TokensService } from "./access/tokens.service";
 import { UsersService } from "./access/users.service";
+import { LocationsService } from "./commerce/locations.service";
+import { ProductsService } from "./commerce/products.service";
+import { TransactionsService } from "./commerce/transactions.service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
@@ -21,6 +24,9 @@ export interface Services {
   outbox: Outbox;
   idempotency: IdempotencyStore;
   profiles: ProfilesService;
+  transactions: TransactionsService;
+  locations: LocationsService;
+  products: ProductsService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -40,6 +46,9 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   };
   // Areas that own per-profile state elsewhere (the incentive ledger) register here.
   const profileHooks: ProfileLifecycleHooks[] = [];
+  const profiles = new ProfilesService(db, clock, audit, outbox, { defaultCountry: env.DEFAULT_COUNTRY || "AU", defer }, profileHooks);
+  const locations = new LocationsService(db, clock, audit);
+  const products = new ProductsService(db, clock, audit);
   return {
     env,
     db,
@@ -50,7 +59,11 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     tokens: new TokensService(db, clock, audit),
     outbox,
     idempotency: new IdempotencyStore(db, clock),
-    profiles: new ProfilesService(db, clock, audit, outbox, { defaultCountry: env.DEFAULT_COUNTRY || "AU", defer }, profileHooks),
+    profiles,
+    // the brand's currency: AUD until brands configure their own
+    transactions: new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer }),
+    locations,
+    products,
     defer,
   };
 }

@@ -3,6 +3,7 @@
 // (live feed, reactions, webhooks, metric rollups) in EVENT_HANDLERS.
 import { and, eq } from "drizzle-orm";
 import { eventReceipts } from "../../db/schema";
+import { isTransactionMessage, processQueuedTransaction } from "../commerce/transactions.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
 import { isJobMessage, processBatchJob } from "../profiles/batch";
 import { feedSignup } from "../profiles/live-feed";
@@ -51,6 +52,16 @@ export async function consumeEvents(batch: MessageBatch<unknown>, services: Serv
         msg.ack();
       } catch (err) {
         console.error("events: job failed, will retry", msg.body.job_id, err);
+        msg.retry({ delaySeconds: 30 });
+      }
+      continue;
+    }
+    if (isTransactionMessage(msg.body)) {
+      try {
+        await processQueuedTransaction(services, msg.body);
+        msg.ack();
+      } catch (err) {
+        console.error("events: queued transaction failed, will retry", msg.body.input.external_id, err);
         msg.retry({ delaySeconds: 30 });
       }
       continue;

@@ -1,0 +1,171 @@
+// After ingest: void (idempotent, evented, audited, out of aggregations), claims of anonymous
+// transactions, and aggregations on a known history with returns, through the profile endpoint.
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { auditLog, events, transactions } from "../../../db/schema";
+import { systemActor } from "../../../workers/access/actor";
+import { api, countRows, makeToken, problem, services } from "../helpers";
+import { aggregations, body, daysAgo, makeProfile, postTx, receipt, simpleReceipt, uid, type Tx } from "./support";
+
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe("POST /transactions/{id}/void", () => {
+  it("voids once: an event, an audit entry, and a second void changes nothing", async () => {
+    const { token } = await makeToken(["transactions:write", "transactions:read"]);
+    const { data } = await postTx(token, simpleReceipt(42), 201);
+    const res = await api(`/transactions/${data.id}/void`, { method: "POST", token, json: { reason: "Rung up twice" } });
+    expect(res.status).toBe(200);
+    const voided = (await body<{ data: Tx }>(res)).data;
+    expect(voided).toMatchObject({ id: data.id, is_void: true, void_reason: "Rung up twice", total: 42, items: data.items });
+    expect(voided.voided_at).toBeTruthy();
+
+    const again = await api(`/transactions/${data.id}/void`, { method: "POST", token, json: { reason: "Another reason" } });
+    expect(again.status).toBe(200);
+    expect((await body<{ data: Tx }>(again)).data).toEqual(voided);
+
+    const evs = (await services().db.select().from(events).where(eq(events.type, "transaction.voided"))).filter(
+      (e) => (e.data as { transaction: Tx }).transaction.id === data.id,
+    );
+    expect(evs).toHaveLength(1);
+    expect(evs[0]!.data).toMatchObject({ reason: "Rung up twice", transaction: { id: data.id, is_void: true } });
+    expect(await countRows(auditLog, and(eq(auditLog.action, "transaction.voided"), eq(auditLog.entityId, data.id)))).toBe(1);
+
+    const read = await api(`/transactions/${data.id}`, { token });
+    expect((await body<{ data: Tx }>(read)).data).toEqual(voided);
+  });
+
+  it("lets only one of two racing voids write anything", async () => {
+    const { token } = await makeToken(["transactions:write"]);
+    const { data } = await postTx(token, simpleReceipt(8), 201);
+    const s = services();
+    const stale = await s.transactions.get(data.id);
+    const first = await s.transactions.void(data.id, "first", systemActor("race test"));
+    // the second read the transaction before the first wrote: its batch collides on the void event's id
+    const real = s.transactions.get.bind(s.transactions);
+    let calls = 0;
+    s.transactions.get = async (id: string) => (calls++ === 0 ? stale : real(id));
+    const second = await s.transactions.void(data.id, "second", systemActor("race test"));
+    expect(second).toMatchObject({ isVoid: true, voidReason: "first", voidedAt: first.voidedAt });
+    expect(await countRows(auditLog, and(eq(auditLog.action, "transaction.voided"), eq(auditLog.entityId, data.id)))).toBe(1);
+    const evs = (await s.db.select().from(events).where(eq(events.type, "transaction.voided"))).filter((e) => (e.data as { transaction: Tx }).transaction.id === data.id);
+    expect(evs).toHaveLength(1);
+  });
+
+  it("needs a reason, a known transaction and transactions:write", async () => {
+    const { token } = await makeToken(["transactions:write"]);
+    const { data } = await postTx(token, simpleReceipt(5), 201);
+    const noReason = await api(`/transactions/${data.id}/void`, { method: "POST", token, json: {} });
+    expect(noReason.status).toBe(422);
+    expect((await problem(noReason)).errors).toHaveProperty("reason");
+    expect((await api(`/transactions/${crypto.randomUUID()}/void`, { method: "POST", token, json: { reason: "x" } })).status).toBe(404);
+    const reader = await makeToken(["transactions:read"]);
+    expect((await api(`/transactions/${data.id}/void`, { method: "POST", token: reader.token, json: { reason: "x" } })).status).toBe(403);
+    const row = await services().db.query.transactions.findFirst({ where: eq(transactions.id, data.id) });
+    expect(row!.isVoid).toBe(false);
+  });
+});
+
+describe("aggregations from transactions", () => {
+  it("are exact on a known history with returns, and a void takes its transaction out", async () => {
+    const { token } = await makeToken(["*"]);
+    const profile = await makeProfile(token);
+    const l1 = uid("L1-");
+    const l2 = uid("L2-");
+    const at = (days: number) => ({ transacted_at: daysAgo(days).at, timezone: "UTC", profile_id: profile.id });
+    await postTx(token, simpleReceipt(100, at(400)), 201); // outside the 12 months
+    await postTx(token, simpleReceipt(50, { ...at(100), location_id: l1 }), 201);
+    await postTx(token, simpleReceipt(80, { ...at(50), location_id: l2 }), 201);
+    // a return the same day: that day nets 50.00
+    await postTx(token, receipt({ ...at(50), location_id: l2, total: -30, items: [{ sku: "RET", quantity: -1, price_sell: 30 }] }), 201);
+    // a return on its own day: negative net spend, not a shop
+    await postTx(token, receipt({ ...at(20), total: -40, items: [{ sku: "RET", quantity: -2, price_sell: 20 }] }), 201);
+    const toVoid = await postTx(token, simpleReceipt(60, at(10)), 201);
+    await postTx(token, simpleReceipt(25, { ...at(5), location_id: l1 }), 201);
+    // someone else's and an anonymous transaction change nothing here
+    await postTx(token, simpleReceipt(999, { transacted_at: daysAgo(5).at }), 201);
+
+    const l1Id = (await services().db.query.locations.findFirst({ where: (l, { eq }) => eq(l.externalId, l1) }))!.id;
+    const day5 = daysAgo(5).day;
+    expect(await aggregations(token, profile.id)).toEqual({
+      spend_12m: 145,
+      spend_all: 245,
+      spend_atv_12m: 36.25, // 145.00 over 4 shop days in the 12 months
+      shop_count: 5,
+      first_shop_date: daysAgo(400).day,
+      latest_shop_date: day5,
+      average_shop_days: 99, // (400 − 5) / 4 = 98.75
+      at_risk_date: addDays(day5, 3 * 99),
+      most_transacted_location_id: l1Id,
+    });
+
+    const voided = await api(`/transactions/${toVoid.data.id}/void`, { method: "POST", token, json: { reason: "Test" } });
+    expect(voided.status).toBe(200);
+    expect(await aggregations(token, profile.id)).toEqual({
+      spend_12m: 85,
+      spend_all: 185,
+      spend_atv_12m: 28.33, // 85.00 over 3 shop days, rounded down to the cent
+      shop_count: 4,
+      first_shop_date: daysAgo(400).day,
+      latest_shop_date: day5,
+      average_shop_days: 132, // (400 − 5) / 3 = 131.67
+      at_risk_date: addDays(day5, 3 * 132),
+      most_transacted_location_id: l1Id,
+    });
+  });
+});
+
+describe("POST /profiles/{id}/transactions/claims", () => {
+  it("attaches an anonymous transaction by external_id or id, once, and recomputes aggregations", async () => {
+    const { token } = await makeToken(["*"]);
+    const profile = await makeProfile(token);
+    const anon = await postTx(token, simpleReceipt(35, { transacted_at: daysAgo(3).at, timezone: "UTC" }), 201);
+    const anon2 = await postTx(token, simpleReceipt(15, { transacted_at: daysAgo(2).at, timezone: "UTC" }), 201);
+    expect(anon.data.profile_id).toBeNull();
+    expect((await aggregations(token, profile.id)).spend_all).toBe(0);
+
+    const res = await api(`/profiles/${profile.id}/transactions/claims`, { method: "POST", token, json: { external_id: anon.data.external_id } });
+    expect(res.status).toBe(200);
+    expect((await body<{ data: Tx }>(res)).data).toMatchObject({ id: anon.data.id, profile_id: profile.id });
+    expect(await aggregations(token, profile.id)).toMatchObject({ spend_all: 35, shop_count: 1 });
+
+    const byId = await api(`/profiles/${profile.id}/transactions/claims`, { method: "POST", token, json: { transaction_id: anon2.data.id } });
+    expect(byId.status).toBe(200);
+    expect(await aggregations(token, profile.id)).toMatchObject({ spend_all: 50, shop_count: 2 });
+    expect(await countRows(auditLog, and(eq(auditLog.action, "transaction.claimed"), eq(auditLog.entityId, anon.data.id)))).toBe(1);
+
+    // the same claim again is a no-op
+    const again = await api(`/profiles/${profile.id}/transactions/claims`, { method: "POST", token, json: { external_id: anon.data.external_id } });
+    expect(again.status).toBe(200);
+    expect(await countRows(auditLog, and(eq(auditLog.action, "transaction.claimed"), eq(auditLog.entityId, anon.data.id)))).toBe(1);
+
+    // someone else cannot take it
+    const other = await makeProfile(token);
+    const taken = await api(`/profiles/${other.id}/transactions/claims`, { method: "POST", token, json: { external_id: anon.data.external_id } });
+    expect(taken.status).toBe(409);
+    expect((await problem(taken)).code).toBe("conflict");
+    expect((await services().db.query.transactions.findFirst({ where: eq(transactions.id, anon.data.id) }))!.profileId).toBe(profile.id);
+    expect((await aggregations(token, other.id)).spend_all).toBe(0);
+  });
+
+  it("refuses a transaction that came with a profile, unknown transactions and bad bodies", async () => {
+    const { token } = await makeToken(["*"]);
+    const owner = await makeProfile(token);
+    const claimer = await makeProfile(token);
+    const owned = await postTx(token, simpleReceipt(10, { profile_id: owner.id }), 201);
+    const claim = (profileId: string, json: unknown) => api(`/profiles/${profileId}/transactions/claims`, { method: "POST", token, json });
+
+    expect((await claim(claimer.id, { transaction_id: owned.data.id })).status).toBe(409);
+    const unknown = await claim(claimer.id, { external_id: uid("nope-") });
+    expect(unknown.status).toBe(422);
+    expect((await problem(unknown)).errors).toHaveProperty("external_id");
+    expect((await claim(claimer.id, {})).status).toBe(422);
+    expect((await claim(claimer.id, { external_id: "a", transaction_id: "b" })).status).toBe(422);
+    expect((await claim(crypto.randomUUID(), { transaction_id: owned.data.id })).status).toBe(404);
+
+    const reader = await makeToken(["transactions:read", "profiles:write"]);
+    const res = await api(`/profiles/${claimer.id}/transactions/claims`, { method: "POST", token: reader.token, json: { transaction_id: owned.data.id } });
+    expect(res.status).toBe(403);
+  });
+});

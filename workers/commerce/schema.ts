@@ -1,0 +1,324 @@
+// Contracts of commerce (transactions, locations, products), shared by the API, the console's forms
+// and the OpenAPI document. Amounts come in as decimals and leave these schemas as integer cents.
+import { z } from "@hono/zod-openapi";
+import type { OpeningHours } from "../../db/schema/commerce";
+import { toCents } from "../platform/money";
+import { canonicalTimezone, normaliseOpeningHours, openingHoursErrors } from "./rules";
+
+// ── shared pieces ───────────────────────────────────────────────────────────────────────────────
+
+/** A decimal amount (19.99 or "19.99") → integer cents; more than two decimal places is a 422. */
+export function amount(field: string) {
+  return z
+    .union([z.number(), z.string()], { error: `${field} must be a decimal amount such as 19.99` })
+    .transform((v, ctx) => {
+      const cents = toCents(v);
+      if (cents === null) {
+        ctx.addIssue({ code: "custom", message: `${field} must be a decimal amount with at most two decimal places (got ${JSON.stringify(v)})` });
+        return z.NEVER;
+      }
+      return cents;
+    })
+    .openapi({ type: "number", example: 19.99, description: "Decimal amount, at most two decimal places" });
+}
+
+/** An identifier that integrations may send as a string or a whole number (receipt and card numbers). */
+function identifier(field: string, max = 191) {
+  return z
+    .union([z.string(), z.number().int()], { error: `${field} must be a string` })
+    .transform((v) => String(v).trim())
+    .pipe(z.string().min(1, `${field} must not be empty`).max(max, `${field} must be at most ${max} characters`))
+    .openapi({ type: "string" });
+}
+
+const optionalText = (field: string, max: number) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .max(max, `${field} must be at most ${max} characters`)
+    .nullish()
+    .transform((v) => (v === "" ? null : v));
+
+export const Timezone = z
+  .string({ error: "timezone must be a string" })
+  .transform((tz, ctx) => {
+    const canonical = canonicalTimezone(tz);
+    if (!canonical) {
+      ctx.addIssue({ code: "custom", message: `timezone must be an IANA time zone such as Australia/Sydney (got "${tz}")` });
+      return z.NEVER;
+    }
+    return canonical;
+  })
+  .openapi({ type: "string", example: "Australia/Sydney" });
+
+const DateTime = (field: string) =>
+  z.iso
+    .datetime({ offset: true, error: `${field} must be an ISO 8601 date-time such as 2024-05-01T10:30:00+10:00` })
+    .transform((s) => new Date(s).toISOString());
+
+const Handle = z
+  .string({ error: "handle must be a string" })
+  .trim()
+  .min(1, "handle must not be empty")
+  .max(64, "handle must be at most 64 characters")
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/i, "handle may contain letters, digits, '-', '_' and '.'")
+  .transform((h) => h.toLowerCase());
+
+// ── transactions ────────────────────────────────────────────────────────────────────────────────
+
+export const MAX_ITEMS = 500;
+
+export const DiscountInput = z.object({
+  name: optionalText("name", 200),
+  amount: amount("amount"),
+});
+
+export const TransactionItemInput = z
+  .object({
+    sku: optionalText("sku", 100),
+    name: optionalText("name", 300),
+    product_id: optionalText("product_id", 100),
+    quantity: z
+      .number({ error: "quantity must be a whole number" })
+      .int("quantity must be a whole number")
+      .min(-1_000_000, "quantity is too small")
+      .max(1_000_000, "quantity is too large")
+      .refine((q) => q !== 0, "quantity must not be 0 (negative for a return)"),
+    price_original: amount("price_original").nullish(),
+    price_current: amount("price_current").nullish(),
+    price_sell: amount("price_sell"),
+    price_tax: amount("price_tax").nullish(),
+    discounts: z.array(DiscountInput).max(20, "at most 20 discounts per item").optional(),
+  })
+  .openapi("TransactionItemInput");
+
+export const PaymentInput = z.object({
+  method: z.string({ error: "method is required" }).trim().min(1, "method is required").max(64),
+  amount: amount("amount"),
+  reference: optionalText("reference", 200),
+});
+
+export const TransactionInput = z
+  .object({
+    external_id: identifier("external_id"),
+    profile_id: identifier("profile_id", 254).nullish().openapi({ description: "Our profile id, or the value of profile_id_handle (an email, mobile or identity)" }),
+    profile_id_handle: z
+      .string({ error: "profile_id_handle must be a string" })
+      .trim()
+      .toLowerCase()
+      .max(64)
+      .nullish()
+      .openapi({ description: '"email", "mobile" or any identity handle (e.g. "loyalty-card"); profile_id then carries its value' }),
+    location_id: identifier("location_id", 100).nullish().openapi({ description: "A location id or external id; an unknown one creates a placeholder location" }),
+    staff_id: optionalText("staff_id", 100),
+    transacted_at: DateTime("transacted_at").optional(),
+    timezone: Timezone.optional(),
+    currency: z
+      .string({ error: "currency must be a three-letter ISO code" })
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, "currency must be a three-letter ISO code")
+      .optional(),
+    subtotal: amount("subtotal").optional(),
+    discount: amount("discount").optional(),
+    tax: amount("tax").optional(),
+    rounding: amount("rounding").optional(),
+    total: amount("total"),
+    payments: z.array(PaymentInput).max(20).optional(),
+    redemption_id: optionalText("redemption_id", 100),
+    tags: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+    meta: z.record(z.string(), z.unknown()).nullish(),
+    channel: optionalText("channel", 64),
+    items: z.array(TransactionItemInput, { error: "items must be a list" }).min(1, "items must not be empty").max(MAX_ITEMS, `A transaction holds at most ${MAX_ITEMS} items`),
+  })
+  .superRefine((t, ctx) => {
+    if (t.profile_id_handle && !t.profile_id) ctx.addIssue({ code: "custom", path: ["profile_id"], message: "profile_id is required when profile_id_handle is given" });
+  })
+  .openapi("TransactionInput");
+export type TransactionInput = z.output<typeof TransactionInput>;
+export type TransactionItemInput = z.output<typeof TransactionItemInput>;
+
+export const VoidInput = z
+  .object({ reason: z.string({ error: "reason is required" }).trim().min(1, "reason is required").max(500, "reason must be at most 500 characters") })
+  .openapi("VoidTransactionInput");
+
+export const ClaimInput = z
+  .object({
+    external_id: identifier("external_id").optional(),
+    transaction_id: z.string().trim().min(1).max(100).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.external_id === !c.transaction_id) ctx.addIssue({ code: "custom", path: ["external_id"], message: "Give either external_id or transaction_id" });
+  })
+  .openapi("ClaimTransactionInput");
+export type ClaimInput = z.output<typeof ClaimInput>;
+
+// ── locations ───────────────────────────────────────────────────────────────────────────────────
+
+export const LOCATION_TYPES = ["store", "online", "popup", "warehouse", "other"] as const;
+export type LocationType = (typeof LOCATION_TYPES)[number];
+
+export const PostalAddressInput = z
+  .object({
+    address_line_1: optionalText("address_line_1", 200),
+    address_line_2: optionalText("address_line_2", 200),
+    city: optionalText("city", 100),
+    state: optionalText("state", 100),
+    postcode: optionalText("postcode", 20),
+    country: optionalText("country", 2).refine((c) => c == null || /^[A-Za-z]{2}$/.test(c), "country must be a two-letter ISO code").transform((c) => c?.toUpperCase() ?? c),
+  })
+  .openapi("PostalAddress");
+
+export const OpeningHoursInput = z
+  .record(z.string(), z.array(z.array(z.string())), { error: 'opening_hours must be an object like {"mon": [["09:00", "17:00"]]}' })
+  .superRefine((hours, ctx) => {
+    for (const [path, messages] of Object.entries(openingHoursErrors(hours))) {
+      for (const message of messages) ctx.addIssue({ code: "custom", path: path ? path.split(".") : [], message });
+    }
+  })
+  .transform((hours) => normaliseOpeningHours(hours as OpeningHours))
+  .openapi({ type: "object", example: { mon: [["09:00", "17:00"]], sat: [["10:00", "16:00"]] }, description: "Day (mon..sun) → [open, close] pairs in HH:MM, open before close" });
+
+const locationFields = {
+  name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(200, "name must be at most 200 characters"),
+  handle: Handle.optional(),
+  type: z.enum(LOCATION_TYPES, { error: `type must be one of ${LOCATION_TYPES.join(", ")}` }).optional(),
+  external_id: identifier("external_id", 100).nullish(),
+  timezone: Timezone.optional(),
+  address: PostalAddressInput.nullish(),
+  opening_hours: OpeningHoursInput.nullish(),
+  phone: optionalText("phone", 40),
+  email: z.email({ error: "email must be a valid email address" }).nullish(),
+  is_published: z.boolean({ error: "is_published must be true or false" }).optional(),
+};
+
+export const LocationInput = z.object(locationFields).openapi("LocationInput");
+export type LocationInput = z.output<typeof LocationInput>;
+
+export const UpdateLocationInput = z.object({ ...locationFields, name: locationFields.name.optional() }).openapi("UpdateLocationInput");
+export type UpdateLocationInput = z.output<typeof UpdateLocationInput>;
+
+// ── products ────────────────────────────────────────────────────────────────────────────────────
+
+const Sku = z.string({ error: "sku is required" }).trim().min(1, "sku is required").max(100, "sku must be at most 100 characters");
+
+export const VariantInput = z
+  .object({
+    sku: Sku,
+    name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(300),
+    price: amount("price").nullish(),
+    options: z.record(z.string().max(64), z.string().max(200)).nullish(),
+  })
+  .openapi("ProductVariantInput");
+
+const productFields = {
+  sku: Sku,
+  name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(300, "name must be at most 300 characters"),
+  brand: optionalText("brand", 200),
+  category: optionalText("category", 200),
+  price: amount("price").nullish(),
+  external_id: identifier("external_id", 100).nullish(),
+  is_active: z.boolean({ error: "is_active must be true or false" }).optional(),
+  variants: z.array(VariantInput).max(200, "A product holds at most 200 variants").optional(),
+};
+
+export const ProductInput = z.object(productFields).openapi("ProductInput");
+export type ProductInput = z.output<typeof ProductInput>;
+
+export const UpdateProductInput = z
+  .object({ ...productFields, sku: Sku.optional(), name: productFields.name.optional() })
+  .openapi("UpdateProductInput", { description: "Only the fields given change; variants, when given, replace the product's variants (matched by sku)" });
+export type UpdateProductInput = z.output<typeof UpdateProductInput>;
+
+// ── responses (for the OpenAPI document) ────────────────────────────────────────────────────────
+
+export const TransactionItemSchema = z
+  .object({
+    id: z.string(),
+    sku: z.string().nullable(),
+    name: z.string().nullable(),
+    product_id: z.string().nullable(),
+    quantity: z.number().int(),
+    price_original: z.number().nullable(),
+    price_current: z.number().nullable(),
+    price_sell: z.number(),
+    price_tax: z.number().nullable(),
+    discounts: z.array(z.object({ name: z.string().nullable(), amount: z.number() })),
+    line_total: z.number(),
+  })
+  .openapi("TransactionItem");
+
+export const TransactionSchema = z
+  .object({
+    id: z.string(),
+    external_id: z.string(),
+    profile_id: z.string().nullable(),
+    location_id: z.string().nullable(),
+    staff_id: z.string().nullable(),
+    transacted_at: z.string(),
+    timezone: z.string().nullable(),
+    currency: z.string(),
+    subtotal: z.number(),
+    discount: z.number(),
+    tax: z.number(),
+    rounding: z.number(),
+    total: z.number(),
+    payments: z.array(z.object({ method: z.string(), amount: z.number(), reference: z.string().nullable() })),
+    redemption_id: z.string().nullable(),
+    tags: z.array(z.string()),
+    meta: z.record(z.string(), z.unknown()).nullable(),
+    channel: z.string().nullable(),
+    is_void: z.boolean(),
+    voided_at: z.string().nullable(),
+    void_reason: z.string().nullable(),
+    items: z.array(TransactionItemSchema),
+    created_at: z.string(),
+  })
+  .openapi("Transaction");
+
+export const QueuedTransactionSchema = z
+  .object({ external_id: z.string(), status: z.literal("queued"), poll: z.string() })
+  .openapi("QueuedTransaction");
+
+export const LocationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    handle: z.string(),
+    type: z.string(),
+    external_id: z.string().nullable(),
+    timezone: z.string(),
+    address: z.record(z.string(), z.string().nullable()).nullable(),
+    opening_hours: z.record(z.string(), z.array(z.array(z.string()))).nullable(),
+    phone: z.string().nullable(),
+    email: z.string().nullable(),
+    is_published: z.boolean(),
+    is_placeholder: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Location");
+
+export const ProductVariantSchema = z
+  .object({ id: z.string(), sku: z.string(), name: z.string(), price: z.number().nullable(), options: z.record(z.string(), z.string()).nullable() })
+  .openapi("ProductVariant");
+
+export const ProductSchema = z
+  .object({
+    id: z.string(),
+    sku: z.string(),
+    name: z.string(),
+    brand: z.string().nullable(),
+    category: z.string().nullable(),
+    price: z.number().nullable(),
+    external_id: z.string().nullable(),
+    is_active: z.boolean(),
+    variants: z.array(ProductVariantSchema),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Product");
+
+export const MissingSkuSchema = z
+  .object({ sku: z.string(), name: z.string().nullable(), item_count: z.number().int(), last_seen_at: z.string() })
+  .openapi("MissingSku");
