@@ -4,7 +4,7 @@
 // items, a placeholder location when needed, its outbox event and audit entry.
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { locations, transactionItems, transactions, type ItemDiscount, type Payment } from "../../db/schema";
+import { batchJobs, locations, transactionItems, transactions, type ItemDiscount, type Payment } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import type { AuditService } from "../access/audit";
 import type { Clock } from "../platform/clock";
@@ -129,8 +129,14 @@ export async function processQueuedTransaction(services: { transactions: Transac
   } catch (err) {
     if (!isDomainError(err)) throw err;
     console.warn(`transactions: queued ${msg.input.external_id} rejected (${err.code}): ${err.message}`, err.errors ?? {});
+    await services.transactions.recordQueuedRejection(msg.input.external_id, err);
     return "rejected";
   }
+}
+
+/** The job id under which a rejected queued receipt is remembered, so polling it gets the reason. */
+function rejectionJobId(externalId: string): Promise<string> {
+  return derivedId(`queued-transaction:${externalId}`);
 }
 
 /** A UUID-shaped id derived from a name: the same name always gives the same id. */
@@ -189,8 +195,34 @@ export class TransactionsService {
 
   async getByExternalId(externalId: string): Promise<TransactionView> {
     const t = await this.findByExternalId(externalId);
-    if (!t) throw new DomainError("not_found", `No transaction with external_id ${externalId}`);
-    return t;
+    if (t) return t;
+    // a queued receipt the consumer rejected: tell the poller why, instead of a 404 forever
+    const rejected = await this.db.query.batchJobs.findFirst({ where: eq(batchJobs.id, await rejectionJobId(externalId)) });
+    const reason = rejected?.results?.[0];
+    if (reason) {
+      throw new DomainError("validation_failed", `Queued transaction ${externalId} was rejected: ${String(reason.status)}`, { errors: reason.errors ?? {} });
+    }
+    throw new DomainError("not_found", `No transaction with external_id ${externalId}`);
+  }
+
+  /** Remember why a queued receipt was refused (kept with the batch jobs; a later successful post wins). */
+  async recordQueuedRejection(externalId: string, err: DomainError): Promise<void> {
+    const now = this.clock.now();
+    const row = {
+      id: await rejectionJobId(externalId),
+      kind: "transactions.queue",
+      status: "failed" as const,
+      total: 1,
+      payload: null,
+      processed: 1,
+      succeeded: 0,
+      failed: 1,
+      results: [{ index: 0, status: err.message, errors: err.errors ?? { transaction: [err.message] } }],
+      createdBy: null,
+      createdAt: now,
+      completedAt: now,
+    };
+    await this.db.insert(batchJobs).values(row).onConflictDoUpdate({ target: batchJobs.id, set: { results: row.results, completedAt: now } });
   }
 
   private where(f: TransactionFilter): SQL | undefined {

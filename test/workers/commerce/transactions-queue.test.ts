@@ -84,4 +84,16 @@ describe("the consumer's transaction branch", () => {
     expect(result.retryMessages).toHaveLength(0);
     expect(await countRows(transactions, eq(transactions.externalId, json.external_id))).toBe(0);
   });
+
+  it("tells whoever polls a rejected receipt why, instead of a 404 forever", async () => {
+    const { token } = await makeToken(["transactions:read"]);
+    const json = simpleReceipt(10, { profile_id: crypto.randomUUID() });
+    await consume(message(json));
+    const res = await api(`/transactions/external/${encodeURIComponent(json.external_id)}`, { token });
+    expect(res.status).toBe(422);
+    const p = await problem(res);
+    expect(p.detail).toContain(json.external_id);
+    expect(Object.keys(p.errors ?? {})).toContain("profile_id");
+    expect((await api(`/transactions/external/never-sent-${crypto.randomUUID()}`, { token })).status).toBe(404);
+  });
 });
