@@ -54,14 +54,7 @@ async function recentSignups(services: Services): Promise<{ source: "live" | "ne
 }
 
 async function findProfiles(services: Services, q: string, type: TypeFilter, page: number): Promise<{ rows: ProfileView[]; total: number }> {
-  if (!q) return services.profiles.list({ type: type || undefined }, { number: page, size: PAGE_SIZE });
-  // With a search the service ranks up to SEARCH_LIMIT matches but only separates deleted from the
-  // rest; narrowing to one type and paging happen here, over those matches.
-  const includeDeleted = type === "deleted" || type === "all";
-  const { rows } = await services.profiles.list({ search: q, type: includeDeleted ? "all" : undefined }, { number: 1, size: SEARCH_LIMIT });
-  const matching = type === "active" || type === "pending" || type === "deleted" ? rows.filter((r) => r.type === type) : rows;
-  const start = (page - 1) * PAGE_SIZE;
-  return { rows: matching.slice(start, start + PAGE_SIZE), total: matching.length };
+  return services.profiles.list({ search: q || undefined, type: type || undefined }, { number: page, size: PAGE_SIZE });
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

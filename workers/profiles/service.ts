@@ -215,7 +215,9 @@ export class ProfilesService {
 
   async list(filter: { search?: string; type?: ProfileType | "all" }, page: PageRequest): Promise<{ rows: ProfileView[]; total: number }> {
     if (filter.search?.trim()) {
-      const found = await this.search(filter.search, { limit: 100, includeDeleted: filter.type === "deleted" || filter.type === "all" });
+      // search ranks up to 100 matches; the type filter and the page apply to those
+      const all = await this.search(filter.search, { limit: 100, includeDeleted: filter.type === "deleted" || filter.type === "all" });
+      const found = filter.type && filter.type !== "all" ? all.filter((p) => p.type === filter.type) : all;
       const slice = found.slice(pageOffset(page), pageOffset(page) + page.size);
       return { rows: await this.attachAll(slice), total: found.length };
     }

@@ -76,6 +76,10 @@ describe("lifecycle", () => {
     expect(((await restored.json()) as { data: Json }).data).toMatchObject({ type: "active", deleted_at: null });
     const typed = await api(`/profiles/${p.id}/update-type`, { method: "PUT", token, json: { type: "pending" } });
     expect(((await typed.json()) as { data: Json }).data.type).toBe("pending");
+    const searchAs = async (type: string) =>
+      ((await (await api(`/profiles?search=${encodeURIComponent(p.email)}&filter[type]=${type}`, { token })).json()) as Json).data.map((x: Json) => x.id);
+    expect(await searchAs("pending")).toEqual([p.id]);
+    expect(await searchAs("active")).toEqual([]);
     expect((await api(`/profiles/${p.id}/update-type`, { method: "PUT", token, json: { type: "ghost" } })).status).toBe(422);
   });
 
