@@ -1,0 +1,332 @@
+// `npm run bench [-- --duration 5 --rounds 3 --connections 10 --only api-auth-get --json out.json --no-build]`
+// In a temp copy of the working tree: builds, starts the worker under `wrangler dev` on fresh local
+// state (migrated, seeded, one "*" token) with BENCH_MODE=1, and runs each scenario of scripts/bench/scenarios.mjs with autocannon,
+// interleaved with the no-op route of the same worker: round after round, noop then scenario. It prints
+// medians across rounds and the median of the per-round ratio scenario/noop throughput. It asserts
+// nothing about speed; it fails (exit 1) only when something did not work: a build/startup failure,
+// a non-2xx response or a connection error. See docs/benchmarks.md.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { runLoad, stopCurrentRun } from "./bench/load.mjs";
+import { cpuSample, foreignCpus, killAll, killAllSync, serverCpuMs } from "./bench/processes.mjs";
+import { median, renderMarkdown, renderTable, summarise, summariseNoop } from "./bench/report.mjs";
+import { NOOP, SCENARIOS } from "./bench/scenarios.mjs";
+import { build, copyProject, freePort, prepareState, preflight, startWorker } from "./bench/worker.mjs";
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --duration N     seconds per autocannon run (default 5)
+  --rounds N       rounds of (noop, scenario) per scenario (default 3)
+  --connections N  concurrent connections (default 10)
+  --warmup N       seconds of warm-up per target before the rounds (default 2; 0 = none)
+  --only a,b       run only these scenarios (see --list)
+  --json PATH      also write every run and the summary as JSON (e.g. bench-results/run.json)
+  --markdown       also print the table as Markdown
+  --no-build       use the existing build/ instead of running remix vite:build
+  --no-inspector   serve through wrangler's API with the DevTools inspector off instead of the
+                   wrangler dev CLI, which traces every subrequest (D1 query) to its Node process
+  --verbose        echo the output of build, wrangler and the seed/token scripts
+  --list           list the scenarios and exit
+  --help`;
+
+let args;
+try {
+  ({ values: args } = parseArgs({
+    options: {
+      duration: { type: "string", default: "5" },
+      rounds: { type: "string", default: "3" },
+      connections: { type: "string", default: "10" },
+      warmup: { type: "string", default: "2" },
+      only: { type: "string" },
+      json: { type: "string" },
+      markdown: { type: "boolean", default: false },
+      "no-build": { type: "boolean", default: false },
+      "no-inspector": { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      list: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  }));
+} catch (err) {
+  console.error(`${err.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function intFlag(name, min, max) {
+  const n = Number(args[name]);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(args[name])})`);
+    process.exit(2);
+  }
+  return n;
+}
+
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.list) {
+  for (const s of [NOOP, ...SCENARIOS]) console.log(`${s.name.padEnd(16)} ${s.description}`);
+  process.exit(0);
+}
+
+// Paths on the command line are the caller's; everything else is relative to the project root.
+const jsonPath = args.json ? resolve(process.env.INIT_CWD ?? process.cwd(), args.json) : null;
+const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+process.chdir(ROOT);
+
+const opts = {
+  duration: intFlag("duration", 1, 300),
+  rounds: intFlag("rounds", 1, 25),
+  connections: intFlag("connections", 1, 256),
+  warmup: intFlag("warmup", 0, 60),
+};
+
+const names = new Set(SCENARIOS.map((s) => s.name));
+if (names.size !== SCENARIOS.length || names.has(NOOP.name)) {
+  console.error("scripts/bench/scenarios.mjs: scenario names must be unique and not \"noop\"");
+  process.exit(2);
+}
+let selected = SCENARIOS;
+if (args.only !== undefined) {
+  const wanted = args.only.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((w) => !names.has(w));
+  if (unknown.length || wanted.length === 0) {
+    console.error(`Unknown scenario ${unknown.join(", ") || "(none given)"}; known: ${[...names].join(", ")}`);
+    process.exit(2);
+  }
+  selected = SCENARIOS.filter((s) => wanted.includes(s.name));
+}
+
+// ── Lifecycle: whatever happens, the worker's process group dies and the temp dir goes ──────────
+const started = Date.now();
+let tempDir = null;
+let interrupted = false;
+
+function removeTempDir() {
+  if (tempDir) {
+    rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
+    tempDir = null;
+  }
+}
+
+process.on("exit", () => {
+  killAllSync();
+  try {
+    removeTempDir();
+  } catch {
+    // reported by the finally block when it could not be removed there either
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    if (interrupted) {
+      // second Ctrl-C: no more waiting
+      killAllSync();
+      process.exit(130); // the exit handler removes the temp dir
+    }
+    interrupted = true;
+    console.error(`\n${signal}: stopping (again to force)…`);
+    stopCurrentRun();
+    void killAll(); // a running step or wrangler dev dies, so whatever awaits it fails fast
+  });
+}
+
+function checkInterrupted() {
+  if (interrupted) throw new Error("interrupted");
+}
+
+// A (noop, scenario) pair during which other processes used this much CPU (in either run) is marked noisy.
+const NOISY_CPUS = 0.25;
+
+const step = (label) => console.log(`\n▸ ${label}`);
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const rps = (x) => Math.round(x).toLocaleString("en-US");
+
+function resolveRequest(scenario, ctx) {
+  const req = typeof scenario.request === "function" ? scenario.request(ctx) : scenario.request;
+  if (!req?.method || !req?.path?.startsWith("/")) throw new Error(`scenario ${scenario.name}: request needs a method and a path starting with "/"`);
+  return { method: req.method.toUpperCase(), path: req.path, headers: req.headers ?? {}, body: req.body };
+}
+
+function describeFailures(label, run) {
+  const problems = [];
+  if (run.non2xx) problems.push(`${run.non2xx} non-2xx (${JSON.stringify(run.statusCodes)})`);
+  if (run.errors) problems.push(`${run.errors} connection errors (${run.timeouts} timeouts)`);
+  return problems.length ? `${label}: ${problems.join(", ")}` : null;
+}
+
+/** The 1-minute load average: other work on the machine is the main source of noise, so say so. */
+function loadLine(when) {
+  const [one] = loadavg();
+  const busy = one > cpus().length * 0.5;
+  return `  load average ${one.toFixed(2)} on ${cpus().length} CPUs ${when}${busy ? " — other work is running; expect noisy absolute numbers (ratios hold up better)" : ""}`;
+}
+
+function environment() {
+  const git = (a) => spawnSync("git", a, { encoding: "utf8" }).stdout?.trim() || null;
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? null,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+    commit: git(["rev-parse", "--short", "HEAD"]),
+    dirty: Boolean(git(["status", "--porcelain"])),
+  };
+}
+
+async function main() {
+  const env = environment();
+  console.log(
+    `Loyalty Edge bench: ${selected.map((s) => s.name).join(", ")}${args["no-inspector"] ? " · --no-inspector" : ""} · ${opts.rounds} rounds × ${opts.duration} s · ${opts.connections} connections · warm-up ${opts.warmup} s · ${env.cpus} CPUs · node ${env.node}`,
+  );
+  console.log(loadLine("at start"));
+
+  tempDir = mkdtempSync(join(tmpdir(), "loyalty-edge-bench-"));
+  const srcDir = join(tempDir, "src");
+  const stateDir = join(tempDir, "state");
+  step(`Copy of the working tree in ${tempDir} (the checkout's build/ and state stay untouched)`);
+  let t = Date.now();
+  if (args["no-build"] && !existsSync("build/server/index.js")) throw new Error("--no-build, but there is no build/server/index.js; run npm run build first");
+  copyProject(ROOT, srcDir, { withBuild: args["no-build"] });
+  console.log(`  copied in ${secs(Date.now() - t)}${args["no-build"] ? " (with the existing build/)" : ""}`);
+  checkInterrupted();
+
+  if (!args["no-build"]) {
+    step("Building the console and worker (remix vite:build)");
+    t = Date.now();
+    await build(srcDir, { echo: args.verbose });
+    console.log(`  built in ${secs(Date.now() - t)}`);
+    checkInterrupted();
+  }
+
+  step("Fresh local state: migrate, seed, token");
+  t = Date.now();
+  const token = await prepareState(srcDir, stateDir, { echo: args.verbose });
+  console.log(`  ready in ${secs(Date.now() - t)}`);
+  checkInterrupted();
+
+  step(args["no-inspector"] ? "Starting the worker through wrangler's API, inspector off (BENCH_MODE=1)" : "Starting wrangler dev (BENCH_MODE=1)");
+  t = Date.now();
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const worker = await startWorker(srcDir, stateDir, { port, inspectorPort, inspector: !args["no-inspector"], echo: args.verbose });
+  console.log(`  ${worker.baseUrl} answering in ${secs(Date.now() - t)}`);
+  checkInterrupted();
+
+  const ctx = { token, baseUrl: worker.baseUrl };
+  const noopRequest = resolveRequest(NOOP, ctx);
+  await preflight(worker.baseUrl, noopRequest, NOOP.expectBody);
+  const targets = [];
+  for (const scenario of selected) {
+    if (scenario.setup) await scenario.setup(ctx);
+    const request = resolveRequest(scenario, ctx);
+    await preflight(worker.baseUrl, request, scenario.expectBody);
+    targets.push({ scenario, request });
+  }
+
+  const load = async (label, request, duration) => {
+    checkInterrupted();
+    const before = cpuSample(worker.pgid);
+    const run = await runLoad(worker.baseUrl, request, { duration, connections: opts.connections });
+    const after = cpuSample(worker.pgid);
+    run.otherCpus = foreignCpus(before, after, env.cpus);
+    // CPU the worker's processes spent per 2xx response: unlike req/s, barely moved by other load.
+    run.cpuMsPerReq = run.ok > 0 ? serverCpuMs(before, after) / run.ok : NaN;
+    checkInterrupted();
+    if (!worker.isRunning()) throw new Error(`the worker (${args["no-inspector"] ? "dev-server.mjs" : "wrangler dev"}) died during ${label}:\n${worker.output()}`);
+    return run;
+  };
+
+  if (opts.warmup > 0) {
+    step(`Warm-up (${opts.warmup} s per target)`);
+    for (const [label, request] of [["noop", noopRequest], ...targets.map((x) => [x.scenario.name, x.request])]) {
+      const run = await load(`warm-up ${label}`, request, opts.warmup);
+      const failure = describeFailures(`warm-up ${label}`, run);
+      if (failure) throw new Error(failure);
+      console.log(`  ${label.padEnd(16)} ${rps(run.rps).padStart(7)} req/s`);
+    }
+  }
+
+  step(`Rounds: noop, scenario, noop, scenario, … (${opts.rounds} × ${opts.duration} s each)`);
+  const perScenario = new Map(targets.map((x) => [x.scenario.name, []]));
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const { scenario, request } of targets) {
+      const noop = await load(`round ${round} noop`, noopRequest, opts.duration);
+      const run = await load(`round ${round} ${scenario.name}`, request, opts.duration);
+      perScenario.get(scenario.name).push({ noop, scenario: run });
+      const ratio = noop.rps > 0 ? (run.rps / noop.rps).toFixed(2) : "–";
+      const flags = [describeFailures("noop", noop), describeFailures(scenario.name, run)].filter(Boolean);
+      const noisy = Math.max(noop.otherCpus, run.otherCpus) >= NOISY_CPUS;
+      const others = Number.isFinite(noop.otherCpus) ? `   other load ${noop.otherCpus.toFixed(1)}/${run.otherCpus.toFixed(1)} CPUs${noisy ? " ⚠ noisy" : ""}` : "";
+      console.log(
+        `  round ${round}/${opts.rounds}  ${scenario.name.padEnd(16)} noop ${rps(noop.rps).padStart(7)} req/s   scenario ${rps(run.rps).padStart(7)} req/s   ratio ${ratio}${others}${flags.length ? `   ✗ ${flags.join("; ")}` : ""}`,
+      );
+    }
+  }
+
+  const rows = targets.map(({ scenario }) => summarise(scenario.name, perScenario.get(scenario.name)));
+  const noopRow = summariseNoop([...perScenario.values()].flatMap((rounds) => rounds.map((r) => r.noop)));
+
+  console.log(`\n── Results: medians over ${opts.rounds} rounds; ratio = median of per-round (scenario req/s ÷ noop req/s) ──\n`);
+  console.log(renderTable(noopRow, rows));
+  if (args.markdown) console.log(`\n${renderMarkdown(noopRow, rows)}`);
+  console.log(
+    `\n${opts.duration} s per run, ${opts.connections} connections, ${env.cpus} CPUs, worker on 127.0.0.1 under ${args["no-inspector"] ? "wrangler's API without the inspector (--no-inspector)" : "wrangler dev"}`,
+  );
+  const others = [...perScenario.values()].flatMap((rounds) => rounds.flatMap((r) => [r.noop.otherCpus, r.scenario.otherCpus])).filter(Number.isFinite);
+  if (others.length) {
+    env.otherCpusDuringRuns = { median: Number(median(others).toFixed(2)), max: Number(Math.max(...others).toFixed(2)) };
+    const quiet = env.otherCpusDuringRuns.max < NOISY_CPUS;
+    console.log(
+      `  other processes used ${env.otherCpusDuringRuns.median.toFixed(2)} CPUs (median of runs; max ${env.otherCpusDuringRuns.max.toFixed(2)}) of ${env.cpus} during the runs${quiet ? "" : " — the machine was shared; compare ratios, not absolute req/s"}`,
+    );
+  }
+
+  if (jsonPath) {
+    const out = {
+      environment: env,
+      options: { ...opts, server: args["no-inspector"] ? "unstable_startWorker, inspector off" : "wrangler dev", scenarios: selected.map((s) => s.name) },
+      summary: [noopRow, ...rows],
+      rounds: Object.fromEntries([...perScenario.entries()]),
+      wallSeconds: (Date.now() - started) / 1000,
+    };
+    mkdirSync(dirname(jsonPath), { recursive: true });
+    writeFileSync(jsonPath, `${JSON.stringify(out, null, 2)}\n`);
+    console.log(`JSON written to ${jsonPath}`);
+  }
+
+  const failed = [noopRow, ...rows].filter((r) => r.non2xx > 0 || r.errors > 0);
+  if (failed.length) {
+    const bar = "!".repeat(78);
+    console.error(`\n${bar}\n!! NOT 2xx: ${failed.map((r) => `${r.name} (${r.non2xx} non-2xx, ${r.errors} errors)`).join(", ")}.\n!! Their numbers measure an error path, not the scenario. Fix the route or the scenario.\n${bar}`);
+    return 1;
+  }
+  return 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  console.error(`\n✗ ${interrupted ? "Interrupted" : err.message}`);
+  code = interrupted ? 130 : 1;
+} finally {
+  const left = await killAll();
+  if (left.length) console.error(`✗ processes still running after SIGKILL: ${left.join(", ")}`);
+  try {
+    removeTempDir();
+  } catch (err) {
+    console.error(`✗ could not remove ${tempDir}: ${err.message}`);
+  }
+  console.log(`\nWall time ${secs(Date.now() - started)}`);
+}
+process.exit(code);
