@@ -14,7 +14,8 @@ import { parseArgs } from "node:util";
 import { runLoad, stopCurrentRun } from "./bench/load.mjs";
 import { cpuSample, foreignCpus, killAll, killAllSync, serverCpuMs } from "./bench/processes.mjs";
 import { median, renderMarkdown, renderTable, summarise, summariseNoop } from "./bench/report.mjs";
-import { NOOP, SCENARIOS } from "./bench/scenarios.mjs";
+import { measureLatency } from "./bench/latency.mjs";
+import { LATENCY_SCENARIOS, NOOP, SCENARIOS } from "./bench/scenarios.mjs";
 import { build, copyProject, freePort, prepareState, preflight, startWorker } from "./bench/worker.mjs";
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -26,6 +27,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --only a,b       run only these scenarios (see --list)
   --json PATH      also write every run and the summary as JSON (e.g. bench-results/run.json)
   --markdown       also print the table as Markdown
+  --profiles N     profiles to seed (default 100000; about N × 10 transactions)
+  --transactions-per-profile N   mean transactions per profile over the year (default 10)
+  --quick          a small brand (2,000 profiles) for a fast look; numbers are not comparable
+  --queries N      distinct searches per search scenario (default 1000)
   --no-build       use the existing build/ instead of running remix vite:build
   --no-inspector   serve through wrangler's API with the DevTools inspector off instead of the
                    wrangler dev CLI, which traces every subrequest (D1 query) to its Node process
@@ -44,6 +49,10 @@ try {
       only: { type: "string" },
       json: { type: "string" },
       markdown: { type: "boolean", default: false },
+      profiles: { type: "string", default: "100000" },
+      "transactions-per-profile": { type: "string", default: "10" },
+      quick: { type: "boolean", default: false },
+      queries: { type: "string", default: "1000" },
       "no-build": { type: "boolean", default: false },
       "no-inspector": { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
@@ -72,7 +81,7 @@ if (args.help) {
   process.exit(0);
 }
 if (args.list) {
-  for (const s of [NOOP, ...SCENARIOS]) console.log(`${s.name.padEnd(16)} ${s.description}`);
+  for (const s of [NOOP, ...SCENARIOS, ...LATENCY_SCENARIOS]) console.log(`${s.name.padEnd(16)} ${s.description}`);
   process.exit(0);
 }
 
@@ -86,14 +95,18 @@ const opts = {
   rounds: intFlag("rounds", 1, 25),
   connections: intFlag("connections", 1, 256),
   warmup: intFlag("warmup", 0, 60),
+  profiles: args.quick ? 2_000 : intFlag("profiles", 1, 10_000_000),
+  perProfile: intFlag("transactions-per-profile", 0, 1_000),
+  queries: intFlag("queries", 10, 100_000),
 };
 
-const names = new Set(SCENARIOS.map((s) => s.name));
-if (names.size !== SCENARIOS.length || names.has(NOOP.name)) {
+const names = new Set([...SCENARIOS, ...LATENCY_SCENARIOS].map((s) => s.name));
+if (names.size !== SCENARIOS.length + LATENCY_SCENARIOS.length || names.has(NOOP.name)) {
   console.error("scripts/bench/scenarios.mjs: scenario names must be unique and not \"noop\"");
   process.exit(2);
 }
 let selected = SCENARIOS;
+let selectedLatency = LATENCY_SCENARIOS;
 if (args.only !== undefined) {
   const wanted = args.only.split(",").map((s) => s.trim()).filter(Boolean);
   const unknown = wanted.filter((w) => !names.has(w));
@@ -102,6 +115,7 @@ if (args.only !== undefined) {
     process.exit(2);
   }
   selected = SCENARIOS.filter((s) => wanted.includes(s.name));
+  selectedLatency = LATENCY_SCENARIOS.filter((s) => wanted.includes(s.name));
 }
 
 // ── Lifecycle: whatever happens, the worker's process group dies and the temp dir goes ──────────
@@ -187,7 +201,7 @@ function environment() {
 async function main() {
   const env = environment();
   console.log(
-    `Loyalty Edge bench: ${selected.map((s) => s.name).join(", ")}${args["no-inspector"] ? " · --no-inspector" : ""} · ${opts.rounds} rounds × ${opts.duration} s · ${opts.connections} connections · warm-up ${opts.warmup} s · ${env.cpus} CPUs · node ${env.node}`,
+    `Loyalty Edge bench: ${[...selected, ...selectedLatency].map((s) => s.name).join(", ")}${args["no-inspector"] ? " · --no-inspector" : ""} · ${opts.rounds} rounds × ${opts.duration} s · ${opts.connections} connections · warm-up ${opts.warmup} s · ${env.cpus} CPUs · node ${env.node}`,
   );
   console.log(loadLine("at start"));
 
@@ -209,10 +223,12 @@ async function main() {
     checkInterrupted();
   }
 
-  step("Fresh local state: migrate, seed, token");
+  step(`Fresh local state: migrate, seed ${opts.profiles.toLocaleString("en-US")} profiles (~${opts.perProfile} transactions each), token, ${opts.queries} search keys`);
   t = Date.now();
-  const token = await prepareState(srcDir, stateDir, { echo: args.verbose });
-  console.log(`  ready in ${secs(Date.now() - t)}`);
+  const { token, sample, seedMs, seedLine } = await prepareState(srcDir, stateDir, { echo: args.verbose, profiles: opts.profiles, perProfile: opts.perProfile, queries: opts.queries });
+  console.log(`  ${seedLine}`);
+  console.log(`  seeding took ${secs(seedMs)} (wall, including tsx and getPlatformProxy start); ready in ${secs(Date.now() - t)}`);
+  env.seed = { profiles: opts.profiles, transactionsPerProfile: opts.perProfile, seconds: seedMs / 1000, line: seedLine };
   checkInterrupted();
 
   step(args["no-inspector"] ? "Starting the worker through wrangler's API, inspector off (BENCH_MODE=1)" : "Starting wrangler dev (BENCH_MODE=1)");
@@ -222,7 +238,7 @@ async function main() {
   console.log(`  ${worker.baseUrl} answering in ${secs(Date.now() - t)}`);
   checkInterrupted();
 
-  const ctx = { token, baseUrl: worker.baseUrl };
+  const ctx = { token, baseUrl: worker.baseUrl, sample };
   const noopRequest = resolveRequest(NOOP, ctx);
   await preflight(worker.baseUrl, noopRequest, NOOP.expectBody);
   const targets = [];
@@ -273,6 +289,32 @@ async function main() {
     }
   }
 
+  // Latency over distinct requests: 1,000 no-ops, then each search scenario's 1,000 searches, one at a time.
+  const latencyRows = [];
+  if (selectedLatency.length) {
+    step(`Search latency: ${opts.queries} distinct queries each, one at a time, beside ${opts.queries} no-op requests`);
+    const noopLatency = await measureLatency(worker.baseUrl, Array.from({ length: opts.queries }, () => noopRequest));
+    console.log(`  noop             p50 ${noopLatency.p50.toFixed(2)} ms   p95 ${noopLatency.p95.toFixed(2)} ms   p99 ${noopLatency.p99.toFixed(2)} ms`);
+    latencyRows.push({ name: "noop", ...noopLatency });
+    for (const scenario of selectedLatency) {
+      checkInterrupted();
+      const requests = scenario.queries(ctx).slice(0, opts.queries);
+      const found = (status, body) => {
+        try {
+          return JSON.parse(body).data?.length > 0 ? null : "found no profile";
+        } catch {
+          return "not JSON";
+        }
+      };
+      const r = await measureLatency(worker.baseUrl, requests, found);
+      const verdict = r.p95 <= scenario.targetP95 ? "meets" : "misses";
+      console.log(
+        `  ${scenario.name.padEnd(16)} p50 ${r.p50.toFixed(2)} ms   p95 ${r.p95.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   (${r.count} queries; target p95 ≤ ${scenario.targetP95} ms: ${verdict}; p95 ÷ noop p95 = ${(r.p95 / noopLatency.p95).toFixed(1)})${r.failures ? `   ✗ ${r.failures} failed: ${r.examples.join("; ")}` : ""}`,
+      );
+      latencyRows.push({ name: scenario.name, targetP95: scenario.targetP95, ...r });
+    }
+  }
+
   const rows = targets.map(({ scenario }) => summarise(scenario.name, perScenario.get(scenario.name)));
   const noopRow = summariseNoop([...perScenario.values()].flatMap((rounds) => rounds.map((r) => r.noop)));
 
@@ -296,12 +338,26 @@ async function main() {
       environment: env,
       options: { ...opts, server: args["no-inspector"] ? "unstable_startWorker, inspector off" : "wrangler dev", scenarios: selected.map((s) => s.name) },
       summary: [noopRow, ...rows],
+      latency: latencyRows,
       rounds: Object.fromEntries([...perScenario.entries()]),
       wallSeconds: (Date.now() - started) / 1000,
     };
     mkdirSync(dirname(jsonPath), { recursive: true });
     writeFileSync(jsonPath, `${JSON.stringify(out, null, 2)}\n`);
     console.log(`JSON written to ${jsonPath}`);
+  }
+
+  if (latencyRows.length) {
+    console.log(`\n── Search latency over ${opts.queries} distinct queries (ms) ──\n`);
+    console.log(["scenario".padEnd(16), "p50".padStart(8), "p95".padStart(8), "p99".padStart(8), "target p95".padStart(11), "failed".padStart(7)].join(" "));
+    for (const r of latencyRows) {
+      console.log([r.name.padEnd(16), r.p50.toFixed(2).padStart(8), r.p95.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8), (r.targetP95 ? `≤ ${r.targetP95}` : "").padStart(11), String(r.failures).padStart(7)].join(" "));
+    }
+  }
+  const latencyFailed = latencyRows.filter((r) => r.failures > 0);
+  if (latencyFailed.length) {
+    console.error(`\n✗ searches that failed or found nothing: ${latencyFailed.map((r) => `${r.name} (${r.failures})`).join(", ")}`);
+    return 1;
   }
 
   const failed = [noopRow, ...rows].filter((r) => r.non2xx > 0 || r.errors > 0);

@@ -32,6 +32,8 @@ export function runLoad(baseUrl, request, { duration, connections }) {
         method: request.method,
         headers: request.headers ?? {},
         body: request.body,
+        // a scenario that writes gives each request its own body (a unique receipt number, say)
+        ...(request.setupRequest ? { requests: [{ method: request.method, path: url.pathname + url.search, headers: request.headers ?? {}, body: request.body, setupRequest: request.setupRequest }] } : {}),
         connections,
         duration,
         pipelining: 1,

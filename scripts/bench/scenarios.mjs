@@ -6,8 +6,9 @@
 //   name         short kebab-case id, used by --only and in the table
 //   description  one line: what the request exercises and what its cost is made of
 //   request      { method, path, headers?, body? }, or a function (ctx) => that object, where ctx is
-//                { token, baseUrl }: token is an API token with scopes "*" on a freshly seeded brand
-//                (`npm run seed`), baseUrl the worker under `wrangler dev` (http://127.0.0.1:PORT)
+//                { token, baseUrl, sample }: token is an API token with scopes "*" on a freshly seeded
+//                brand (`npm run seed`), baseUrl the worker under `wrangler dev` (http://127.0.0.1:PORT),
+//                sample the search keys of scripts/bench/sample.ts (profileIds, emails, mobiles, …)
 //   setup?       optional async (ctx) => void, run once before the warm-up (e.g. create a record
 //                through the API and stash its id on ctx for `request` to use)
 // Every response must be 2xx: the harness checks one request before the run and counts non-2xx
@@ -40,4 +41,53 @@ export const SCENARIOS = [
       "GET /api/v3/health without a token: the API middleware and one D1 `select 1`. A second reference: the price of any D1 round trip, without the token lookup.",
     request: { method: "GET", path: "/api/v3/health", headers: { accept: "application/json" } },
   },
+];
+
+let receipt = 0;
+const runId = Math.random().toString(36).slice(2, 8);
+
+/** A purchase by a sampled profile: two lines at the flagship store, a unique receipt number per request. */
+function receiptBody(ctx) {
+  receipt += 1;
+  const profileId = ctx.sample.profileIds[receipt % ctx.sample.profileIds.length];
+  return JSON.stringify({
+    external_id: `BENCH-${runId}-${receipt}`,
+    profile_id: profileId,
+    location_id: "S001",
+    items: [
+      { sku: "SKU-1000-M", name: "Bench tee M", quantity: 2, price_sell: 25 },
+      { sku: "SKU-1006", name: "Bench cap", quantity: 1, price_sell: 19.95 },
+    ],
+    total: 69.95,
+  });
+}
+
+SCENARIOS.push({
+  name: "tx-ingest",
+  description:
+    "POST /api/v3/transactions: a new receipt per request for a sampled profile (token lookup, validation, profile and location resolution, SKU matching, one D1 batch of the transaction, items, outbox event and audit entry, then the profile's aggregations recomputed from its ~10 transactions). Each request adds a transaction.",
+  request: (ctx) => ({
+    method: "POST",
+    path: "/api/v3/transactions",
+    headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" },
+    body: receiptBody(ctx),
+    setupRequest: (req) => ({ ...req, body: receiptBody(ctx) }),
+  }),
+});
+
+/**
+ * Search latency: each of these runs 1,000 distinct searches one at a time (keys sampled from the seeded
+ * brand) beside 1,000 no-op requests, and reports p50/p95/p99. Every search must find at least one profile.
+ */
+const search = (q, ctx) => ({
+  method: "GET",
+  path: `/api/v3/profiles?search=${encodeURIComponent(q)}&page[size]=10`,
+  headers: { authorization: `Bearer ${ctx.token}`, accept: "application/json" },
+});
+
+export const LATENCY_SCENARIOS = [
+  { name: "search-email", kind: "exact", targetP95: 20, description: "GET /api/v3/profiles?search=<email>: the lower(email) index", queries: (ctx) => ctx.sample.emails.map((q) => search(q, ctx)) },
+  { name: "search-mobile", kind: "exact", targetP95: 20, description: "GET /api/v3/profiles?search=<0412 345 678>: normalised to E.164, the mobile index", queries: (ctx) => ctx.sample.mobiles.map((q) => search(q, ctx)) },
+  { name: "search-identity", kind: "exact", targetP95: 20, description: "GET /api/v3/profiles?search=<loyalty card or shopify id>: the identities identifier index", queries: (ctx) => ctx.sample.identities.map((q) => search(q, ctx)) },
+  { name: "search-name", kind: "name", targetP95: 50, description: "GET /api/v3/profiles?search=<last name | first name + 3 letters>: FTS5 prefix match ranked by bm25", queries: (ctx) => ctx.sample.names.map((q) => search(q, ctx)) },
 ];

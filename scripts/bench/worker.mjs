@@ -56,15 +56,28 @@ export async function build(cwd, { echo }) {
   if (!existsSync(join(cwd, "build/server/index.js"))) throw new Error("remix vite:build wrote no build/server/index.js");
 }
 
-/** Migrate and seed the local D1 in `stateDir`, then make a "*" token; returns the token. */
-export async function prepareState(cwd, stateDir, { echo }) {
+/**
+ * Migrate and seed the local D1 in `stateDir` (`profiles` profiles with about `perProfile` transactions
+ * each), make a "*" token and sample search keys; returns { token, sample, seedMs, seedLine }.
+ */
+export async function prepareState(cwd, stateDir, { echo, profiles, perProfile, queries }) {
   const env = quietEnv();
   await runStep("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { cwd, env, echo });
-  await runStep("npx", ["tsx", "scripts/seed.ts", "--persist-to", stateDir], { cwd, env, echo, timeoutMs: 600_000 });
+  const seedStarted = Date.now();
+  const seeded = await runStep(
+    "npx",
+    ["tsx", "scripts/seed.ts", "--persist-to", stateDir, "--profiles", String(profiles), "--transactions-per-profile", String(perProfile)],
+    { cwd, env, echo, timeoutMs: 3_600_000 },
+  );
+  const seedMs = Date.now() - seedStarted;
+  const seedLine = seeded.split("\n").find((l) => l.startsWith("Seeded")) ?? "";
   const out = await runStep("npx", ["tsx", "scripts/token.ts", "--name", "bench", "--scopes", "*", "--quiet", "--persist-to", stateDir], { cwd, env, echo });
   const token = out.trim().split("\n").map((l) => l.trim()).filter((l) => /^le_\S+$/.test(l)).at(-1);
   if (!token) throw new Error(`scripts/token.ts printed no token on stdout:\n${out}`);
-  return token;
+  const sampled = await runStep("npx", ["tsx", "scripts/bench/sample.ts", "--persist-to", stateDir, "--n", String(queries)], { cwd, env, echo });
+  const sample = JSON.parse(sampled.trim().split("\n").filter((l) => l.startsWith("{")).at(-1) ?? "null");
+  if (!sample?.profileIds?.length) throw new Error(`scripts/bench/sample.ts found no profiles:\n${sampled}`);
+  return { token, sample, seedMs, seedLine };
 }
 
 /**
