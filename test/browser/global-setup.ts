@@ -1,5 +1,6 @@
 // Global setup of the browser lane: one `wrangler dev` on a free port over a fresh, migrated and
-// seeded local D1 in a temp dir; the tests get its base URL through vitest's provide/inject.
+// seeded local D1 in a temp dir; the tests get its base URL, and an API token ('*') minted in that D1
+// before the worker starts, through vitest's provide/inject.
 // The caller builds first (`npx remix vite:build`); when build/ is missing we build here.
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncOptions } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -31,6 +32,19 @@ function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}) {
     const out = [r.stdout, r.stderr].filter(Boolean).join("\n");
     throw new Error(`[browser lane] \`${cmd} ${args.join(" ")}\` failed (exit ${r.status ?? r.signal}):\n${out}`);
   }
+}
+
+/** A fresh API token with every scope, owned by the CLI's Machine user (scripts/token.ts). */
+function mintApiToken(persistDir: string): string {
+  const args = ["tsx", "scripts/token.ts", "--name", "e2e", "--scopes", "*", "--quiet", "--persist-to", persistDir];
+  const r = spawnSync("npx", args, { cwd: ROOT, encoding: "utf8", stdio: "pipe", env: quietEnv });
+  // --quiet prints the token alone on stdout; workerd's warnings go to stderr
+  const token = (r.stdout ?? "").split("\n").map((l) => l.trim()).find((l) => /^le_\S+$/.test(l));
+  if (r.status !== 0 || !token) {
+    const out = [r.stdout, r.stderr].filter(Boolean).join("\n");
+    throw new Error(`[browser lane] \`npx ${args.join(" ")}\` gave no token (exit ${r.status ?? r.signal}):\n${out}`);
+  }
+  return token;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
@@ -81,6 +95,8 @@ export default async function setup(project: TestProject) {
   try {
     run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { env: quietEnv });
     run("npx", ["tsx", "scripts/seed.ts", "--persist-to", persistDir], { env: quietEnv });
+    // minted before `wrangler dev` opens the same D1, so only one process writes to it at a time
+    const apiToken = mintApiToken(persistDir);
 
     const [port, inspectorPort] = [await freePort(), await freePort()];
     const output: string[] = [];
@@ -125,6 +141,7 @@ export default async function setup(project: TestProject) {
     }
     console.log(`[browser lane] worker ready at ${baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s (state in ${persistDir})`);
     project.provide("baseUrl", baseUrl);
+    project.provide("apiToken", apiToken);
   } catch (err) {
     await teardown();
     throw err;

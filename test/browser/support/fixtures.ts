@@ -1,16 +1,20 @@
-// The browser lane's test API: `test` with fixtures for the worker's base URL, one Chromium per file
+// The browser lane's test API: `test` with fixtures for the worker's base URL, a REST API client with
+// the lane's token (support/api.ts), one Chromium per file
 // (Debian's, never a downloaded one) and a fresh context + page per test that records console errors
 // and leaves a screenshot in test-results/browser/ when the test fails.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { inject, test as base } from "vitest";
+import { Api } from "./api";
 
 export { describe, expect } from "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** an API token with every scope, minted by global-setup.ts */
+    apiToken: string;
   }
 }
 
@@ -31,6 +35,7 @@ export function launchChromium(): Promise<Browser> {
 
 export const test = base
   .extend("baseUrl", { scope: "file" }, () => inject("baseUrl"))
+  .extend("api", { scope: "file" }, ({ baseUrl }) => new Api(baseUrl, inject("apiToken")))
   .extend("browser", { scope: "file" }, async ({}, { onCleanup }) => {
     const browser = await launchChromium();
     onCleanup(() => browser.close());
