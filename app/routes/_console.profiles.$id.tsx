@@ -21,6 +21,8 @@ import type { PageRequest } from "../../workers/platform/pagination";
 import { fullName } from "../../workers/profiles/rules";
 import { IdentityInput, MergeInput, UpdateProfileInput } from "../../workers/profiles/schema";
 import { serializeAggregations, serializeInteraction, serializeProfile, type Profile } from "../../workers/profiles/service";
+import type { TransactionView } from "../../workers/commerce/transactions.service";
+import { fromCents } from "../../workers/platform/money";
 import type { Services } from "../../workers/services";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -42,73 +44,31 @@ const ACTIVITY_LIMIT = 50;
 const TRANSACTIONS_PAGE: PageRequest = { number: 1, size: 50 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-// ── seams for areas built in parallel ───────────────────────────────────────────────────────────
-// The transactions and locations services are not part of Services yet. When the running services
-// carry them, the tabs use them; until then the Transactions tab shows its empty state and the most
-// transacted location shows its id. Replace these probes with typed calls once Services declares them.
-
-interface TransactionsSeam {
-  listForProfile?: (profileId: string, page: PageRequest) => Promise<unknown>;
-}
-interface LocationsSeam {
-  find?: (id: string) => Promise<{ name?: string } | null | undefined>;
-  get?: (id: string) => Promise<{ name?: string } | null | undefined>;
-}
-
-function seam<T>(services: Services, name: string): T | undefined {
-  return (services as unknown as Record<string, T | undefined>)[name];
-}
-
-const str = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
-const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : typeof v === "string" ? v : typeof v === "number" ? new Date(v).toISOString() : null);
-
-/** One transaction, whether the service returns drizzle rows (camelCase, cents) or API objects (snake_case, decimals). */
-function transactionRow(raw: unknown): TransactionRow | null {
-  if (!raw || typeof raw !== "object") return null;
-  const t = raw as Record<string, unknown>;
-  const id = str(t.id);
-  const at = iso(t.transactedAt ?? t.transacted_at);
-  if (!id || !at) return null;
-  const camel = "transactedAt" in t;
-  const total = typeof t.total === "number" ? (camel ? t.total / 100 : t.total) : Number(t.total ?? 0);
-  const items = Array.isArray(t.items) ? t.items.length : typeof t.item_count === "number" ? t.item_count : null;
-  const location = t.location && typeof t.location === "object" ? str((t.location as Record<string, unknown>).name) : null;
+/** One transaction row of the profile's Transactions tab; items counts units, as on /transactions. */
+function transactionRow(t: TransactionView, locationNames: Map<string, string>): TransactionRow {
   return {
-    id,
-    external_id: str(t.externalId ?? t.external_id),
-    transacted_at: at,
-    location: location ?? str(t.locationId ?? t.location_id),
-    currency: str(t.currency) ?? "AUD",
-    total: Number.isFinite(total) ? total : 0,
-    items,
-    is_void: Boolean(t.isVoid ?? t.is_void),
+    id: t.id,
+    external_id: t.externalId,
+    transacted_at: t.transactedAt.toISOString(),
+    location: t.locationId ? (locationNames.get(t.locationId) ?? t.locationId) : null,
+    currency: t.currency,
+    total: fromCents(t.total),
+    items: t.items.reduce((n, i) => n + i.quantity, 0),
+    is_void: t.isVoid,
   };
 }
 
 async function loadTransactions(services: Services, profileId: string): Promise<{ available: boolean; rows: TransactionRow[]; total: number }> {
-  const tx = seam<TransactionsSeam>(services, "transactions");
-  if (typeof tx?.listForProfile !== "function") return { available: false, rows: [], total: 0 };
-  const result = await tx.listForProfile.call(tx, profileId, TRANSACTIONS_PAGE);
-  const r = result as { rows?: unknown[]; data?: unknown[]; total?: number; meta?: { total?: number } } | unknown[];
-  const list = Array.isArray(r) ? r : (r.rows ?? r.data ?? []);
-  const rows = list.map(transactionRow).filter((x): x is TransactionRow => x !== null);
-  const total = Array.isArray(r) ? rows.length : (r.total ?? r.meta?.total ?? rows.length);
-  // rows name their location by id: show the location's name where the locations service knows it
-  const ids = [...new Set(rows.map((t) => t.location).filter((l): l is string => Boolean(l)))];
-  const names = new Map(await Promise.all(ids.map(async (id) => [id, await locationName(services, id)] as const)));
-  return { available: true, rows: rows.map((t) => ({ ...t, location: (t.location && names.get(t.location)) || t.location })), total };
+  const { rows, total } = await services.transactions.listForProfile(profileId, TRANSACTIONS_PAGE);
+  const ids = [...new Set(rows.map((t) => t.locationId).filter((l): l is string => Boolean(l)))];
+  const names = new Map<string, string>();
+  for (const l of await Promise.all(ids.map((id) => services.locations.find(id)))) if (l) names.set(l.id, l.name);
+  return { available: true, rows: rows.map((t) => transactionRow(t, names)), total };
 }
 
 async function locationName(services: Services, id: string | null): Promise<string | null> {
   if (!id) return null;
-  const locations = seam<LocationsSeam>(services, "locations");
-  const lookup = locations?.find ?? locations?.get;
-  if (typeof lookup !== "function") return null;
-  try {
-    return (await lookup.call(locations, id))?.name ?? null;
-  } catch {
-    return null;
-  }
+  return (await services.locations.find(id))?.name ?? null;
 }
 
 // ── activity ────────────────────────────────────────────────────────────────────────────────────
