@@ -227,11 +227,11 @@ export class ProfilesService {
 
   async list(filter: { search?: string; type?: ProfileType | "all" }, page: PageRequest): Promise<{ rows: ProfileView[]; total: number }> {
     if (filter.search?.trim()) {
-      // search ranks up to 100 matches; the type filter and the page apply to those
-      const all = await this.search(filter.search, { limit: 100, includeDeleted: filter.type === "deleted" || filter.type === "all" });
+      // search ranks up to 100 matches; the type filter and the page apply to those: two round trips
+      const ids = await this.searchIds(filter.search, 100);
+      const all = await this.viewsByIds(ids, { includeDeleted: filter.type === "deleted" || filter.type === "all" });
       const found = filter.type && filter.type !== "all" ? all.filter((p) => p.type === filter.type) : all;
-      const slice = found.slice(pageOffset(page), pageOffset(page) + page.size);
-      return { rows: await this.attachAll(slice), total: found.length };
+      return { rows: found.slice(pageOffset(page), pageOffset(page) + page.size), total: found.length };
     }
     const where: SQL | undefined =
       filter.type === "all" ? undefined : filter.type ? eq(profiles.type, filter.type) : ne(profiles.type, "deleted");
@@ -253,25 +253,35 @@ export class ProfilesService {
   }
 
   /**
-   * One search box for name, email, mobile or any identity value. Exact matches (email, E.164 mobile,
-   * identity identifier) come first, through their indexes; names and email fragments go through FTS5.
+   * One search box for name, email, mobile or any identity value. Exact matches (E.164 mobile, identity
+   * identifier, email) come first, through their indexes; an email is also matched as a prefix on the
+   * lower(email) index; names and fragments go through FTS5. All of it is one D1 round trip.
    */
-  async search(q: string, opts: { limit?: number; includeDeleted?: boolean } = {}): Promise<Profile[]> {
+  async searchIds(q: string, limit = 20): Promise<string[]> {
     const query = q.trim().slice(0, 200);
     if (!query) return [];
-    const limit = Math.min(opts.limit ?? 20, 100);
+    limit = Math.min(limit, 100);
     const kind = classifySearch(query);
-    const exact: SQL[] = [eq(identities.identifier, query)];
     const statements = [];
     if (kind === "email") {
-      statements.push(this.db.select({ id: profiles.id }).from(profiles).where(eq(sql`lower(${profiles.email})`, query.toLowerCase())).limit(1));
+      const lower = query.toLowerCase();
+      // exact first, then the prefix range on the same index (no FTS: ".com" would match everyone)
+      statements.push(this.db.select({ id: profiles.id }).from(profiles).where(eq(sql`lower(${profiles.email})`, lower)).limit(1));
+      statements.push(
+        this.db
+          .select({ id: profiles.id })
+          .from(profiles)
+          .where(and(sql`lower(${profiles.email}) > ${lower}`, sql`lower(${profiles.email}) < ${lower + "\uffff"}`))
+          .orderBy(sql`lower(${profiles.email})`)
+          .limit(limit),
+      );
     }
     if (kind === "mobile") {
       const e164 = normalizeMobile(query, this.opts.defaultCountry);
       if (e164) statements.push(this.db.select({ id: profiles.id }).from(profiles).where(eq(profiles.mobilePhone, e164)).limit(1));
     }
-    statements.push(this.db.select({ id: identities.profileId }).from(identities).where(or(...exact)).limit(limit));
-    const fts = kind !== "mobile" ? ftsQuery(query) : null;
+    statements.push(this.db.select({ id: identities.profileId }).from(identities).where(eq(identities.identifier, query)).limit(limit));
+    const fts = kind === "name" ? ftsQuery(query) : null;
     if (fts) {
       statements.push(
         this.db
@@ -284,14 +294,32 @@ export class ProfilesService {
       );
     }
     const results = await this.db.batch(statements as unknown as [typeof statements[number]]);
-    const ids = [...new Set((results as Array<Array<{ id: string }>>).flat().map((r) => r.id))].slice(0, limit);
+    return [...new Set((results as Array<Array<{ id: string }>>).flat().map((r) => r.id))].slice(0, limit);
+  }
+
+  async search(q: string, opts: { limit?: number; includeDeleted?: boolean } = {}): Promise<Profile[]> {
+    const views = await this.viewsByIds(await this.searchIds(q, opts.limit), { includeDeleted: opts.includeDeleted, relations: false });
+    return views;
+  }
+
+  /**
+   * Profiles (and, with relations, their identities and addresses) for ids, in the ids' order, in one
+   * D1 batch. The ids travel as one JSON parameter, since D1 allows 100 bound parameters per statement.
+   */
+  private async viewsByIds(ids: string[], opts: { includeDeleted?: boolean; relations?: boolean } = {}): Promise<ProfileView[]> {
     if (!ids.length) return [];
-    const rows = await this.db
-      .select()
-      .from(profiles)
-      .where(opts.includeDeleted ? inArray(profiles.id, ids) : and(inArray(profiles.id, ids), ne(profiles.type, "deleted")));
+    const idSet = sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+    const where = opts.includeDeleted ? sql`${profiles.id} IN ${idSet}` : and(sql`${profiles.id} IN ${idSet}`, ne(profiles.type, "deleted"));
+    const [rows, idRows, addrRows] = await this.db.batch([
+      this.db.select().from(profiles).where(where),
+      this.db.select().from(identities).where(opts.relations === false ? sql`0` : sql`${identities.profileId} IN ${idSet}`),
+      this.db.select().from(addresses).where(opts.relations === false ? sql`0` : sql`${addresses.profileId} IN ${idSet}`),
+    ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id)).filter((p): p is Profile => Boolean(p));
+    return ids
+      .map((id) => byId.get(id))
+      .filter((p): p is Profile => Boolean(p))
+      .map((p) => ({ ...p, identities: idRows.filter((i) => i.profileId === p.id), addresses: addrRows.filter((a) => a.profileId === p.id) }));
   }
 
   // ── validation helpers ──────────────────────────────────────────────────────────────────────

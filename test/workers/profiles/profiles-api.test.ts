@@ -17,7 +17,7 @@ describe("profiles API", () => {
     expect(byIdentity.status).toBe(200);
     expect(((await byIdentity.json()) as { data: { id: string } }).data.id).toBe(data.id);
 
-    for (const q of ["ada@example.com", "+61 412 345 678", "123", "lovel", "ada"]) {
+    for (const q of ["ada@example.com", "ada@exam", "+61 412 345 678", "123", "lovel", "ada"]) {
       const found = (await (await api(`/profiles?search=${encodeURIComponent(q)}`, { token })).json()) as { data: Array<{ id: string }> };
       expect(found.data.map((p) => p.id), q).toContain(data.id);
     }
