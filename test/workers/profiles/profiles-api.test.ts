@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, makeToken } from "../helpers";
 
@@ -36,5 +37,28 @@ describe("profiles API", () => {
     const badPhone = await api("/profiles", { method: "POST", token, json: { email: "x@example.com", mobile_phone: "12" } });
     expect(badPhone.status).toBe(422);
     expect(((await badPhone.json()) as { errors: Record<string, string[]> }).errors.mobile_phone).toBeTruthy();
+  });
+});
+
+describe("profile search at volume", () => {
+  it("a name shared by more than 100 profiles still answers (D1 allows 100 bound parameters per statement)", async () => {
+    const { token } = await makeToken(["profiles:read"]);
+    const now = Date.now();
+    const stmts = Array.from({ length: 105 }, (_, i) =>
+      env.DB.prepare("INSERT INTO profiles (id, email, first_name, last_name, joined_at, created_at, updated_at) VALUES (?, ?, ?, 'Volumetric', ?, ?, ?)").bind(
+        crypto.randomUUID(),
+        `vol-${i}-${crypto.randomUUID()}@ex.com`,
+        `First${i}`,
+        now,
+        now,
+        now,
+      ),
+    );
+    await env.DB.batch(stmts);
+    const res = await api("/profiles?search=Volumetric&page[size]=10", { token });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: unknown[]; meta: { total: number } };
+    expect(body.data).toHaveLength(10);
+    expect(body.meta.total).toBe(100);
   });
 });
