@@ -181,9 +181,9 @@ export async function generateBrand(opts: BrandOptions, sink: Sink): Promise<{ p
         if (!anonymous) facts.push({ transactedAt: new Date(at), total, locationId: loc.id, timezone: loc.timezone, isVoid: false });
 
         // 8% of purchases come back (one line, whole quantity) within 30 days
-        if (!anonymous && faker.datatype.boolean(0.08)) {
+        const returnedAt = at + faker.number.int({ min: 1, max: 30 }) * DAY + faker.number.int({ min: 0, max: 8 * 3_600_000 });
+        if (!anonymous && faker.datatype.boolean(0.08) && returnedAt < now) {
           const line = txItems[0]!;
-          const returnedAt = Math.min(now - 60_000, at + faker.number.int({ min: 1, max: 30 }) * DAY);
           const retId = id();
           const qty = -(line.quantity as number);
           const retTotal = qty * (line.price_sell as number);
