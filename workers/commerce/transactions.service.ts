@@ -13,12 +13,13 @@ import { DomainError, isDomainError, type FieldErrors } from "../platform/errors
 import { fromCents } from "../platform/money";
 import type { EventRow, Outbox } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
+import type { TransactionFact } from "../profiles/rules";
 import type { Profile, ProfilesService } from "../profiles/service";
 import type { Location, LocationsService } from "./locations.service";
 import type { ProductsService } from "./products.service";
 import { canonicalJson, checkTotals, deriveTotals, lineTotal, type TransactionCursor } from "./rules";
 import type { TransactionInput } from "./schema";
-import { errorText, isUniqueViolation, runBatch } from "./sql";
+import { errorText, isUniqueViolation, runBatch, type Statement } from "./sql";
 
 export type Transaction = typeof transactions.$inferSelect;
 export type TransactionItem = typeof transactionItems.$inferSelect;
@@ -419,7 +420,10 @@ export class TransactionsService {
     for (let i = 0; i < items.length; i += ITEM_ROWS_PER_INSERT) {
       itemInserts.push(this.db.insert(transactionItems).values(items.slice(i, i + ITEM_ROWS_PER_INSERT)));
     }
-    await runBatch(this.db, [
+    // The profile's transactions are read back at the end of the same batch (one round trip fewer):
+    // the aggregations then see this receipt.
+    const facts = row.profileId ? this.profiles.aggregationFactsQuery(row.profileId) : null;
+    const results = (await this.db.batch([
       ...(placeholder && location ? this.locations.placeholderStatements(location, actor) : []),
       this.db.insert(transactions).values(row),
       ...itemInserts,
@@ -430,9 +434,10 @@ export class TransactionsService {
         entityId: id,
         newValues: { external_id: row.externalId, profile_id: row.profileId, location_id: row.locationId, total: fromCents(row.total), items: items.length },
       }),
-    ]);
+      ...(facts ? [facts] : []),
+    ] as unknown as [Statement, ...Statement[]])) as unknown[];
     this.publish([event]);
-    if (row.profileId) await this.profiles.recomputeAggregations(row.profileId);
+    if (row.profileId) await this.profiles.storeAggregations(row.profileId, results.at(-1) as TransactionFact[]);
     return { transaction: view, created: true };
   }
 

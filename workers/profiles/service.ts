@@ -26,7 +26,7 @@ import { DomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";
 import type { EventRow, Outbox } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
-import { classifySearch, computeAggregations, ftsQuery, fullName, mergeAttributes, normalizeMobile, type Aggregations } from "./rules";
+import { classifySearch, computeAggregations, ftsQuery, fullName, mergeAttributes, normalizeMobile, type Aggregations, type TransactionFact } from "./rules";
 import type { CreateProfileInput, IdentityInput, InteractionInput, UpdateProfileInput } from "./schema";
 
 export type Profile = typeof profiles.$inferSelect;
@@ -792,12 +792,21 @@ export class ProfilesService {
 
   // ── aggregations ────────────────────────────────────────────────────────────────────────────
 
-  /** Recompute a profile's aggregations from its transactions (called on each of its transactions). */
-  async recomputeAggregations(profileId: string): Promise<Aggregations> {
-    const facts = await this.db
+  /** The read behind a profile's aggregations; a caller may put it last in its own write batch. */
+  aggregationFactsQuery(profileId: string) {
+    return this.db
       .select({ transactedAt: transactions.transactedAt, total: transactions.total, locationId: transactions.locationId, timezone: transactions.timezone, isVoid: transactions.isVoid })
       .from(transactions)
       .where(eq(transactions.profileId, profileId));
+  }
+
+  /** Recompute a profile's aggregations from its transactions (called on each of its transactions). */
+  async recomputeAggregations(profileId: string): Promise<Aggregations> {
+    return this.storeAggregations(profileId, await this.aggregationFactsQuery(profileId));
+  }
+
+  /** Compute and store aggregations from facts read by aggregationFactsQuery. */
+  async storeAggregations(profileId: string, facts: TransactionFact[]): Promise<Aggregations> {
     const agg = computeAggregations(facts, this.clock.now());
     const row = { profileId, ...agg, updatedAt: this.clock.now() };
     await this.db.insert(profileAggregations).values(row).onConflictDoUpdate({ target: profileAggregations.profileId, set: row });
