@@ -7,6 +7,8 @@ import { bodyLimit } from "hono/body-limit";
 import { registerAccessRoutes } from "./access/api";
 import { registerCommerceRoutes } from "./commerce/api";
 import { registerProfileRoutes } from "./profiles/api";
+import { registerDefinitionRoutes } from "./incentives/definitions.api";
+import { registerLedgerRoutes } from "./incentives/ledger.api";
 import { tokenActor } from "./access/tokens.service";
 import { sha256Hex } from "./platform/crypto";
 import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
@@ -125,6 +127,8 @@ export function createApiApp() {
   registerAccessRoutes(api);
   registerProfileRoutes(api);
   registerCommerceRoutes(api);
+  registerDefinitionRoutes(api);
+  registerLedgerRoutes(api);
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

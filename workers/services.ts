@@ -8,6 +8,7 @@ import { UsersService } from "./access/users.service";
 import { LocationsService } from "./commerce/locations.service";
 import { ProductsService } from "./commerce/products.service";
 import { TransactionsService } from "./commerce/transactions.service";
+import { DefinitionsService } from "./incentives/definitions.service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
@@ -27,6 +28,7 @@ export interface Services {
   transactions: TransactionsService;
   locations: LocationsService;
   products: ProductsService;
+  definitions: DefinitionsService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -64,6 +66,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     transactions: new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer }),
     locations,
     products,
+    definitions: new DefinitionsService(db, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney" }),
     defer,
   };
 }

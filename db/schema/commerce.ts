@@ -94,6 +94,8 @@ export const transactions = sqliteTable(
     total: integer("total").notNull(),
     payments: text("payments", { mode: "json" }).$type<Payment[]>(),
     redemptionId: text("redemption_id"),
+    /** a return names the purchase it returns, so its points are clawed back from that purchase's lots first */
+    originalExternalId: text("original_external_id"),
     tags: text("tags", { mode: "json" }).$type<string[]>(),
     meta: text("meta", { mode: "json" }).$type<Record<string, unknown>>(),
     channel: text("channel"),

@@ -2,3 +2,4 @@ export * from "./access";
 export * from "./commerce";
 export * from "./events";
 export * from "./profiles";
+export * from "./incentives";
