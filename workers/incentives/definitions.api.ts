@@ -1,6 +1,272 @@
 // API routes of incentive definitions: /rewards/definitions, /points/definitions, /rates (+ calculate),
-// /benefits/definitions, /tiers/definitions, /achievements/definitions.
-import type { OpenAPIHono } from "@hono/zod-openapi";
+// /benefits/definitions, /tiers/definitions, /achievements/definitions. Each kind has the same five
+// routes (list, create, read, update, archive) and its versions; handlers parse, call one service
+// method and shape the reply.
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { requireScope } from "../access/guards";
+import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import type { AppEnv } from "../platform/http";
+import { listEnvelope, parsePage } from "../platform/pagination";
+import type { Services } from "../services";
+import {
+  AchievementDefinitionInput,
+  AchievementDefinitionSchema,
+  BenefitDefinitionInput,
+  BenefitDefinitionSchema,
+  CalculateEarnInput,
+  DefinitionVersionSchema,
+  EarnPreviewSchema,
+  EarnRateInput,
+  EarnRateSchema,
+  PointDefinitionInput,
+  PointDefinitionSchema,
+  RewardDefinitionInput,
+  RewardDefinitionSchema,
+  TierDefinitionInput,
+  TierDefinitionSchema,
+  UpdateAchievementDefinitionInput,
+  UpdateBenefitDefinitionInput,
+  UpdateEarnRateInput,
+  UpdatePointDefinitionInput,
+  UpdateRewardDefinitionInput,
+  UpdateTierDefinitionInput,
+} from "./definitions.schema";
+import {
+  serializeAchievement,
+  serializeBenefit,
+  serializePoint,
+  serializeRate,
+  serializeReward,
+  serializeTier,
+  serializeVersion,
+  type DefinitionFilter,
+  type DefinitionKind,
+} from "./definitions.service";
 
-export function registerDefinitionRoutes(_api: OpenAPIHono<AppEnv>): void {}
+const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+const conflictResponse = {
+  409: { description: "The handle is taken, the definition is archived, or it changed meanwhile", content: { "application/problem+json": { schema: ProblemSchema } } },
+} as const;
+
+const ListQuery = PageQuery.extend({
+  search: z.string().max(200).optional().openapi({ description: "A fragment of the name or handle" }),
+  "filter[archived]": z.enum(["false", "true", "all"]).optional().openapi({ description: "false (default): live only; true: archived only; all: both" }),
+  "filter[point_definition_id]": z.string().max(100).optional().openapi({ description: "Tiers and rates: those of one points definition" }),
+});
+
+function parseFilter(q: z.infer<typeof ListQuery>): DefinitionFilter {
+  const a = q["filter[archived]"];
+  return { search: q.search, archived: a === "all" ? "all" : a === "true", pointDefinitionId: q["filter[point_definition_id]"] };
+}
+
+type Actor = AppEnv["Variables"]["auth"]["actor"];
+
+interface KindSpec<I extends z.ZodTypeAny, U extends z.ZodTypeAny> {
+  kind: DefinitionKind;
+  path: string;
+  tag: string;
+  label: string;
+  input: I;
+  update: U;
+  output: z.ZodTypeAny;
+  serialize: (row: never) => unknown;
+  create: (s: Services, input: z.output<I>, actor: Actor) => Promise<unknown>;
+  save: (s: Services, id: string, input: z.output<U>, actor: Actor) => Promise<unknown>;
+  listSummary?: string;
+}
+
+// The five routes are the same for every kind, so they are built from a spec. Hono's route typing
+// cannot follow a schema chosen at run time: handlers are typed on the plain Context and read the
+// validated parts by name (the openapi middleware has already validated them against the spec).
+type Handler = (c: Context<AppEnv>) => Promise<Response>;
+const valid = <T>(c: Context<AppEnv>, target: "json" | "param" | "query") => c.req.valid(target as never) as T;
+
+function registerKind<I extends z.ZodTypeAny, U extends z.ZodTypeAny>(api: OpenAPIHono<AppEnv>, spec: KindSpec<I, U>) {
+  const tags = [spec.tag];
+  const { kind, path, label } = spec;
+  const out = (row: unknown) => spec.serialize(row as never);
+  const route = (config: Parameters<typeof createRoute>[0], handler: Handler) => api.openapi(createRoute(config), handler as never);
+
+  route(
+    {
+      method: "get",
+      path,
+      tags,
+      summary: spec.listSummary ?? `List ${label}s by name (live ones unless filter[archived])`,
+      middleware: [requireScope("config:read")] as const,
+      request: { query: ListQuery },
+      responses: { 200: ok(listOf(spec.output), `${label}s`), ...problemResponses },
+    },
+    async (c) => {
+      const page = parsePage(c.req.query());
+      const { rows, total } = await c.get("services").definitions.list(kind, parseFilter(valid(c, "query")), page);
+      return c.json(listEnvelope(rows.map(out), total, page, c.req.url), 200);
+    },
+  );
+
+  route(
+    {
+      method: "post",
+      path,
+      tags,
+      summary: `Create a ${label} (version 1)`,
+      middleware: [requireScope("config:write")] as const,
+      request: { headers: IdempotencyHeader, body: json(spec.input) },
+      responses: { 201: ok(single(spec.output), "Created"), ...problemResponses, ...conflictResponse },
+    },
+    async (c) => {
+      const row = (await spec.create(c.get("services"), valid(c, "json"), c.get("auth").actor)) as { id: string };
+      c.header("Location", `/api/v3${path}/${row.id}`);
+      return c.json({ data: out(row) }, 201);
+    },
+  );
+
+  route(
+    {
+      method: "get",
+      path: `${path}/{id}`,
+      tags,
+      summary: `A ${label}`,
+      middleware: [requireScope("config:read")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(single(spec.output), `The ${label}`), ...problemResponses, ...notFoundResponse },
+    },
+    async (c) => c.json({ data: out(await c.get("services").definitions.get(kind, valid<{ id: string }>(c, "param").id)) }, 200),
+  );
+
+  for (const method of ["put", "patch"] as const) {
+    route(
+      {
+        method,
+        path: `${path}/{id}`,
+        tags,
+        summary: `Update a ${label}: only the fields given change; a change is a new version`,
+        middleware: [requireScope("config:write")] as const,
+        request: { params: IdParam, headers: IdempotencyHeader, body: json(spec.update) },
+        responses: { 200: ok(single(spec.output), "Updated"), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+      },
+      async (c) => c.json({ data: out(await spec.save(c.get("services"), valid<{ id: string }>(c, "param").id, valid(c, "json"), c.get("auth").actor)) }, 200),
+    );
+  }
+
+  route(
+    {
+      method: "delete",
+      path: `${path}/{id}`,
+      tags,
+      summary: `Archive a ${label}: it issues nothing new; what was issued stays valid (never deleted)`,
+      middleware: [requireScope("config:write")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(single(spec.output), "Archived"), ...problemResponses, ...notFoundResponse },
+    },
+    async (c) => c.json({ data: out(await c.get("services").definitions.archive(kind, valid<{ id: string }>(c, "param").id, c.get("auth").actor)) }, 200),
+  );
+
+  route(
+    {
+      method: "get",
+      path: `${path}/{id}/versions`,
+      tags,
+      summary: `Every version of a ${label}, newest first, as it was saved`,
+      middleware: [requireScope("config:read")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(z.object({ data: z.array(DefinitionVersionSchema) }), "Versions"), ...problemResponses, ...notFoundResponse },
+    },
+    async (c) => c.json({ data: (await c.get("services").definitions.versions(kind, valid<{ id: string }>(c, "param").id)).map(serializeVersion) }, 200),
+  );
+}
+
+export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
+  registerKind(api, {
+    kind: "reward",
+    path: "/rewards/definitions",
+    tag: "Reward definitions",
+    label: "reward definition",
+    input: RewardDefinitionInput,
+    update: UpdateRewardDefinitionInput,
+    output: RewardDefinitionSchema,
+    serialize: serializeReward,
+    create: (s, input, actor) => s.definitions.createReward(input, actor),
+    save: (s, id, input, actor) => s.definitions.updateReward(id, input, actor),
+  });
+  registerKind(api, {
+    kind: "point",
+    path: "/points/definitions",
+    tag: "Point definitions",
+    label: "point definition",
+    input: PointDefinitionInput,
+    update: UpdatePointDefinitionInput,
+    output: PointDefinitionSchema,
+    serialize: serializePoint,
+    create: (s, input, actor) => s.definitions.createPoint(input, actor),
+    save: (s, id, input, actor) => s.definitions.updatePoint(id, input, actor),
+  });
+
+  // registered before /rates/{id} so "calculate" is never taken for an id
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/rates/calculate",
+      tags: ["Earn rates"],
+      summary: "Preview what a transaction would earn per points definition under the live rates (nothing is written)",
+      middleware: [requireScope("config:read")] as const,
+      request: { body: json(CalculateEarnInput) },
+      responses: { 200: ok(z.object({ data: z.array(EarnPreviewSchema) }), "Points per definition"), ...problemResponses },
+    }),
+    async (c) => c.json({ data: await c.get("services").definitions.calculate(c.req.valid("json")) }, 200),
+  );
+
+  registerKind(api, {
+    kind: "rate",
+    path: "/rates",
+    tag: "Earn rates",
+    label: "earn rate",
+    input: EarnRateInput,
+    update: UpdateEarnRateInput,
+    output: EarnRateSchema,
+    serialize: serializeRate,
+    listSummary: "List earn rates by points definition, then priority (live ones unless filter[archived])",
+    create: (s, input, actor) => s.definitions.createRate(input, actor),
+    save: (s, id, input, actor) => s.definitions.updateRate(id, input, actor),
+  });
+  registerKind(api, {
+    kind: "benefit",
+    path: "/benefits/definitions",
+    tag: "Benefit definitions",
+    label: "benefit definition",
+    input: BenefitDefinitionInput,
+    update: UpdateBenefitDefinitionInput,
+    output: BenefitDefinitionSchema,
+    serialize: serializeBenefit,
+    create: (s, input, actor) => s.definitions.createBenefit(input, actor),
+    save: (s, id, input, actor) => s.definitions.updateBenefit(id, input, actor),
+  });
+  registerKind(api, {
+    kind: "tier",
+    path: "/tiers/definitions",
+    tag: "Tier definitions",
+    label: "tier definition",
+    input: TierDefinitionInput,
+    update: UpdateTierDefinitionInput,
+    output: TierDefinitionSchema,
+    serialize: serializeTier,
+    listSummary: "List tier definitions by ladder (points definition), then value_min",
+    create: (s, input, actor) => s.definitions.createTier(input, actor),
+    save: (s, id, input, actor) => s.definitions.updateTier(id, input, actor),
+  });
+  registerKind(api, {
+    kind: "achievement",
+    path: "/achievements/definitions",
+    tag: "Achievement definitions",
+    label: "achievement definition",
+    input: AchievementDefinitionInput,
+    update: UpdateAchievementDefinitionInput,
+    output: AchievementDefinitionSchema,
+    serialize: serializeAchievement,
+    create: (s, input, actor) => s.definitions.createAchievement(input, actor),
+    save: (s, id, input, actor) => s.definitions.updateAchievement(id, input, actor),
+  });
+}
+
