@@ -33,8 +33,8 @@ const Description = z
   .string({ error: "description must be a string" })
   .trim()
   .max(2000, "description must be at most 2000 characters")
-  .nullish()
-  .transform((v) => (v === "" ? null : v));
+  .transform((v) => (v === "" ? null : v))
+  .nullish();
 
 const Bool = (field: string) => z.boolean({ error: `${field} must be true or false` });
 
@@ -66,7 +66,6 @@ const Period = z
 const AbsoluteExpiry = z
   .string({ error: "absolute_expiry must be a date (YYYY-MM-DD) or a date-time" })
   .trim()
-  .nullish()
   .transform((v) => (v === "" ? null : v))
   .superRefine((v, ctx) => {
     if (!v) return;
@@ -74,6 +73,7 @@ const AbsoluteExpiry = z
     for (const message of expiryErrors(policy).absolute_expiry ?? []) ctx.addIssue({ code: "custom", message });
   })
   .transform((v) => (v && !/^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(v).toISOString() : v))
+  .nullish()
   .openapi({ type: "string", example: "2025-12-31", description: "A date (end of that local day) or an ISO date-time" });
 
 const DateTime = (field: string) =>
