@@ -15,6 +15,9 @@ import { runLoad, stopCurrentRun } from "./bench/load.mjs";
 import { cpuSample, foreignCpus, killAll, killAllSync, serverCpuMs } from "./bench/processes.mjs";
 import { median, renderMarkdown, renderTable, summarise, summariseNoop } from "./bench/report.mjs";
 import { measureLatency } from "./bench/latency.mjs";
+import { ensureDevVars } from "./lib/dev-vars.mjs";
+
+ensureDevVars();
 import { LATENCY_SCENARIOS, NOOP, SCENARIOS } from "./bench/scenarios.mjs";
 import { build, copyProject, freePort, prepareState, preflight, startWorker } from "./bench/worker.mjs";
 

@@ -3,6 +3,7 @@
 // worker under `wrangler dev` (the only mode in which same-worker Durable Objects and queues run).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
+import { ensureDevVars } from "./lib/dev-vars.mjs";
 
 const port = process.env.PORT || "8787";
 const quiet = { ...process.env, WRANGLER_LOG: process.env.WRANGLER_LOG || "error", CI: "1" };
@@ -25,6 +26,7 @@ if (!existsSync(installed) || statSync("package-lock.json").mtimeMs > statSync(i
   step("Installing dependencies");
   run("npm", ["install", "--no-audit", "--no-fund"]);
 }
+ensureDevVars();
 step("Building the console and worker");
 run("npx", ["remix", "vite:build", "--logLevel", "warn"]);
 step("Applying D1 migrations (local)");

@@ -10,6 +10,7 @@ import { registerProfileRoutes } from "./profiles/api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
 import { tokenActor } from "./access/tokens.service";
+import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
 import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
 import { errorToResponse, requestMeta, type AppEnv } from "./platform/http";
@@ -17,6 +18,8 @@ import { errorToResponse, requestMeta, type AppEnv } from "./platform/http";
 export const API_VERSION = "3.0.0";
 export const MAX_BODY_BYTES = 1024 * 1024;
 const PUBLIC_PATHS = new Set(["/api/v3/health", "/api/v3/openapi.json"]);
+/** Storefront reads: a storefront token, not an API token (see workers/incentives/storefront.ts). */
+const STOREFRONT_PATH = /^\/api\/v3\/profiles\/me(\/|$)/;
 
 export function createApiApp() {
   const api = new OpenAPIHono<AppEnv>({
@@ -38,9 +41,41 @@ export function createApiApp() {
 
   api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new DomainError("payload_too_large", `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`); } }));
 
+  // The storefront's /profiles/me/*: a storefront token instead of an API token, and CORS for the
+  // configured origins only (a preflight from any other origin is refused).
+  api.use("*", async (c, next) => {
+    if (!STOREFRONT_PATH.test(c.req.path)) return next();
+    const services = c.get("services");
+    const origin = c.req.header("Origin");
+    const allowed = origin && allowedOrigins(services.env).includes(origin) ? origin : null;
+    const cors = (res: Response) => {
+      if (allowed) {
+        res.headers.set("Access-Control-Allow-Origin", allowed);
+        res.headers.set("Vary", "Origin");
+      }
+      return res;
+    };
+    if (c.req.method === "OPTIONS") {
+      if (!allowed) return new Response(null, { status: 403 });
+      return new Response(null, {
+        status: 204,
+        headers: { "Access-Control-Allow-Origin": allowed, "Access-Control-Allow-Methods": "GET", "Access-Control-Allow-Headers": "Authorization", "Access-Control-Max-Age": "600", Vary: "Origin" },
+      });
+    }
+    try {
+      const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
+      if (!match) throw new DomainError("unauthenticated", "Send a storefront token as \"Authorization: Bearer <token>\" (POST /auth/storefront-tokens)");
+      c.set("storefrontProfileId", await verifyStorefrontToken(services.env, match[1]!, services.clock.now()));
+    } catch (err) {
+      return cors(errorToResponse(err, c));
+    }
+    await next();
+    c.res = cors(new Response(c.res.body, c.res));
+  });
+
   // Authentication before routing: an anonymous caller learns nothing about which routes exist.
   api.use("*", async (c, next) => {
-    if (PUBLIC_PATHS.has(c.req.path)) return next();
+    if (PUBLIC_PATHS.has(c.req.path) || STOREFRONT_PATH.test(c.req.path)) return next();
     const header = c.req.header("Authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {

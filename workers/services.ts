@@ -9,6 +9,7 @@ import { LocationsService } from "./commerce/locations.service";
 import { ProductsService } from "./commerce/products.service";
 import { TransactionsService } from "./commerce/transactions.service";
 import { DefinitionsService } from "./incentives/definitions.service";
+import { LedgerService } from "./incentives/ledger.service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
@@ -29,6 +30,7 @@ export interface Services {
   locations: LocationsService;
   products: ProductsService;
   definitions: DefinitionsService;
+  ledger: LedgerService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -51,6 +53,12 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const profiles = new ProfilesService(db, clock, audit, outbox, { defaultCountry: env.DEFAULT_COUNTRY || "AU", defer }, profileHooks);
   const locations = new LocationsService(db, clock, audit);
   const products = new ProductsService(db, clock, audit);
+  const definitions = new DefinitionsService(db, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney" });
+  const ledger = new LedgerService(env, db, clock, audit, profiles, definitions);
+  profileHooks.push(ledger);
+  // the brand's currency: AUD until brands configure their own
+  const transactions = new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer });
+  transactions.incentives = ledger;
   return {
     env,
     db,
@@ -62,11 +70,11 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     outbox,
     idempotency: new IdempotencyStore(db, clock),
     profiles,
-    // the brand's currency: AUD until brands configure their own
-    transactions: new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer }),
+    transactions,
     locations,
     products,
-    definitions: new DefinitionsService(db, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney" }),
+    definitions,
+    ledger,
     defer,
   };
 }

@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { ensureDevVars } from "../../scripts/lib/dev-vars.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
 const READY_TIMEOUT_MS = 60_000;
@@ -68,6 +69,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 export default async function setup(project: TestProject) {
+  ensureDevVars(ROOT);
   const started = Date.now();
   if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
     console.log("[browser lane] build/ is missing: running `npx remix vite:build`");

@@ -160,9 +160,9 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
       },
     }),
     async (c) => {
-      const { transaction, created } = await c.get("services").transactions.create(c.req.valid("json"), c.get("auth").actor);
+      const { transaction, created, incentives } = await c.get("services").transactions.create(c.req.valid("json"), c.get("auth").actor);
       c.header("Location", `/api/v3/transactions/${transaction.id}`);
-      return c.json({ data: serializeTransaction(transaction) }, created ? 201 : 200);
+      return c.json({ data: { ...serializeTransaction(transaction), incentives: (incentives ?? null) as never } }, created ? 201 : 200);
     },
   );
 

@@ -267,6 +267,10 @@ export const TransactionSchema = z
     payments: z.array(z.object({ method: z.string(), amount: z.number(), reference: z.string().nullable() })),
     redemption_id: z.string().nullable(),
     original_external_id: z.string().nullable(),
+    incentives: z
+      .unknown()
+      .optional()
+      .openapi({ description: "On POST /transactions for a profile: the points earned (or clawed back) per definition, tier and achievement changes, and the new balances" }),
     tags: z.array(z.string()),
     meta: z.record(z.string(), z.unknown()).nullable(),
     channel: z.string().nullable(),

@@ -151,7 +151,15 @@ function isExternalIdClash(err: unknown): boolean {
   return errorText(err).includes("transactions.external_id");
 }
 
+/** What the incentive ledger does with a transaction (earn, claw back); registered by the composition root. */
+export interface TransactionHooks {
+  onTransaction(t: TransactionView, profile?: Profile | null): Promise<unknown>;
+}
+
 export class TransactionsService {
+  /** The incentive ledger, set by createServices once it exists (it depends on this service's peers). */
+  incentives: TransactionHooks | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -335,7 +343,17 @@ export class TransactionsService {
    * Record a transaction. The same receipt again (same external_id, same normalised body) returns the
    * first one with `created: false` and writes nothing; another body under that external_id is a 409.
    */
-  async create(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean }> {
+  /**
+   * Record a transaction once per external_id, then earn for it (the ledger is idempotent per
+   * transaction, so a replay that finds earning unfinished completes it and returns the same result).
+   */
+  async create(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean; incentives: unknown }> {
+    const { transaction, created, profile } = await this.record(input, actor);
+    const incentives = this.incentives && transaction.profileId && !transaction.isVoid ? await this.incentives.onTransaction(transaction, profile) : null;
+    return { transaction, created, incentives };
+  }
+
+  private async record(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean; profile?: Profile | null }> {
     const hash = await this.requestHash(input);
     // one retry: a concurrent request may create the same placeholder location or the same receipt first
     for (let attempt = 0; ; attempt++) {
@@ -354,7 +372,7 @@ export class TransactionsService {
     }
   }
 
-  private async insert(input: TransactionInput, hash: string, actor: Actor): Promise<{ transaction: TransactionView; created: true }> {
+  private async insert(input: TransactionInput, hash: string, actor: Actor): Promise<{ transaction: TransactionView; created: true; profile: Profile | null }> {
     const errors = this.validateShape(input);
     const profile = await this.resolveProfile(input, errors);
     const productIds = await this.resolveProducts(input, errors);
@@ -440,7 +458,7 @@ export class TransactionsService {
     ] as unknown as [Statement, ...Statement[]])) as unknown[];
     this.publish([event]);
     if (row.profileId) await this.profiles.storeAggregations(row.profileId, results.at(-1) as TransactionFact[]);
-    return { transaction: view, created: true };
+    return { transaction: view, created: true, profile };
   }
 
   /**
@@ -505,7 +523,10 @@ export class TransactionsService {
     if (!updated.length) throw new DomainError("conflict", `Transaction ${current.externalId} was just claimed by another profile`, { errors: { [field]: ["This transaction already belongs to another profile"] } });
     await this.audit.record(actor, { action: "transaction.claimed", entityType: "transaction", entityId: current.id, oldValues: { profile_id: null }, newValues: { profile_id: profileId } });
     await this.profiles.recomputeAggregations(profileId);
-    return { ...current, profileId };
+    const claimed = { ...current, profileId };
+    // a receipt claimed later still earns, once
+    if (this.incentives && !claimed.isVoid) await this.incentives.onTransaction(claimed);
+    return claimed;
   }
 
   private publish(rows: EventRow[]) {

@@ -14,6 +14,14 @@ export type EventHandler = (event: DomainEvent, services: Services) => Promise<v
 /** handler name → (event types it wants, what it does). Names are stable: they key the receipts. */
 export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; run: EventHandler }> = {
   "live-feed": { types: ["profile.created"], run: feedSignup },
+  // the merge hook moves the ledger at once; this resumes it if that was interrupted (every step is idempotent)
+  "ledger-merge": {
+    types: ["profile.merged"],
+    run: async (event, services) => {
+      const { winner_id, loser_id } = event.data as { winner_id?: string; loser_id?: string };
+      if (winner_id && loser_id) await services.ledger.onMerge(winner_id, loser_id);
+    },
+  },
 };
 
 export async function claimReceipt(services: Services, eventId: string, consumer: string): Promise<boolean> {

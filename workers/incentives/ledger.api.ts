@@ -1,5 +1,501 @@
-// API routes of the ledger: balances, instances, issue by hand, redemptions, tiers, ledgers, storefront tokens.
-import type { OpenAPIHono } from "@hono/zod-openapi";
+// API routes of the ledger: balances, instances and issuing by hand, redemptions and reversals, tiers,
+// the ledger itself, storefront tokens and the storefront's /profiles/me/* reads. Handlers parse HTTP and
+// call one LedgerService method; the ProfileLedger DO decides.
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { requireScope } from "../access/guards";
+import { amount } from "../commerce/schema";
+import { IdempotencyHeader, IdParam, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
+import { REDEMPTION_STRATEGIES } from "./rules/redemption";
+import { issueStorefrontToken, STOREFRONT_TOKEN_MAX_TTL_SECONDS, STOREFRONT_TOKEN_TTL_SECONDS } from "./storefront";
 
-export function registerLedgerRoutes(_api: OpenAPIHono<AppEnv>): void {}
+const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+const conflict = { 409: { description: "Not possible in the instance's current state", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
+
+// ── schemas ────────────────────────────────────────────────────────────────────────────────────
+
+const Source = z.object({ type: z.string(), id: z.string().nullable(), label: z.string().nullable() });
+
+export const BalancesSchema = z
+  .object({
+    profile_id: z.string(),
+    reward_balance: z.number().openapi({ description: "Dollars left on usable rewards" }),
+    point_balance: z.number().int().openapi({ description: "Spendable reward-kind points" }),
+    point_balance_dollars: z.number(),
+    combined_balance_dollars: z.number(),
+    benefit_balance: z.number().int().openapi({ description: "Benefits with redemptions left" }),
+    points: z.array(
+      z.object({
+        point_definition_id: z.string(),
+        handle: z.string(),
+        name: z.string(),
+        kind: z.string(),
+        balance: z.number().int(),
+        spendable: z.number().int(),
+        pending: z.number().int(),
+        dollars: z.number().nullable(),
+      }),
+    ),
+    updated_at: z.string(),
+  })
+  .openapi("Balances");
+
+const RewardSchema = z
+  .object({
+    id: z.string(),
+    reward_definition_id: z.string(),
+    definition_version: z.number().int(),
+    handle: z.string(),
+    name: z.string(),
+    type: z.string(),
+    value_initial: z.number(),
+    value_remaining: z.number(),
+    status: z.string(),
+    issued_at: z.string(),
+    expires_at: z.string().nullable(),
+    extended_at: z.string().nullable(),
+    is_extendable: z.boolean(),
+    void_reason: z.string().nullable(),
+    reason: z.string().nullable(),
+    source: Source,
+  })
+  .openapi("RewardInstance");
+
+const BenefitSchema = z
+  .object({
+    id: z.string(),
+    benefit_definition_id: z.string(),
+    definition_version: z.number().int(),
+    handle: z.string(),
+    name: z.string(),
+    max_redemptions: z.number().int(),
+    redemptions_used: z.number().int(),
+    redemptions_remaining: z.number().int(),
+    status: z.string(),
+    issued_at: z.string(),
+    expires_at: z.string().nullable(),
+    extended_at: z.string().nullable(),
+    is_extendable: z.boolean(),
+    claimed: z.boolean(),
+    void_reason: z.string().nullable(),
+    reason: z.string().nullable(),
+    source: Source,
+  })
+  .openapi("BenefitInstance");
+
+const LotSchema = z
+  .object({
+    id: z.string(),
+    point_definition_id: z.string(),
+    handle: z.string(),
+    kind: z.string(),
+    points_initial: z.number().int(),
+    points_remaining: z.number().int(),
+    status: z.string(),
+    earned_at: z.string(),
+    spendable_at: z.string(),
+    expires_at: z.string().nullable(),
+    transaction_external_id: z.string().nullable(),
+    reason: z.string().nullable(),
+    source: Source,
+  })
+  .openapi("PointsLot");
+
+const AchievementSchema = z
+  .object({
+    achievement_definition_id: z.string(),
+    handle: z.string(),
+    name: z.string(),
+    visibility: z.string(),
+    count: z.number().int(),
+    level: z.number().int(),
+    next_level: z.object({ level: z.number().int(), threshold: z.number().int(), remaining: z.number().int() }).nullable(),
+    updated_at: z.string().nullable(),
+  })
+  .openapi("AchievementProgress");
+
+const TierSchema = z
+  .object({
+    point_definition_id: z.string().openapi({ description: "The tier-points definition whose ladder this is" }),
+    current: z.object({ id: z.string(), handle: z.string(), name: z.string() }).nullable(),
+    next: z.object({ id: z.string(), handle: z.string(), name: z.string(), value_min: z.number().int() }).nullable(),
+    points: z.number().int().openapi({ description: "Rolling 12-month tier points" }),
+    credit: z.number().int(),
+    progress: z.number().openapi({ description: "0..1 toward the next tier" }),
+    remaining: z.number().int(),
+    achieved_at: z.string().nullable(),
+    anniversary_at: z.string().nullable(),
+    maintain: z.object({ target: z.number().int(), remaining: z.number().int(), met: z.boolean() }).nullable(),
+  })
+  .openapi("ProfileTier");
+
+const RedemptionSchema = z
+  .object({
+    id: z.string(),
+    profile_id: z.string(),
+    strategy: z.string(),
+    amount: z.number(),
+    rewards: z.array(z.object({ reward_id: z.string(), amount: z.number() })),
+    rewards_amount: z.number(),
+    points: z.object({ point_definition_id: z.string(), points: z.number().int(), amount: z.number(), lots: z.array(z.object({ lot_id: z.string(), points: z.number().int() })) }).nullable(),
+    points_amount: z.number(),
+    transaction_external_id: z.string().nullable(),
+    created_at: z.string(),
+    reversible_until: z.string(),
+    reversed_at: z.string().nullable(),
+  })
+  .openapi("Redemption");
+
+const LedgerEntrySchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    kind: z.string(),
+    action: z.string(),
+    definition_id: z.string().nullable(),
+    instance_id: z.string().nullable(),
+    delta: z.number().int(),
+    reason: z.string().nullable(),
+    source: Source,
+    occurred_at: z.string(),
+    created_at: z.string(),
+  })
+  .openapi("LedgerEntry");
+
+const reason = z.string({ error: "reason is required: say why" }).trim().min(1, "reason is required: say why").max(500, "reason must be at most 500 characters");
+const definitionId = (field: string) => z.string({ error: `${field} is required` }).trim().min(1, `${field} is required`).max(100);
+const wholePositive = (field: string, max = 100_000_000) =>
+  z
+    .number({ error: `${field} must be a whole number` })
+    .int(`${field} must be a whole number`)
+    .min(1, `${field} must be greater than 0`)
+    .max(max, `${field} must be at most ${max}`);
+
+const IssueRewardInput = z
+  .object({
+    reward_definition_id: definitionId("reward_definition_id"),
+    value: amount("value")
+      .refine((c) => c > 0, "value must be greater than 0")
+      .optional()
+      .openapi({ description: "Overrides the definition's value (dollars)" }),
+    expires_at: z.iso
+      .datetime({ offset: true, error: "expires_at must be an ISO date-time" })
+      .optional()
+      .openapi({ description: "Overrides the definition's expiry" }),
+    reason,
+  })
+  .openapi("IssueRewardInput");
+const IssuePointsInput = z.object({ point_definition_id: definitionId("point_definition_id"), value: wholePositive("value"), reason }).openapi("IssuePointsInput");
+const IssueBenefitInput = z.object({ benefit_definition_id: definitionId("benefit_definition_id"), reason }).openapi("IssueBenefitInput");
+const ProgressAchievementInput = z
+  .object({ achievement_definition_id: definitionId("achievement_definition_id"), count: wholePositive("count", 10_000).default(1), reason: reason.optional() })
+  .openapi("ProgressAchievementInput");
+const VoidInput = z.object({ reason }).openapi("VoidIncentiveInput");
+const ExtendInput = z.object({ days: wholePositive("days", 3650).optional().openapi({ description: "Defaults to the definition's period" }) }).openapi("ExtendInput");
+const RedeemBenefitInput = z.object({ transaction_external_id: z.string().trim().max(191).nullish() }).openapi("RedeemBenefitInput");
+const ClaimBenefitInput = z.object({ benefit_definition_id: definitionId("benefit_definition_id") }).openapi("ClaimBenefitInput");
+const RedemptionInput = z
+  .object({
+    strategy: z.enum(REDEMPTION_STRATEGIES, { error: `strategy must be one of ${REDEMPTION_STRATEGIES.join(", ")}` }),
+    amount: amount("amount").refine((c) => c > 0, "amount must be greater than 0"),
+    transaction_external_id: z.string().trim().max(191).nullish(),
+  })
+  .openapi("RedemptionInput");
+const AssignTierInput = z
+  .object({
+    tier_definition_id: z.string().trim().min(1).max(100).nullable().openapi({ description: "null removes the tier (point_definition_id then names the ladder)" }),
+    point_definition_id: z.string().trim().min(1).max(100).nullish(),
+    reason,
+  })
+  .openapi("AssignTierInput");
+const StorefrontTokenInput = z
+  .object({
+    profile_id: z.string().trim().min(1).max(191).optional(),
+    handle: z.string().trim().min(1).max(64).optional().openapi({ description: '"email", "mobile" or an identity handle; `identifier` then carries its value' }),
+    identifier: z.string().trim().min(1).max(191).optional(),
+    ttl_seconds: z.number().int().min(60).max(STOREFRONT_TOKEN_MAX_TTL_SECONDS).optional().openapi({ description: `Lifetime, 60 to ${STOREFRONT_TOKEN_MAX_TTL_SECONDS} seconds (default ${STOREFRONT_TOKEN_TTL_SECONDS})` }),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.profile_id && !(v.handle && v.identifier)) ctx.addIssue({ code: "custom", path: ["profile_id"], message: "Send profile_id, or handle and identifier" });
+  })
+  .openapi("StorefrontTokenInput");
+
+const ProfileParam = IdParam;
+const InstanceParams = z.object({
+  id: z.string().openapi({ param: { name: "id", in: "path" } }),
+  instance: z.string().openapi({ param: { name: "instance", in: "path" } }),
+});
+const LedgerQuery = z.object({
+  "page[size]": z.string().optional().openapi({ description: "1 to 200 (default 50)" }),
+  "page[before]": z.string().optional().openapi({ description: "meta.next_before of the previous page" }),
+});
+
+function parseLedgerPage(q: { "page[size]"?: string; "page[before]"?: string }) {
+  const size = q["page[size]"] === undefined ? 50 : Number(q["page[size]"]);
+  if (!Number.isInteger(size) || size < 1 || size > 200) throw DomainError.field("page[size]", "page[size] must be a whole number from 1 to 200");
+  const before = q["page[before]"] === undefined || q["page[before]"] === "" ? null : Number(q["page[before]"]);
+  if (before !== null && (!Number.isInteger(before) || before < 1)) throw DomainError.field("page[before]", "page[before] must be a meta.next_before value");
+  return { limit: size, before };
+}
+
+export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
+  const tags = ["Incentives"];
+  const actor = (c: { get(k: "auth"): AppEnv["Variables"]["auth"] }) => c.get("auth").actor;
+
+  // ── the storefront: /profiles/me/* with a storefront token (checked in workers/api.ts) ─────
+
+  const me = (c: { get(k: "storefrontProfileId"): string | undefined }) => {
+    const id = c.get("storefrontProfileId");
+    if (!id) throw new DomainError("unauthenticated", "Send a storefront token from POST /auth/storefront-tokens");
+    return id;
+  };
+  const storefront = { security: [{ storefrontToken: [] }] };
+  api.openAPIRegistry.registerComponent("securitySchemes", "storefrontToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "A short-lived storefront token from POST /auth/storefront-tokens, scoped to one profile",
+  });
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/me/balances", tags: ["Storefront"], ...storefront, summary: "The signed-in shopper's balances (storefront token)", responses: { 200: ok(single(BalancesSchema), "Balances"), ...problemResponses } }),
+    async (c) => c.json({ data: await c.get("services").ledger.balances(me(c)) }, 200),
+  );
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/me/tiers", tags: ["Storefront"], ...storefront, summary: "The shopper's tiers (storefront token)", responses: { 200: ok(single(z.array(TierSchema)), "Tiers"), ...problemResponses } }),
+    async (c) => c.json({ data: await c.get("services").ledger.tiers(me(c)) }, 200),
+  );
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/me/rewards", tags: ["Storefront"], ...storefront, summary: "The shopper's rewards (storefront token)", responses: { 200: ok(single(z.array(RewardSchema)), "Rewards"), ...problemResponses } }),
+    async (c) => c.json({ data: (await c.get("services").ledger.rewards(me(c))).filter((r) => r.status === "active") }, 200),
+  );
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/me/benefits", tags: ["Storefront"], ...storefront, summary: "The shopper's benefits (storefront token)", responses: { 200: ok(single(z.array(BenefitSchema)), "Benefits"), ...problemResponses } }),
+    async (c) => c.json({ data: (await c.get("services").ledger.benefits(me(c))).filter((b) => b.status === "active") }, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/storefront-tokens",
+      tags: ["Storefront"],
+      summary: "Trade an API token for a short-lived storefront token scoped to one profile",
+      middleware: [requireScope("incentives:read")] as const,
+      request: { body: json(StorefrontTokenInput) },
+      responses: { 201: ok(single(z.object({ token: z.string(), expires_at: z.string(), profile_id: z.string() })), "The token"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const s = c.get("services");
+      const body = c.req.valid("json");
+      const profile = body.profile_id
+        ? await s.profiles.resolve({ profileId: body.profile_id, handle: body.handle ?? null })
+        : await s.profiles.resolve({ profileId: body.identifier!, handle: body.handle! });
+      if (!profile || profile.type === "deleted") throw DomainError.field(body.profile_id ? "profile_id" : "identifier", "No live profile matches");
+      const issued = await issueStorefrontToken(c.env, profile.id, s.clock.now(), body.ttl_seconds ?? STOREFRONT_TOKEN_TTL_SECONDS);
+      c.header("Cache-Control", "no-store");
+      return c.json({ data: { ...issued, profile_id: profile.id } }, 201);
+    },
+  );
+
+  // ── balances and reads ───────────────────────────────────────────────────────────────────────
+
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/{id}/balances", tags, summary: "Balances, answered by the profile's ledger at the edge", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(BalancesSchema), "Balances"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => c.json({ data: await c.get("services").ledger.balances(c.req.valid("param").id) }, 200),
+  );
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/{id}/tiers", tags, summary: "Current tier, next tier, progress, remaining and dates, per ladder", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(TierSchema)), "Tiers"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => c.json({ data: await c.get("services").ledger.tiers(c.req.valid("param").id) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: "put",
+      path: "/profiles/{id}/tiers",
+      tags,
+      summary: "Assign a tier by hand (audited)",
+      middleware: [requireScope("incentives:write")] as const,
+      request: { params: ProfileParam, body: json(AssignTierInput) },
+      responses: { 200: ok(single(TierSchema), "The ladder after the change"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => c.json({ data: await c.get("services").ledger.assignTier(c.req.valid("param").id, c.req.valid("json"), actor(c)) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/profiles/{id}/ledgers",
+      tags,
+      summary: "The append-only ledger, newest first; every entry names its source",
+      middleware: [requireScope("incentives:read")] as const,
+      request: { params: ProfileParam, query: LedgerQuery },
+      responses: { 200: ok(z.object({ data: z.array(LedgerEntrySchema), meta: z.object({ per_page: z.number().int(), next_before: z.number().int().nullable() }) }), "Entries"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const page = parseLedgerPage(c.req.valid("query"));
+      const { entries, next_before } = await c.get("services").ledger.ledger(c.req.valid("param").id, page);
+      return c.json({ data: entries, meta: { per_page: page.limit, next_before } }, 200);
+    },
+  );
+
+  // ── rewards ──────────────────────────────────────────────────────────────────────────────────
+
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/{id}/rewards", tags, summary: "Reward instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(RewardSchema)), "Rewards"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => c.json({ data: await c.get("services").ledger.rewards(c.req.valid("param").id) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/rewards",
+      tags,
+      summary: "Issue a reward by hand",
+      middleware: [requireScope("incentives:write")] as const,
+      request: { params: ProfileParam, headers: IdempotencyHeader, body: json(IssueRewardInput) },
+      responses: { 201: ok(single(RewardSchema), "Issued"), ...problemResponses, ...notFoundResponse, ...conflict },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const reward = await c.get("services").ledger.issueReward(c.req.valid("param").id, { ...body, expires_at: body.expires_at ? new Date(body.expires_at) : null }, actor(c), c.req.header("Idempotency-Key"));
+      return c.json({ data: reward }, 201);
+    },
+  );
+  api.openapi(
+    createRoute({ method: "post", path: "/profiles/{id}/rewards/{instance}/void", tags, summary: "Void a reward (kept, marked invalid)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(VoidInput) }, responses: { 200: ok(single(z.object({ id: z.string(), status: z.string() })), "Voided"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => {
+      const { id, instance } = c.req.valid("param");
+      return c.json({ data: await c.get("services").ledger.voidInstance(id, "reward", instance, c.req.valid("json").reason, actor(c)) }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: "post", path: "/profiles/{id}/rewards/{instance}/extend", tags, summary: "Extend a reward once (by the definition's period unless `days` is given)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(ExtendInput) }, responses: { 200: ok(single(RewardSchema), "Extended"), ...problemResponses, ...notFoundResponse, ...conflict } }),
+    async (c) => {
+      const { id, instance } = c.req.valid("param");
+      return c.json({ data: await c.get("services").ledger.extendReward(id, instance, c.req.valid("json").days ?? null, actor(c)) }, 200);
+    },
+  );
+
+  // ── points ───────────────────────────────────────────────────────────────────────────────────
+
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/{id}/points", tags, summary: "Points lots (every award, what is left of it, its expiry)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(LotSchema)), "Lots"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => c.json({ data: await c.get("services").ledger.points(c.req.valid("param").id) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/points",
+      tags,
+      summary: "Award points by hand",
+      middleware: [requireScope("incentives:write")] as const,
+      request: { params: ProfileParam, headers: IdempotencyHeader, body: json(IssuePointsInput) },
+      responses: { 201: ok(single(LotSchema), "Awarded"), ...problemResponses, ...notFoundResponse, ...conflict },
+    }),
+    async (c) => c.json({ data: await c.get("services").ledger.issuePoints(c.req.valid("param").id, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 201),
+  );
+  api.openapi(
+    createRoute({ method: "post", path: "/profiles/{id}/points/{instance}/void", tags, summary: "Void a points lot (what is left of it goes; the record stays)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(VoidInput) }, responses: { 200: ok(single(z.object({ id: z.string(), status: z.string() })), "Voided"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => {
+      const { id, instance } = c.req.valid("param");
+      return c.json({ data: await c.get("services").ledger.voidInstance(id, "points", instance, c.req.valid("json").reason, actor(c)) }, 200);
+    },
+  );
+
+  // ── benefits ─────────────────────────────────────────────────────────────────────────────────
+
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/{id}/benefits", tags, summary: "Benefit instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(BenefitSchema)), "Benefits"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => c.json({ data: await c.get("services").ledger.benefits(c.req.valid("param").id) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/benefits",
+      tags,
+      summary: "Issue a benefit by hand",
+      middleware: [requireScope("incentives:write")] as const,
+      request: { params: ProfileParam, headers: IdempotencyHeader, body: json(IssueBenefitInput) },
+      responses: { 201: ok(single(BenefitSchema), "Issued"), ...problemResponses, ...notFoundResponse, ...conflict },
+    }),
+    async (c) => c.json({ data: await c.get("services").ledger.issueBenefit(c.req.valid("param").id, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 201),
+  );
+  api.openapi(
+    createRoute({ method: "post", path: "/profiles/{id}/benefits/claim", tags, summary: "Claim a claimable benefit the profile is eligible for", middleware: [requireScope("incentives:write")] as const, request: { params: ProfileParam, body: json(ClaimBenefitInput) }, responses: { 201: ok(single(BenefitSchema), "Claimed"), ...problemResponses, ...notFoundResponse, ...conflict } }),
+    async (c) => c.json({ data: await c.get("services").ledger.claimBenefit(c.req.valid("param").id, c.req.valid("json").benefit_definition_id, actor(c)) }, 201),
+  );
+  api.openapi(
+    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/redeem", tags, summary: "Redeem a benefit once (counts down its redemptions)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, headers: IdempotencyHeader, body: json(RedeemBenefitInput) }, responses: { 200: ok(single(BenefitSchema), "Redeemed"), ...problemResponses, ...notFoundResponse, ...conflict } }),
+    async (c) => {
+      const { id, instance } = c.req.valid("param");
+      return c.json({ data: await c.get("services").ledger.redeemBenefit(id, instance, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/extend", tags, summary: "Extend a benefit once", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(ExtendInput) }, responses: { 200: ok(single(BenefitSchema), "Extended"), ...problemResponses, ...notFoundResponse, ...conflict } }),
+    async (c) => {
+      const { id, instance } = c.req.valid("param");
+      return c.json({ data: await c.get("services").ledger.extendBenefit(id, instance, c.req.valid("json").days ?? null, actor(c)) }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/void", tags, summary: "Void a benefit (kept, marked invalid)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(VoidInput) }, responses: { 200: ok(single(z.object({ id: z.string(), status: z.string() })), "Voided"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => {
+      const { id, instance } = c.req.valid("param");
+      return c.json({ data: await c.get("services").ledger.voidInstance(id, "benefit", instance, c.req.valid("json").reason, actor(c)) }, 200);
+    },
+  );
+
+  // ── achievements ─────────────────────────────────────────────────────────────────────────────
+
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/{id}/achievements", tags, summary: "Achievement counts and levels", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(AchievementSchema)), "Achievements"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => c.json({ data: await c.get("services").ledger.achievements(c.req.valid("param").id) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/achievements",
+      tags,
+      summary: "Progress an achievement by hand (count, default 1)",
+      middleware: [requireScope("incentives:write")] as const,
+      request: { params: ProfileParam, headers: IdempotencyHeader, body: json(ProgressAchievementInput) },
+      responses: { 201: ok(single(z.object({ achievement_definition_id: z.string(), count: z.number().int(), levels_reached: z.array(z.number().int()) })), "Progressed"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => c.json({ data: await c.get("services").ledger.progressAchievement(c.req.valid("param").id, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 201),
+  );
+
+  // ── redemptions ──────────────────────────────────────────────────────────────────────────────
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/profiles/{id}/redemptions",
+      tags,
+      summary: "Redeem an amount from rewards and/or points by strategy, nearest expiry first; all or nothing",
+      middleware: [requireScope("incentives:write")] as const,
+      request: { params: ProfileParam, headers: IdempotencyHeader, body: json(RedemptionInput) },
+      responses: { 201: ok(single(RedemptionSchema.extend({ balances: BalancesSchema })), "Redeemed: what came from where, and the balances after"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { redemption, balances } = await c.get("services").ledger.redeem(c.req.valid("param").id, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key"));
+      return c.json({ data: { ...redemption, balances } }, 201);
+    },
+  );
+  api.openapi(
+    createRoute({ method: "get", path: "/redemptions/{id}", tags, summary: "One redemption", middleware: [requireScope("incentives:read")] as const, request: { params: IdParam }, responses: { 200: ok(single(RedemptionSchema), "Redemption"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => c.json({ data: await c.get("services").ledger.redemption(c.req.valid("param").id) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/redemptions/{id}/reversal",
+      tags,
+      summary: "Reverse a redemption within 10 minutes: restores exactly what it took",
+      middleware: [requireScope("incentives:write")] as const,
+      request: { params: IdParam },
+      responses: { 200: ok(single(RedemptionSchema.extend({ balances: BalancesSchema })), "Reversed"), ...problemResponses, ...notFoundResponse, ...conflict },
+    }),
+    async (c) => {
+      const { redemption, balances } = await c.get("services").ledger.reverse(c.req.valid("param").id, actor(c));
+      return c.json({ data: { ...redemption, balances } }, 200);
+    },
+  );
+}

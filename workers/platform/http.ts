@@ -17,6 +17,8 @@ export type AppEnv = {
     requestId: string;
     services: Services;
     auth: ApiAuth;
+    /** on /profiles/me/*: the profile a verified storefront token is for */
+    storefrontProfileId?: string;
     /** what an Idempotency-Key replay returns instead of the response, when that holds a secret shown once */
     replayBody?: unknown;
   };

@@ -1,0 +1,413 @@
+// The incentive ledger as the rest of the worker sees it: finds a profile's ProfileLedger DO, hands it
+// the live definitions, turns its refusals into DomainErrors and audits what staff do by hand. The API,
+// the console and the transaction ingest all call these methods; none talks to the DO directly.
+import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { incentiveInstances, incentiveLedger, profileIncentiveState } from "../../db/schema";
+import type { Actor } from "../access/actor";
+import type { AuditService } from "../access/audit";
+import type { TransactionView } from "../commerce/transactions.service";
+import type { Clock } from "../platform/clock";
+import { DomainError } from "../platform/errors";
+import type { Profile, ProfileLifecycleHooks, ProfilesService } from "../profiles/service";
+import type { DefinitionsService } from "./definitions.service";
+import type { EngineConfig } from "./engine-types";
+import {
+  type Balances,
+  type LedgerResult,
+  type LedgerSource,
+  type LedgerTransaction,
+  type MoveSnapshot,
+  type ProfileLedger,
+  type TransactionOutcome,
+  profileOfRedemption,
+} from "./profile-ledger.do";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TransactionIncentives extends TransactionOutcome {
+  balances: Balances;
+}
+
+/** Who did it, as the ledger records it. */
+export function ledgerSource(actor: Actor): LedgerSource {
+  if (actor.type === "user") return { type: "staff", id: actor.id, label: actor.label };
+  if (actor.type === "token") return { type: "token", id: actor.id, label: actor.label };
+  return { type: "system", id: null, label: actor.label };
+}
+
+/** The profile fields JSON Logic conditions (rates, benefit eligibility) read, like an event context. */
+export function profileContext(p: Profile): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {};
+  for (const a of p.customAttributes ?? []) attributes[(a as { handle?: string; name?: string }).handle ?? (a as { name?: string }).name ?? ""] = (a as { value?: unknown }).value;
+  return {
+    id: p.id,
+    type: p.type,
+    first_name: p.firstName,
+    last_name: p.lastName,
+    email: p.email,
+    gender: p.gender,
+    birth_day: p.birthDay,
+    birth_month: p.birthMonth,
+    birth_year: p.birthYear,
+    company: p.company,
+    tags: p.tags ?? [],
+    joined_at: p.joinedAt?.toISOString?.() ?? null,
+    joined_location_id: p.joinedLocationId,
+    preferred_location_id: p.preferredLocationId,
+    attributes,
+  };
+}
+
+export class LedgerService implements ProfileLifecycleHooks {
+  constructor(
+    private readonly env: Env,
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly profiles: ProfilesService,
+    private readonly definitions: DefinitionsService,
+  ) {}
+
+  stub(profileId: string): DurableObjectStub<ProfileLedger> {
+    return this.env.PROFILE_LEDGER.get(this.env.PROFILE_LEDGER.idFromName(profileId));
+  }
+
+  private unwrap<T>(r: LedgerResult<T>): T {
+    if (r.ok) return r.value;
+    const e = r.error;
+    throw new DomainError(e.code, e.message, { errors: e.errors });
+  }
+
+  /** A live profile (404 otherwise; 409 for a deleted one), for every write. */
+  private async live(profileId: string): Promise<Profile> {
+    const p = await this.profiles.require(profileId);
+    if (p.type === "deleted") throw new DomainError("conflict", p.mergedInto ? `This profile was merged into ${p.mergedInto}` : "This profile is deleted; restore it first");
+    return p;
+  }
+
+  private key(actor: Actor, idempotencyKey: string | null | undefined, op: string): string {
+    return idempotencyKey ? `${op}:${actor.type}:${actor.id ?? "-"}:${idempotencyKey}` : `${op}:${crypto.randomUUID()}`;
+  }
+
+  // ── reads ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Balances from the DO alone; only a ledger that has never been written asks D1 whether the profile exists. */
+  async balances(profileId: string): Promise<Balances> {
+    if (!UUID.test(profileId)) throw new DomainError("not_found", `No profile with id ${profileId}`);
+    const found = await this.stub(profileId).balances();
+    if (found) return found;
+    await this.profiles.require(profileId);
+    const config = await this.definitions.engineConfig();
+    return {
+      profile_id: profileId,
+      reward_balance: 0,
+      point_balance: 0,
+      point_balance_dollars: 0,
+      combined_balance_dollars: 0,
+      benefit_balance: 0,
+      points: config.pointDefinitions
+        .map((d) => ({ point_definition_id: d.id, handle: d.handle, name: d.name, kind: d.kind, balance: 0, spendable: 0, pending: 0, dollars: d.kind === "reward" ? 0 : null }))
+        .sort((a, b) => a.handle.localeCompare(b.handle)),
+      updated_at: this.clock.now().toISOString(),
+    };
+  }
+
+  async rewards(profileId: string) {
+    await this.profiles.require(profileId);
+    return this.stub(profileId).rewards();
+  }
+
+  async benefits(profileId: string) {
+    await this.profiles.require(profileId);
+    return this.stub(profileId).benefits();
+  }
+
+  async points(profileId: string) {
+    await this.profiles.require(profileId);
+    return this.stub(profileId).pointLots();
+  }
+
+  async achievements(profileId: string) {
+    await this.profiles.require(profileId);
+    const config = await this.definitions.engineConfig();
+    return this.stub(profileId).achievements(config.achievements);
+  }
+
+  async tiers(profileId: string) {
+    await this.profiles.require(profileId);
+    const config = await this.definitions.engineConfig();
+    return this.stub(profileId).tiers({ tiers: config.tiers });
+  }
+
+  async ledger(profileId: string, page: { before?: number | null; limit: number }) {
+    await this.profiles.require(profileId);
+    return this.stub(profileId).ledger(page);
+  }
+
+  async redemption(id: string) {
+    const profileId = profileOfRedemption(id);
+    const found = profileId ? await this.stub(profileId).redemption(id) : null;
+    if (!found) throw new DomainError("not_found", `No redemption ${id}`);
+    return found;
+  }
+
+  // ── earning ──────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Earn (or claw back) for a transaction that belongs to a profile: once per transaction, however
+   * often it is posted. Null for an anonymous or voided transaction.
+   */
+  async onTransaction(t: TransactionView, profile?: Profile | null): Promise<TransactionIncentives | null> {
+    if (!t.profileId || t.isVoid) return null;
+    const [p, config] = await Promise.all([profile && profile.id === t.profileId ? profile : this.profiles.require(t.profileId), this.definitions.engineConfig()]);
+    const stub = this.stub(t.profileId);
+    const tx: LedgerTransaction = {
+      id: t.id,
+      externalId: t.externalId,
+      originalExternalId: t.originalExternalId ?? null,
+      totalCents: t.total,
+      items: [...t.items].sort((a, b) => a.position - b.position).map((i) => ({ quantity: i.quantity, priceSell: i.priceSell, sku: i.sku, productId: i.productId, name: i.name })),
+      locationId: t.locationId,
+      timezone: t.timezone,
+      channel: t.channel,
+      transactedAt: t.transactedAt.getTime(),
+    };
+    const outcome = this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
+    const balances = await stub.balances();
+    return { ...outcome, balances: balances! };
+  }
+
+  // ── issuing by hand ──────────────────────────────────────────────────────────────────────────
+
+  async issueReward(profileId: string, input: { reward_definition_id: string; value?: number | null; expires_at?: Date | null; reason: string }, actor: Actor, idempotencyKey?: string | null) {
+    await this.live(profileId);
+    const [definition, config] = await Promise.all([this.definitions.rewardConfig(input.reward_definition_id, "reward_definition_id"), this.definitions.engineConfig()]);
+    const reward = this.unwrap(
+      await this.stub(profileId).issueReward({
+        profileId,
+        key: this.key(actor, idempotencyKey, "reward"),
+        definition,
+        valueCents: input.value ?? null,
+        expiresAt: input.expires_at?.getTime() ?? null,
+        reason: input.reason,
+        source: ledgerSource(actor),
+        timezone: config.timezone,
+      }),
+    );
+    await this.audited(actor, "reward.issued", profileId, { reward_id: reward.id, reward_definition_id: definition.id, value: reward.value_initial, reason: input.reason });
+    return reward;
+  }
+
+  async issuePoints(profileId: string, input: { point_definition_id: string; value: number; reason: string }, actor: Actor, idempotencyKey?: string | null) {
+    await this.live(profileId);
+    const [definition, config] = await Promise.all([this.definitions.pointConfig(input.point_definition_id, "point_definition_id"), this.definitions.engineConfig()]);
+    const lot = this.unwrap(
+      await this.stub(profileId).issuePoints({ profileId, key: this.key(actor, idempotencyKey, "points"), definition, points: input.value, reason: input.reason, source: ledgerSource(actor), config }),
+    );
+    await this.audited(actor, "points.issued", profileId, { lot_id: lot.id, point_definition_id: definition.id, points: input.value, reason: input.reason });
+    return lot;
+  }
+
+  async issueBenefit(profileId: string, input: { benefit_definition_id: string; reason: string }, actor: Actor, idempotencyKey?: string | null) {
+    await this.live(profileId);
+    const [definition, config] = await Promise.all([this.definitions.benefitConfig(input.benefit_definition_id, "benefit_definition_id"), this.definitions.engineConfig()]);
+    const benefit = this.unwrap(
+      await this.stub(profileId).issueBenefit({ profileId, key: this.key(actor, idempotencyKey, "benefit"), definition, reason: input.reason, source: ledgerSource(actor), timezone: config.timezone }),
+    );
+    await this.audited(actor, "benefit.issued", profileId, { benefit_id: benefit.id, benefit_definition_id: definition.id, reason: input.reason });
+    return benefit;
+  }
+
+  async progressAchievement(profileId: string, input: { achievement_definition_id: string; count: number; reason?: string | null }, actor: Actor, idempotencyKey?: string | null) {
+    await this.live(profileId);
+    const [definition, config] = await Promise.all([this.definitions.achievementConfig(input.achievement_definition_id, "achievement_definition_id"), this.definitions.engineConfig()]);
+    const benefits = await this.unlockableBenefits(definition.unlocks.map((u) => u.benefitDefinitionId), config);
+    const result = this.unwrap(
+      await this.stub(profileId).progressAchievement({
+        profileId,
+        key: this.key(actor, idempotencyKey, "achievement"),
+        definition,
+        count: input.count,
+        reason: input.reason ?? null,
+        source: ledgerSource(actor),
+        config: { benefits, timezone: config.timezone },
+      }),
+    );
+    await this.audited(actor, "achievement.progressed", profileId, { achievement_definition_id: definition.id, count: input.count, reason: input.reason ?? null });
+    return result;
+  }
+
+  private async unlockableBenefits(ids: string[], config: EngineConfig) {
+    const out = config.benefits.filter((b) => ids.includes(b.id));
+    for (const id of ids) if (!out.some((b) => b.id === id)) out.push(await this.definitions.benefitConfig(id));
+    return out;
+  }
+
+  async voidInstance(profileId: string, kind: "reward" | "benefit" | "points", id: string, reason: string, actor: Actor) {
+    await this.profiles.require(profileId);
+    const result = this.unwrap(await this.stub(profileId).voidInstance({ profileId, key: `void:${kind}:${id}`, kind, id, reason, source: ledgerSource(actor) }));
+    await this.audited(actor, `${kind}.voided`, profileId, { id, reason });
+    return result;
+  }
+
+  async extendReward(profileId: string, id: string, days: number | null, actor: Actor) {
+    await this.live(profileId);
+    const config = await this.definitions.engineConfig();
+    const r = this.unwrap(await this.stub(profileId).extendReward({ profileId, key: `extend:reward:${id}`, id, days, source: ledgerSource(actor), timezone: config.timezone }));
+    await this.audited(actor, "reward.extended", profileId, { reward_id: id, expires_at: r.expires_at });
+    return r;
+  }
+
+  async claimBenefit(profileId: string, benefitDefinitionId: string, actor: Actor, source?: LedgerSource) {
+    const p = await this.live(profileId);
+    const [definition, config] = await Promise.all([this.definitions.benefitConfig(benefitDefinitionId, "benefit_definition_id"), this.definitions.engineConfig()]);
+    return this.unwrap(
+      await this.stub(profileId).claimBenefit({ profileId, key: `claim:${benefitDefinitionId}:${crypto.randomUUID()}`, definition, profile: profileContext(p), source: source ?? ledgerSource(actor), timezone: config.timezone }),
+    );
+  }
+
+  async redeemBenefit(profileId: string, id: string, input: { transaction_external_id?: string | null }, actor: Actor, idempotencyKey?: string | null) {
+    await this.live(profileId);
+    return this.unwrap(
+      await this.stub(profileId).redeemBenefit({ profileId, key: this.key(actor, idempotencyKey, `benefit-redeem:${id}`), id, source: ledgerSource(actor), transactionExternalId: input.transaction_external_id ?? null }),
+    );
+  }
+
+  async extendBenefit(profileId: string, id: string, days: number | null, actor: Actor) {
+    await this.live(profileId);
+    const config = await this.definitions.engineConfig();
+    return this.unwrap(await this.stub(profileId).extendBenefit({ profileId, key: `extend:benefit:${id}`, id, days, source: ledgerSource(actor), timezone: config.timezone }));
+  }
+
+  // ── redemption ───────────────────────────────────────────────────────────────────────────────
+
+  async redeem(profileId: string, input: { strategy: string; amount: number; transaction_external_id?: string | null }, actor: Actor, idempotencyKey?: string | null) {
+    await this.live(profileId);
+    const config = await this.definitions.engineConfig();
+    return this.unwrap(
+      await this.stub(profileId).redeem({
+        profileId,
+        key: this.key(actor, idempotencyKey, "redeem"),
+        strategy: input.strategy,
+        amountCents: input.amount,
+        transactionExternalId: input.transaction_external_id ?? null,
+        source: ledgerSource(actor),
+        pointDefinitions: config.pointDefinitions,
+      }),
+    );
+  }
+
+  async reverse(redemptionId: string, actor: Actor) {
+    const profileId = profileOfRedemption(redemptionId);
+    if (!profileId) throw new DomainError("not_found", `No redemption ${redemptionId}`);
+    return this.unwrap(await this.stub(profileId).reverseRedemption({ profileId, key: `reverse:${redemptionId}`, id: redemptionId, source: ledgerSource(actor) }));
+  }
+
+  // ── tiers ────────────────────────────────────────────────────────────────────────────────────
+
+  async assignTier(profileId: string, input: { tier_definition_id: string | null; point_definition_id?: string | null; reason: string }, actor: Actor) {
+    await this.live(profileId);
+    const config = await this.definitions.engineConfig();
+    let ladderId = input.point_definition_id ?? null;
+    if (input.tier_definition_id) {
+      const tier = config.tiers.find((t) => t.id === input.tier_definition_id);
+      if (!tier) throw DomainError.field("tier_definition_id", `No live tier definition ${input.tier_definition_id}`);
+      ladderId = tier.pointDefinitionId;
+    }
+    if (!ladderId) throw DomainError.field("point_definition_id", "point_definition_id names the ladder when tier_definition_id is null (removing the tier)");
+    const view = this.unwrap(
+      await this.stub(profileId).assignTier({ profileId, key: `assign:${crypto.randomUUID()}`, pointDefinitionId: ladderId, tierId: input.tier_definition_id, reason: input.reason, source: ledgerSource(actor), config }),
+    );
+    await this.audited(actor, "tier.assigned", profileId, { tier_definition_id: input.tier_definition_id, point_definition_id: ladderId, reason: input.reason });
+    return view;
+  }
+
+  /** The anniversary job: every profile whose earliest anniversary has come, up to `limit` per run. */
+  async maintainDueTiers(limit = 200): Promise<number> {
+    const now = this.clock.now();
+    const due = await this.db
+      .select({ profileId: profileIncentiveState.profileId })
+      .from(profileIncentiveState)
+      .where(lte(profileIncentiveState.nextAnniversaryAt, now))
+      .limit(limit);
+    if (!due.length) return 0;
+    const config = await this.definitions.engineConfig();
+    let changed = 0;
+    for (const { profileId } of due) {
+      const stub = this.stub(profileId);
+      const r = this.unwrap(await stub.maintainTiers({ profileId, config: { tiers: config.tiers, timezone: config.timezone } }));
+      changed += r.length;
+      // the projection must move past this anniversary even when nothing changed, or the job spins on it
+      await stub.flush();
+    }
+    return changed;
+  }
+
+  // ── lifecycle: merge and purge ───────────────────────────────────────────────────────────────
+
+  /** Moves the loser's ledger into the winner's; each step is idempotent, so a retry resumes. */
+  async onMerge(winnerId: string, loserId: string): Promise<void> {
+    const loser = this.stub(loserId);
+    const snapshot = this.unwrap((await loser.beginMoveOut({ profileId: loserId, winnerId })) as LedgerResult<MoveSnapshot>);
+    this.unwrap(await this.stub(winnerId).moveIn({ profileId: winnerId, snapshot }));
+    this.unwrap(await loser.completeMoveOut({ profileId: loserId, winnerId }));
+  }
+
+  async onPurge(profileId: string): Promise<void> {
+    await this.stub(profileId).purge();
+    await this.db.batch([
+      this.db.delete(incentiveInstances).where(eq(incentiveInstances.profileId, profileId)),
+      this.db.delete(incentiveLedger).where(eq(incentiveLedger.profileId, profileId)),
+      this.db.delete(profileIncentiveState).where(eq(profileIncentiveState.profileId, profileId)),
+    ]);
+  }
+
+  // ── the Incentives overview (D1 projection) ──────────────────────────────────────────────────
+
+  /** Per definition: instances issued, redeemed, outstanding value; points awarded, redeemed, expired. */
+  async overview() {
+    const [instances, points] = await this.db.batch([
+      this.db
+        .select({
+          kind: incentiveInstances.kind,
+          definitionId: incentiveInstances.definitionId,
+          issued: sql<number>`count(*)`,
+          active: sql<number>`sum(case when ${incentiveInstances.status} = 'active' then 1 else 0 end)`,
+          redeemed: sql<number>`sum(case when ${incentiveInstances.valueRemaining} < ${incentiveInstances.valueInitial} and ${incentiveInstances.status} <> 'void' then 1 else 0 end)`,
+          outstanding: sql<number>`sum(case when ${incentiveInstances.status} = 'active' then ${incentiveInstances.valueRemaining} else 0 end)`,
+          firstIssued: sql<number>`min(${incentiveInstances.issuedAt})`,
+          nextExpiry: sql<number | null>`min(case when ${incentiveInstances.status} = 'active' then ${incentiveInstances.expiresAt} end)`,
+        })
+        .from(incentiveInstances)
+        .groupBy(incentiveInstances.kind, incentiveInstances.definitionId),
+      this.db
+        .select({
+          definitionId: incentiveLedger.definitionId,
+          awarded: sql<number>`sum(case when ${incentiveLedger.action} in ('earn', 'issue') then ${incentiveLedger.delta} else 0 end)`,
+          redeemed: sql<number>`-sum(case when ${incentiveLedger.action} = 'redeem' then ${incentiveLedger.delta} else 0 end) + sum(case when ${incentiveLedger.action} = 'reverse' then -${incentiveLedger.delta} else 0 end)`,
+          expired: sql<number>`-sum(case when ${incentiveLedger.action} = 'expire' then ${incentiveLedger.delta} else 0 end)`,
+          outstanding: sql<number>`sum(case when ${incentiveLedger.action} not in ('clawback_shortfall', 'move_in_window') then ${incentiveLedger.delta} else 0 end)`,
+        })
+        .from(incentiveLedger)
+        .where(eq(incentiveLedger.kind, "points"))
+        .groupBy(incentiveLedger.definitionId),
+    ]);
+    return { instances, points };
+  }
+
+  /** Recent projected ledger entries of one profile (console fallback and reports). */
+  async projectedEntries(profileId: string, limit = 50) {
+    return this.db.select().from(incentiveLedger).where(eq(incentiveLedger.profileId, profileId)).orderBy(desc(incentiveLedger.seq)).limit(limit);
+  }
+
+  /** Instances of one definition (for the Incentives overview drill-down). */
+  async instancesOf(kind: "reward" | "benefit", definitionIds: string[]) {
+    if (!definitionIds.length) return [];
+    return this.db.select().from(incentiveInstances).where(and(eq(incentiveInstances.kind, kind), inArray(incentiveInstances.definitionId, definitionIds))).limit(500);
+  }
+
+  private async audited(actor: Actor, action: string, profileId: string, values: Record<string, unknown>): Promise<void> {
+    await this.audit.entry(actor, { action, entityType: "profile", entityId: profileId, newValues: values });
+  }
+}
