@@ -1450,7 +1450,16 @@ export class ProfileLedger extends DurableObject<Env> {
    * batch (idempotent: upserts and INSERT OR IGNORE), sends the events to the queue, then marks them
    * done. A failure anywhere leaves everything pending for the next try: at least once, never lost.
    */
-  async flush(): Promise<{ events: number; entries: number; instances: number }> {
+  flush(): Promise<{ events: number; entries: number; instances: number }> {
+    // one flush at a time: a second caller (the alarm and an RPC) waits, then flushes what is left
+    const run = this.flushing.then(() => this.flushOnce());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private flushing: Promise<unknown> = Promise.resolve();
+
+  private async flushOnce(): Promise<{ events: number; entries: number; instances: number }> {
     const profileId = this.meta("profile_id");
     if (!profileId) return { events: 0, entries: 0, instances: 0 };
     if (this.flushFailures > 0) {

@@ -1,0 +1,281 @@
+// The ledger DO over time and across profiles: expiry and reminders fired by its alarm, the outbox
+// flushed to D1 and the queue after a simulated failure, issuing by hand (and refusing bad input),
+// void and extend, benefits claimed and redeemed, tiers assigned by hand and maintained on the
+// anniversary, merge moving the loser's ledger, and storefront tokens with CORS.
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { events, incentiveInstances, profileIncentiveState } from "../../../db/schema";
+import type { ProfileLedger } from "../../../workers/incentives/profile-ledger.do";
+import { api, makeToken, problem, services } from "../helpers";
+import { postTx } from "../commerce/support";
+import { benefitBody, create, rateBody, tierBody, tierPointsBody } from "./support";
+import { balances, issueReward, json, ledgerStub, makeProfile, pointsOf, pointsProgramme, purchase, rewardDef, shiftClock } from "./ledger-support";
+
+let token: string;
+beforeAll(async () => {
+  token = (await makeToken(["*"])).token;
+});
+
+const DAY = 86_400_000;
+
+async function eventsOf(profileId: string) {
+  return services().db.select().from(events).where(eq(events.profileId, profileId));
+}
+
+/** Runs the alarm if one is due (expiry, reminders), then flushes (waiting for a flush already under way). */
+async function flushNow(profileId: string) {
+  await runDurableObjectAlarm(ledgerStub(profileId));
+  await ledgerStub(profileId).flush();
+}
+
+describe("alarms: expiry, reminders and the outbox", () => {
+  it("expires a reward on time, after reminding N days before, and says so once each", async () => {
+    const def = await rewardDef(token, { value: "8.00", period: 10, notification_offsets: [3] });
+    const profile = await makeProfile(token);
+    const reward = await issueReward(token, profile.id, def.id);
+    await flushNow(profile.id);
+    expect((await balances(token, profile.id)).reward_balance).toBe(8);
+
+    await shiftClock(profile.id, 8 * DAY);
+    await flushNow(profile.id);
+    await shiftClock(profile.id, 3 * DAY + 60_000);
+    await flushNow(profile.id);
+    await flushNow(profile.id);
+
+    const types = (await eventsOf(profile.id)).map((e) => e.type);
+    expect(types.filter((t) => t === "reward.issued")).toHaveLength(1);
+    expect(types.filter((t) => t === "reward.expiring")).toHaveLength(1);
+    expect(types.filter((t) => t === "reward.expired")).toHaveLength(1);
+    const rewards = await json<Array<{ id: string; status: string }>>(await api(`/profiles/${profile.id}/rewards`, { token }), 200);
+    expect(rewards.find((r) => r.id === reward.id)?.status).toBe("expired");
+    const projected = await services().db.select().from(incentiveInstances).where(eq(incentiveInstances.id, reward.id));
+    expect(projected[0]).toMatchObject({ status: "expired", profileId: profile.id });
+  });
+
+  it("expires points lots on time (FIFO spending is unaffected)", async () => {
+    const { def } = await pointsProgramme(token, { expiry_days: 5 });
+    const profile = await makeProfile(token);
+    await postTx(token, purchase(profile.id, 40), 201);
+    await shiftClock(profile.id, 7 * DAY);
+    await flushNow(profile.id);
+    expect(pointsOf(await balances(token, profile.id), def.id)).toBe(0);
+    const expired = (await eventsOf(profile.id)).filter((e) => e.type === "points.expired");
+    expect(expired.some((e) => (e.data as { point_definition_id: string; points: number }).point_definition_id === def.id && (e.data as { points: number }).points === 40)).toBe(true);
+  });
+
+  it("keeps events and projection pending through a failed flush and delivers them, once, on the retry", async () => {
+    const def = await rewardDef(token);
+    const profile = await makeProfile(token);
+    const stub = ledgerStub(profile.id);
+    await runInDurableObject(stub, (instance: ProfileLedger) => {
+      instance.flushFailures = 1;
+    });
+    const reward = await issueReward(token, profile.id, def.id);
+    await runDurableObjectAlarm(stub);
+    // the failure wrote nothing to D1 and left the outbox pending
+    expect((await eventsOf(profile.id)).filter((e) => e.type === "reward.issued")).toHaveLength(0);
+    expect((await stub.pending()).outbox).toBeGreaterThan(0);
+    await runDurableObjectAlarm(stub);
+    const rows = await eventsOf(profile.id);
+    expect(rows.filter((e) => e.type === "reward.issued")).toHaveLength(1);
+    expect(rows.find((e) => e.type === "reward.issued")!.sentAt).not.toBeNull();
+    expect((await stub.pending()).outbox).toBe(0);
+    const state = await services().db.select().from(profileIncentiveState).where(eq(profileIncentiveState.profileId, profile.id));
+    expect(state[0]?.rewardBalance).toBe(1000);
+    expect((await services().db.select().from(incentiveInstances).where(eq(incentiveInstances.id, reward.id))).length).toBe(1);
+    // a further flush has nothing to send: no duplicates
+    await runDurableObjectAlarm(stub);
+    expect((await eventsOf(profile.id)).filter((e) => e.type === "reward.issued")).toHaveLength(1);
+  });
+});
+
+describe("issuing by hand", () => {
+  it("issues rewards, points, benefits and achievements with a reason, audited and in the ledger", async () => {
+    const { def } = await pointsProgramme(token);
+    const reward = await rewardDef(token, { value: "12.50" });
+    const benefit = await create(token, "/benefits/definitions", benefitBody());
+    const profile = await makeProfile(token);
+    const r = await issueReward(token, profile.id, reward.id, { value: 20, reason: "service recovery" });
+    expect(r.value_remaining).toBe(20);
+    const lot = await json<{ points_initial: number }>(await api(`/profiles/${profile.id}/points`, { method: "POST", token, json: { point_definition_id: def.id, value: 300, reason: "goodwill" } }), 201);
+    expect(lot.points_initial).toBe(300);
+    await json(await api(`/profiles/${profile.id}/benefits`, { method: "POST", token, json: { benefit_definition_id: benefit.id, reason: "VIP" } }), 201);
+    const b = await balances(token, profile.id);
+    expect(b).toMatchObject({ reward_balance: 20, benefit_balance: 1 });
+    expect(pointsOf(b, def.id)).toBe(300);
+    const ledger = await json<Array<{ kind: string; action: string; reason: string | null; source: { type: string } }>>(await api(`/profiles/${profile.id}/ledgers`, { token }), 200);
+    expect(ledger.map((e) => `${e.kind}:${e.action}:${e.reason}`)).toEqual(expect.arrayContaining(["reward:issue:service recovery", "points:issue:goodwill", "benefit:issue:VIP"]));
+    expect(ledger.every((e) => e.source.type === "token")).toBe(true);
+    const audit = await services().audit.list({ entityId: profile.id }, { number: 1, size: 50 } as never).catch(() => null);
+    if (audit) expect(JSON.stringify(audit)).toContain("reward.issued");
+  });
+
+  it("refuses bad input naming the field, and writes nothing", async () => {
+    const { def } = await pointsProgramme(token);
+    const reward = await rewardDef(token);
+    const profile = await makeProfile(token);
+    const cases: Array<[string, Record<string, unknown>, number, string]> = [
+      ["rewards", { reward_definition_id: reward.id }, 422, "reason"],
+      ["rewards", { reward_definition_id: reward.id, reason: "x", value: -5 }, 422, "value"],
+      ["rewards", { reward_definition_id: reward.id, reason: "x", value: "ten" }, 422, "value"],
+      ["rewards", { reward_definition_id: "nope", reason: "x" }, 422, "reward_definition_id"],
+      ["rewards", { reward_definition_id: reward.id, reason: "x", expires_at: "2020-01-01T00:00:00Z" }, 422, "expires_at"],
+      ["points", { point_definition_id: def.id, value: -10, reason: "x" }, 422, "value"],
+      ["points", { point_definition_id: def.id, value: 1.5, reason: "x" }, 422, "value"],
+      ["points", { point_definition_id: def.id, value: "many", reason: "x" }, 422, "value"],
+      ["benefits", { benefit_definition_id: "nope", reason: "x" }, 422, "benefit_definition_id"],
+    ];
+    for (const [path, body, status, field] of cases) {
+      const res = await api(`/profiles/${profile.id}/${path}`, { method: "POST", token, json: body });
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect(Object.keys((await problem(res)).errors ?? {}), JSON.stringify(body)).toContain(field);
+    }
+    const ledger = await json<unknown[]>(await api(`/profiles/${profile.id}/ledgers`, { token }), 200);
+    expect(ledger).toHaveLength(0);
+    // a read-only token cannot issue
+    const reader = (await makeToken(["incentives:read"])).token;
+    expect((await api(`/profiles/${profile.id}/rewards`, { method: "POST", token: reader, json: { reward_definition_id: reward.id, reason: "x" } })).status).toBe(403);
+  });
+
+  it("void keeps the record; extend works once; benefits are claimed, redeemed down and extended once", async () => {
+    const reward = await rewardDef(token, { value: "9.00", period: 30, is_extendable: true });
+    const claimable = await create(token, "/benefits/definitions", benefitBody({ max_redemptions: 2, is_claimable: true, is_extendable: true, eligibility: { "==": [{ var: "type" }, "active"] } }));
+    const profile = await makeProfile(token);
+    const r = await issueReward(token, profile.id, reward.id);
+    const extended = await json<{ expires_at: string; extended_at: string }>(await api(`/profiles/${profile.id}/rewards/${r.id}/extend`, { method: "POST", token, json: {} }), 200);
+    expect(new Date(extended.expires_at).getTime() - new Date(r.expires_at!).getTime()).toBeGreaterThan(29 * DAY);
+    expect((await api(`/profiles/${profile.id}/rewards/${r.id}/extend`, { method: "POST", token, json: {} })).status).toBe(200); // replayed, not extended twice
+    const voided = await json<{ status: string }>(await api(`/profiles/${profile.id}/rewards/${r.id}/void`, { method: "POST", token, json: { reason: "issued in error" } }), 200);
+    expect(voided.status).toBe("void");
+    const rewards = await json<Array<{ id: string; status: string; void_reason: string }>>(await api(`/profiles/${profile.id}/rewards`, { token }), 200);
+    expect(rewards.find((x) => x.id === r.id)).toMatchObject({ status: "void", void_reason: "issued in error" });
+    expect((await balances(token, profile.id)).reward_balance).toBe(0);
+
+    const claimed = await json<{ id: string; claimed: boolean; redemptions_remaining: number }>(await api(`/profiles/${profile.id}/benefits/claim`, { method: "POST", token, json: { benefit_definition_id: claimable.id } }), 201);
+    expect(claimed).toMatchObject({ claimed: true, redemptions_remaining: 2 });
+    expect((await api(`/profiles/${profile.id}/benefits/claim`, { method: "POST", token, json: { benefit_definition_id: claimable.id } })).status).toBe(409);
+    for (let i = 0; i < 2; i++) await json(await api(`/profiles/${profile.id}/benefits/${claimed.id}/redeem`, { method: "POST", token, json: {} }), 200);
+    const third = await api(`/profiles/${profile.id}/benefits/${claimed.id}/redeem`, { method: "POST", token, json: {} });
+    expect(third.status).toBe(409);
+    expect((await problem(third)).detail).toMatch(/no redemptions left/);
+  });
+});
+
+describe("tiers by hand and on the anniversary", () => {
+  it("assigns a tier by hand (audited) and maintains or drops it on the anniversary via the cron job", async () => {
+    const tp = await create(token, "/points/definitions", tierPointsBody());
+    await create(token, "/rates", rateBody(tp.id));
+    const silver = await create(token, "/tiers/definitions", tierBody(tp.id, { name: "Silver", value_min: 100, value_maintain: 100, is_floor: true }));
+    const gold = await create(token, "/tiers/definitions", tierBody(tp.id, { name: "Gold", value_min: 1000, value_maintain: 800 }));
+    const profile = await makeProfile(token);
+    const assigned = await json<{ current: { id: string }; anniversary_at: string }>(
+      await api(`/profiles/${profile.id}/tiers`, { method: "PUT", token, json: { tier_definition_id: gold.id, reason: "VIP onboarding" } }),
+      200,
+    );
+    expect(assigned.current.id).toBe(gold.id);
+    await flushNow(profile.id);
+    const state = (await services().db.select().from(profileIncentiveState).where(eq(profileIncentiveState.profileId, profile.id)))[0]!;
+    expect(state.nextAnniversaryAt?.toISOString()).toBe(assigned.anniversary_at);
+
+    // a year on with no tier points: Gold is not maintained, and Silver is a floor only once reached, so the profile drops to none
+    await shiftClock(profile.id, 366 * DAY);
+    const stub = ledgerStub(profile.id);
+    const result = await stub.maintainTiers({ profileId: profile.id, config: await services().definitions.engineConfig() });
+    expect(result.ok && result.value.find((c) => c.point_definition_id === tp.id)).toMatchObject({ outcome: "downgraded", from: gold.id });
+    await flushNow(profile.id);
+    const types = (await eventsOf(profile.id)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["tier.achieved", "tier.downgraded"]));
+    expect(silver.id).toBeTruthy();
+  });
+
+  it("the scheduled job finds due anniversaries in the projection and asks their ledgers", async () => {
+    const s = services();
+    const n = await s.ledger.maintainDueTiers(10);
+    expect(n).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("merge", () => {
+  it("moves the loser's points, rewards and benefits into the winner's ledger, idempotently", async () => {
+    const { def } = await pointsProgramme(token);
+    const reward = await rewardDef(token, { value: "7.00" });
+    const winner = await makeProfile(token);
+    const loser = await makeProfile(token);
+    await postTx(token, purchase(loser.id, 60), 201);
+    await issueReward(token, loser.id, reward.id);
+    await postTx(token, purchase(winner.id, 10), 201);
+    const res = await api(`/profiles/${winner.id}/merge`, { method: "POST", token, json: { loser_id: loser.id } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const b = await balances(token, winner.id);
+    expect(pointsOf(b, def.id)).toBe(70);
+    expect(b.reward_balance).toBe(7);
+    // running the move again (the queue's retry) changes nothing
+    await services().ledger.onMerge(winner.id, loser.id);
+    const again = await balances(token, winner.id);
+    expect(pointsOf(again, def.id)).toBe(70);
+    expect(again.reward_balance).toBe(7);
+    const loserBalances = await ledgerStub(loser.id).balances();
+    expect(loserBalances?.reward_balance).toBe(0);
+    // the loser's ledger refuses new business
+    expect((await api(`/profiles/${loser.id}/rewards`, { method: "POST", token, json: { reward_definition_id: reward.id, reason: "x" } })).status).toBe(409);
+  });
+});
+
+describe("storefront tokens", () => {
+  it("trade an API token for a short-lived profile-scoped token that reads /profiles/me/*", async () => {
+    const def = await rewardDef(token, { value: "6.00" });
+    const profile = await makeProfile(token);
+    await issueReward(token, profile.id, def.id);
+    const issued = await json<{ token: string; expires_at: string; profile_id: string }>(await api("/auth/storefront-tokens", { method: "POST", token, json: { profile_id: profile.id } }), 201);
+    expect(issued.profile_id).toBe(profile.id);
+    expect(new Date(issued.expires_at).getTime()).toBeGreaterThan(Date.now());
+    const me = await json<{ profile_id: string; reward_balance: number }>(await api("/profiles/me/balances", { token: issued.token }), 200);
+    expect(me).toMatchObject({ profile_id: profile.id, reward_balance: 6 });
+    expect((await json<unknown[]>(await api("/profiles/me/rewards", { token: issued.token }), 200)).length).toBe(1);
+    // by handle and identifier
+    const byEmail = await json<{ profile_id: string }>(await api("/auth/storefront-tokens", { method: "POST", token, json: { handle: "email", identifier: profile.email } }), 201);
+    expect(byEmail.profile_id).toBe(profile.id);
+  });
+
+  it("refuses expired, forged and API tokens on /profiles/me, and a storefront token elsewhere", async () => {
+    const profile = await makeProfile(token);
+    const short = await json<{ token: string }>(await api("/auth/storefront-tokens", { method: "POST", token, json: { profile_id: profile.id, ttl_seconds: 60 } }), 201);
+    const { issueStorefrontToken } = await import("../../../workers/incentives/storefront");
+    const expired = await issueStorefrontToken(env, profile.id, new Date(Date.now() - 2 * 3600_000), 60);
+    const other = await makeProfile(token);
+    const otherToken = await json<{ token: string }>(await api("/auth/storefront-tokens", { method: "POST", token, json: { profile_id: other.id } }), 201);
+    const [head, payload] = otherToken.token.split(".");
+    const forged = `${head}.${payload}.${short.token.split(".")[2]}`;
+    for (const [bad, why] of [
+      [expired.token, /expired/],
+      [forged, /signature/],
+      [token, /not a storefront token/],
+      ["sf1.garbage", /not a storefront token/],
+    ] as const) {
+      const res = await api("/profiles/me/balances", { token: bad });
+      expect(res.status).toBe(401);
+      expect((await problem(res)).detail).toMatch(why);
+    }
+    expect((await api(`/profiles/${profile.id}/balances`, { token: short.token })).status).toBe(401);
+    expect((await api("/auth/storefront-tokens", { method: "POST", token, json: {} })).status).toBe(422);
+    expect((await api("/auth/storefront-tokens", { method: "POST", token, json: { profile_id: "00000000-0000-4000-8000-000000000000" } })).status).toBe(422);
+  });
+
+  it("answers CORS only for configured origins", async () => {
+    const profile = await makeProfile(token);
+    const sf = await json<{ token: string }>(await api("/auth/storefront-tokens", { method: "POST", token, json: { profile_id: profile.id } }), 201);
+    const allowed = env.STOREFRONT_ORIGINS.split(",")[0]!.trim();
+    const pre = await api("/profiles/me/balances", { method: "OPTIONS", headers: { Origin: allowed, "Access-Control-Request-Method": "GET" } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("Access-Control-Allow-Origin")).toBe(allowed);
+    const denied = await api("/profiles/me/balances", { method: "OPTIONS", headers: { Origin: "https://evil.example", "Access-Control-Request-Method": "GET" } });
+    expect(denied.status).toBe(403);
+    const get = await api("/profiles/me/balances", { token: sf.token, headers: { Origin: allowed } });
+    expect(get.status).toBe(200);
+    expect(get.headers.get("Access-Control-Allow-Origin")).toBe(allowed);
+    const foreign = await api("/profiles/me/balances", { token: sf.token, headers: { Origin: "https://evil.example" } });
+    expect(foreign.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+});
