@@ -66,6 +66,12 @@ describe("Settings actions refuse roles without the permission", () => {
     { path: "/settings/users", intent: "active", fields: () => ({ id: target.id, is_active: "false" }) },
     { path: "/settings/api-tokens", intent: "create", fields: () => ({ name: "Sneaky token", scopes: "*", user_id: target.id, expiry: "30" }) },
     { path: "/settings/api-tokens", intent: "revoke", fields: () => ({ id: tokenId }) },
+    { path: "/configuration/rewards/new", intent: "save", fields: () => ({ name: "Sneaky reward", type: "other", value: "1000.00", period: "30" }) },
+    { path: "/configuration/points/new", intent: "save", fields: () => ({ name: "Sneaky points", kind: "reward", points_per_dollar: "1" }) },
+    { path: "/configuration/points/rates/new", intent: "save", fields: () => ({ name: "Sneaky rate", point_definition_id: "x", multiplier: "100" }) },
+    { path: "/configuration/benefits/new", intent: "save", fields: () => ({ name: "Sneaky benefit", max_redemptions: "99" }) },
+    { path: "/configuration/tiers/new", intent: "save", fields: () => ({ name: "Sneaky tier", point_definition_id: "x", value_min: "0", value_maintain: "0" }) },
+    { path: "/configuration/achievements/new", intent: "save", fields: () => ({ name: "Sneaky achievement", "levels.kind": "on_off" }) },
   ];
   const cases = forms.flatMap((f) => (["manager", "reporting", "anonymous"] as const).map((who) => ({ ...f, who })));
 

@@ -1,0 +1,12 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { createAction, loadNew } from "~/components/incentives/definitions.server";
+import { NewDefinitionPage } from "~/components/incentives/pages";
+
+export const meta: MetaFunction = () => [{ title: "New benefit · Loyalty Edge" }];
+
+export const loader = (args: LoaderFunctionArgs) => loadNew(args);
+export const action = (args: ActionFunctionArgs) => createAction("benefits", args);
+
+export default function NewBenefitsPage() {
+  return <NewDefinitionPage section="benefits" />;
+}
