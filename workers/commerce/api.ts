@@ -162,7 +162,8 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
     async (c) => {
       const { transaction, created, incentives } = await c.get("services").transactions.create(c.req.valid("json"), c.get("auth").actor);
       c.header("Location", `/api/v3/transactions/${transaction.id}`);
-      return c.json({ data: { ...serializeTransaction(transaction), incentives: (incentives ?? null) as never } }, created ? 201 : 200);
+      // a receipt for a profile also says what it earned and the balances after; an anonymous one is as GET shows it
+      return c.json({ data: { ...serializeTransaction(transaction), ...(incentives ? { incentives: incentives as never } : {}) } }, created ? 201 : 200);
     },
   );
 
