@@ -10,6 +10,15 @@ import type { Services } from "../workers/services";
 import { bulkInsert } from "./lib/bulk";
 import { generateBrand } from "./lib/demo-data";
 import { argValue, hasFlag, withLocalServices } from "./lib/local-env";
+import type { Actor } from "../workers/access/actor";
+import {
+  AchievementDefinitionInput,
+  BenefitDefinitionInput,
+  EarnRateInput,
+  PointDefinitionInput,
+  RewardDefinitionInput,
+  TierDefinitionInput,
+} from "../workers/incentives/definitions.schema";
 
 export const DEMO_ADMIN = { email: "admin@demo.loyaltyedge.dev", password: "loyalty-edge-demo", name: "Dana Admin" };
 export const DEMO_STAFF: Array<{ email: string; name: string; role: Role }> = [
@@ -53,6 +62,7 @@ export async function seed(services: Services, opts: { seed: number; staff: numb
     { name: "Demo storefront", scopes: ["profiles:read", "transactions:write", "incentives:read"], user_id: storefront.id, expires_at: null },
     actor,
   );
+  await seedDefinitions(services, actor);
   const brand = await generateBrand(
     { seed: opts.seed, profiles: opts.profiles, transactionsPerProfile: opts.transactionsPerProfile, now: new Date(), interactions: true },
     async (table, rows) => {
@@ -60,6 +70,43 @@ export async function seed(services: Services, opts: { seed: number; staff: numb
     },
   );
   return { token, brand, ms: Date.now() - started };
+}
+
+/**
+ * The demo brand's incentive definitions, each body parsed by the API's own schema (so a body the API
+ * would refuse fails the seed) and created by the same service methods the API calls: reward and tier
+ * points with their earn rates, a Silver/Gold/Platinum ladder, two rewards, a benefit and an achievement.
+ */
+export async function seedDefinitions(services: Services, actor: Actor) {
+  const d = services.definitions;
+  const points = await d.createPoint(PointDefinitionInput.parse({ name: "Reward points", handle: "reward-points", kind: "reward", points_per_dollar: 100, expiry_days: 365 }), actor);
+  await d.createRate(EarnRateInput.parse({ point_definition_id: points.id, name: "Everyday 1×", multiplier: 1 }), actor);
+  await d.createRate(EarnRateInput.parse({ point_definition_id: points.id, name: "Weekend 2×", multiplier: 2, days_of_week: ["sat", "sun"] }), actor);
+  const tierPoints = await d.createPoint(PointDefinitionInput.parse({ name: "Tier points", handle: "tier-points", kind: "tier" }), actor);
+  await d.createRate(EarnRateInput.parse({ point_definition_id: tierPoints.id, name: "Tier points 1×", multiplier: 1 }), actor);
+  for (const tier of [
+    { name: "Silver", handle: "silver", value_min: 0, value_maintain: 0, is_floor: true },
+    { name: "Gold", handle: "gold", value_min: 500, value_maintain: 400, credit_enabled: true },
+    { name: "Platinum", handle: "platinum", value_min: 1500, value_maintain: 1200 },
+  ]) {
+    await d.createTier(TierDefinitionInput.parse({ ...tier, point_definition_id: tierPoints.id }), actor);
+  }
+  await d.createReward(RewardDefinitionInput.parse({ name: "$10 birthday reward", handle: "birthday-10", type: "birthday", value: "10.00", period: 30, is_extendable: true }), actor);
+  await d.createReward(RewardDefinitionInput.parse({ name: "$20 welcome back", handle: "welcome-back-20", type: "campaign", value: "20.00", period: 60, notification_offsets: [7, 1] }), actor);
+  const alteration = await d.createBenefit(
+    BenefitDefinitionInput.parse({ name: "Free alteration", handle: "free-alteration", max_redemptions: 3, period: 90, is_claimable: true, eligibility: { "==": [{ var: "type" }, "active"] } }),
+    actor,
+  );
+  await d.createAchievement(
+    AchievementDefinitionInput.parse({
+      name: "Regular",
+      handle: "regular",
+      trigger: "transaction",
+      levels: { kind: "thresholds", thresholds: [1, 5, 10, 25] },
+      unlocks: [{ level: 2, benefit_definition_id: alteration.id }],
+    }),
+    actor,
+  );
 }
 
 function printLogin() {
