@@ -169,7 +169,9 @@ const rps = (x) => Math.round(x).toLocaleString("en-US");
 function resolveRequest(scenario, ctx) {
   const req = typeof scenario.request === "function" ? scenario.request(ctx) : scenario.request;
   if (!req?.method || !req?.path?.startsWith("/")) throw new Error(`scenario ${scenario.name}: request needs a method and a path starting with "/"`);
-  return { method: req.method.toUpperCase(), path: req.path, headers: req.headers ?? {}, body: req.body };
+  // setupRequest (a fresh body or path per request) must survive: without it a write scenario repeats
+  // its first request, and an idempotent API answers the repeats as cheap replays
+  return { method: req.method.toUpperCase(), path: req.path, headers: req.headers ?? {}, body: req.body, ...(req.setupRequest ? { setupRequest: req.setupRequest } : {}) };
 }
 
 function describeFailures(label, run) {

@@ -65,7 +65,7 @@ function receiptBody(ctx) {
 SCENARIOS.push({
   name: "tx-ingest",
   description:
-    "POST /api/v3/transactions: a new receipt per request for a sampled profile (token lookup, validation, profile and location resolution, SKU matching, one D1 batch of the transaction, items, outbox event and audit entry, then the profile's aggregations recomputed from its ~10 transactions). Each request adds a transaction.",
+    "POST /api/v3/transactions with earning on: a new receipt per request for a sampled profile (token lookup, validation, profile and location resolution, SKU matching, one D1 batch of the transaction, items, outbox event and audit entry, the profile's aggregations recomputed, then the live definitions (cached per isolate) and one RPC to the profile's ledger DO that earns points, tier points and achievements in one SQLite transaction and answers with the balances). Each request adds a transaction and a points lot.",
   request: (ctx) => ({
     method: "POST",
     path: "/api/v3/transactions",
@@ -91,3 +91,54 @@ export const LATENCY_SCENARIOS = [
   { name: "search-identity", kind: "exact", targetP95: 20, description: "GET /api/v3/profiles?search=<loyalty card or shopify id>: the identities identifier index", queries: (ctx) => ctx.sample.identities.map((q) => search(q, ctx)) },
   { name: "search-name", kind: "name", targetP95: 50, description: "GET /api/v3/profiles?search=<last name | first name + 3 letters>: FTS5 prefix match ranked by bm25", queries: (ctx) => ctx.sample.names.map((q) => search(q, ctx)) },
 ];
+
+// ── balances at the edge ──────────────────────────────────────────────────────────────────────
+
+const BALANCE_PROFILES = 20;
+
+/** Gives BALANCE_PROFILES sampled profiles some points (so their ledgers exist) and a storefront token each. */
+async function balanceSetup(ctx) {
+  if (ctx.balanceProfiles) return;
+  const call = async (method, path, body) => {
+    const res = await fetch(`${ctx.baseUrl}/api/v3${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`bench setup: ${method} ${path} → ${res.status} ${text}`);
+    return JSON.parse(text).data;
+  };
+  const def = await call("POST", "/points/definitions", { name: `Bench points ${runId}`, handle: `bench-points-${runId}`, kind: "reward", points_per_dollar: 100 });
+  ctx.balanceProfiles = [];
+  for (const profileId of ctx.sample.profileIds.slice(0, BALANCE_PROFILES)) {
+    await call("POST", `/profiles/${profileId}/points`, { point_definition_id: def.id, value: 1234, reason: "bench" });
+    const { token } = await call("POST", "/auth/storefront-tokens", { profile_id: profileId, ttl_seconds: 3600 });
+    ctx.balanceProfiles.push({ profileId, token });
+  }
+}
+
+let balanceTurn = 0;
+SCENARIOS.push(
+  {
+    name: "balance-edge",
+    description:
+      "GET /api/v3/profiles/me/balances with a storefront token (20 profiles in turn): HMAC check of the token, one RPC to the profile's ledger DO, which sums its lots and rewards in SQLite. No D1 on the path.",
+    setup: balanceSetup,
+    request: (ctx) => {
+      const next = () => ctx.balanceProfiles[balanceTurn++ % ctx.balanceProfiles.length];
+      const headers = (p) => ({ authorization: `Bearer ${p.token}`, accept: "application/json" });
+      return { method: "GET", path: "/api/v3/profiles/me/balances", headers: headers(next()), setupRequest: (req) => ({ ...req, headers: headers(next()) }) };
+    },
+  },
+  {
+    name: "balance-api",
+    description:
+      "GET /api/v3/profiles/{id}/balances with an API token (20 profiles in turn): the token lookup in D1 plus the same ledger DO read.",
+    setup: balanceSetup,
+    request: (ctx) => {
+      const next = () => `/api/v3/profiles/${ctx.balanceProfiles[balanceTurn++ % ctx.balanceProfiles.length].profileId}/balances`;
+      return { method: "GET", path: next(), headers: { authorization: `Bearer ${ctx.token}`, accept: "application/json" }, setupRequest: (req) => ({ ...req, path: next() }) };
+    },
+  },
+);
