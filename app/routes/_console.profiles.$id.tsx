@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { LinkTabs } from "~/components/ui/link-tabs";
+import { ProfileIncentives } from "~/components/incentives/profile-incentives";
 import { ActivityTab } from "~/components/profiles/activity-tab";
 import { AggregationsTab } from "~/components/profiles/aggregations-tab";
 import { AttributesTab } from "~/components/profiles/attributes-tab";
@@ -8,12 +9,12 @@ import { DetailsTab } from "~/components/profiles/details-tab";
 import { COMMS_CHANNELS, displayName, humanize } from "~/components/profiles/format";
 import { displayPhone } from "~/components/profiles/format.server";
 import { IdentitiesTab } from "~/components/profiles/identities-tab";
-import { IncentivesTab } from "~/components/profiles/incentives-tab";
 import { ProfileHeader } from "~/components/profiles/profile-header";
 import { TransactionsTab } from "~/components/profiles/transactions-tab";
 import type { ActivityEntry, MergeCandidate, TransactionRow } from "~/components/profiles/types";
 import { requireUser } from "~/lib/auth.server";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
+import { INCENTIVE_INTENTS, isIncentiveIntent, loadProfileIncentives, runIncentiveIntent } from "~/lib/incentives.server";
 import type { AuditEntry } from "../../workers/access/audit";
 import { can, type Permission } from "../../workers/access/rules";
 import { isDomainError, type FieldErrors } from "../../workers/platform/errors";
@@ -178,6 +179,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     mostTransactedLocation,
     transactions: tab === "transactions" ? await loadTransactions(services, view.id) : null,
     activity: tab === "activity" ? await loadActivity(services, view.id) : null,
+    incentives: tab === "incentives" && can(user.role, "incentives:view") ? await loadProfileIncentives(services, view.id, user.role) : null,
   };
 }
 
@@ -194,6 +196,7 @@ const INTENTS = {
   delete: "users:manage",
   restore: "users:manage",
   purge: "users:manage",
+  ...INCENTIVE_INTENTS,
 } as const satisfies Record<string, Permission>;
 type Intent = keyof typeof INTENTS;
 
@@ -268,6 +271,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!can(user.role, INTENTS[intent])) {
     throw new Response(`Your role (${user.role}) cannot do this (${INTENTS[intent]} is needed).`, { status: 403, statusText: "Forbidden" });
   }
+
+  if (isIncentiveIntent(intent)) return runIncentiveIntent(services, id, intent, form, actor);
 
   try {
     switch (intent) {
@@ -351,7 +356,7 @@ export default function ProfilePage() {
         {tab === "transactions" && data.transactions ? <TransactionsTab {...data.transactions} /> : null}
         {tab === "identities" ? <IdentitiesTab identities={profile.identities} canEdit={allowed.edit} /> : null}
         {tab === "activity" && data.activity ? <ActivityTab {...data.activity} /> : null}
-        {tab === "incentives" ? <IncentivesTab /> : null}
+        {tab === "incentives" && data.incentives ? <ProfileIncentives data={data.incentives} currency={profile.currency ?? "AUD"} /> : null}
       </div>
     </>
   );
