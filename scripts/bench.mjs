@@ -16,8 +16,6 @@ import { cpuSample, foreignCpus, killAll, killAllSync, serverCpuMs } from "./ben
 import { median, renderMarkdown, renderTable, summarise, summariseNoop } from "./bench/report.mjs";
 import { measureLatency } from "./bench/latency.mjs";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
-
-ensureDevVars();
 import { LATENCY_SCENARIOS, NOOP, SCENARIOS } from "./bench/scenarios.mjs";
 import { build, copyProject, freePort, prepareState, preflight, startWorker } from "./bench/worker.mjs";
 
@@ -217,6 +215,7 @@ async function main() {
   let t = Date.now();
   if (args["no-build"] && !existsSync("build/server/index.js")) throw new Error("--no-build, but there is no build/server/index.js; run npm run build first");
   copyProject(ROOT, srcDir, { withBuild: args["no-build"] });
+  ensureDevVars(srcDir);
   console.log(`  copied in ${secs(Date.now() - t)}${args["no-build"] ? " (with the existing build/)" : ""}`);
   checkInterrupted();
 

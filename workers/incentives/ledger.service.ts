@@ -12,16 +12,8 @@ import { DomainError } from "../platform/errors";
 import type { Profile, ProfileLifecycleHooks, ProfilesService } from "../profiles/service";
 import type { DefinitionsService } from "./definitions.service";
 import type { EngineConfig } from "./engine-types";
-import {
-  type Balances,
-  type LedgerResult,
-  type LedgerSource,
-  type LedgerTransaction,
-  type MoveSnapshot,
-  type ProfileLedger,
-  type TransactionOutcome,
-  profileOfRedemption,
-} from "./profile-ledger.do";
+import type { Balances, LedgerResult, LedgerSource, LedgerTransaction, MoveSnapshot, ProfileLedger, TransactionOutcome } from "./profile-ledger.do";
+import { profileOfRedemption } from "./redemption-ids";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

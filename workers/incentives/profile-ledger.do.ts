@@ -10,6 +10,7 @@
 // error's type does not survive RPC; the LedgerService turns them into DomainErrors.
 import { DurableObject } from "cloudflare:workers";
 import type { ErrorCode, FieldErrors } from "../platform/errors";
+import { redemptionId } from "./redemption-ids";
 import type {
   AchievementDefinitionConfig,
   BenefitDefinitionConfig,
@@ -381,17 +382,6 @@ const fail = (code: ErrorCode, message: string, errors?: FieldErrors, detail?: R
   error: { code, message, ...(errors ? { errors } : {}), ...(detail ? { detail } : {}) },
 });
 const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
-
-/** Redemption ids carry their profile, so POST /redemptions/{id}/reversal finds the DO without a lookup. */
-export function redemptionId(profileId: string): string {
-  return `rd_${profileId.replace(/-/g, "")}${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
-}
-export function profileOfRedemption(id: string): string | null {
-  const m = /^rd_([0-9a-f]{32})[0-9a-f]{12}$/.exec(id);
-  if (!m) return null;
-  const h = m[1]!;
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 export class ProfileLedger extends DurableObject<Env> {
   private readonly sql: SqlStorage;
