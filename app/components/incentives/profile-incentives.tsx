@@ -104,7 +104,7 @@ export function ProfileIncentives({ data, currency }: { data: ProfileIncentives;
             </TBody>
           </Table>
         ) : (
-          <None>No points definitions are live.</None>
+          <None>No points held yet.</None>
         )}
         {data.lots.length ? (
           <div className="mt-4">
