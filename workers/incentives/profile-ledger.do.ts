@@ -1410,6 +1410,15 @@ export class ProfileLedger extends DurableObject<Env> {
   }
 
   async alarm(): Promise<void> {
+    await this.tick();
+  }
+
+  /**
+   * The alarm's work, callable directly (the anniversary job, tests): expire what is due, send due
+   * reminders, flush the outbox and projection, and set the next alarm (soon with backoff after a
+   * failed flush, else the next expiry or reminder). Returns whether the flush succeeded.
+   */
+  async tick(): Promise<boolean> {
     this.processDue();
     try {
       await this.flush();
@@ -1419,11 +1428,12 @@ export class ProfileLedger extends DurableObject<Env> {
       this.setMeta("flush_attempts", String(attempts));
       console.error(`ledger flush failed (attempt ${attempts})`, err);
       await this.ctx.storage.setAlarm(Date.now() + Math.min(300_000, 1000 * 2 ** Math.min(attempts, 8)));
-      return;
+      return false;
     }
     const pendingAfter = this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE flushed = 0`)[0]!.n;
     const next = pendingAfter > 0 ? Date.now() : this.nextDue();
     if (next !== null) await this.ctx.storage.setAlarm(next);
+    return true;
   }
 
   /** Remembers the brand's time zone for the alarm's reminder times. */

@@ -139,7 +139,7 @@ describe("redemptions", () => {
     expect(left).toBeGreaterThanOrEqual(0);
     expect(end.reward_balance).toBeGreaterThanOrEqual(0);
     expect(end.point_balance).toBeGreaterThanOrEqual(0);
-  });
+  }, 60_000);
 
   it("an Idempotency-Key replays one redemption instead of taking twice", async () => {
     const { profile } = await fundedProfile();
