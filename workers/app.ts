@@ -94,7 +94,7 @@ export default {
     if (batch.queue.endsWith("-deliveries")) return consumeDeliveries(batch);
     return consumeDeadLetters(batch);
   },
-  async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(runScheduled(createServices(env, ctx)));
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduled(createServices(env, ctx), controller.cron));
   },
 } satisfies ExportedHandler<Env, unknown>;
