@@ -127,7 +127,7 @@ export function ProfileIncentives({ data, currency }: { data: ProfileIncentives;
                   <Tr key={l.id} data-testid="lot-row">
                     <Td className="font-medium text-slate-900">{l.name}</Td>
                     <Td className="text-right tabular-nums">
-                      {pts(l.points_remaining)} / {pts(l.points_initial)}
+                      {`${pts(l.points_remaining)} / ${pts(l.points_initial)}`}
                     </Td>
                     <Td>
                       <StatusBadge status={l.status} />
@@ -181,7 +181,7 @@ export function ProfileIncentives({ data, currency }: { data: ProfileIncentives;
                     {r.reason ? <span className="block max-w-xs truncate text-xs text-slate-500" title={r.reason}>{r.reason}</span> : null}
                   </Td>
                   <Td className="text-right tabular-nums">
-                    {money(r.value_remaining)} / {money(r.value_initial)}
+                    {`${money(r.value_remaining)} / ${money(r.value_initial)}`}
                   </Td>
                   <Td>
                     <StatusBadge status={r.status} />
@@ -228,7 +228,7 @@ export function ProfileIncentives({ data, currency }: { data: ProfileIncentives;
                 <Tr key={b.id} data-testid="benefit-row">
                   <Td className="font-medium text-slate-900">{b.name}</Td>
                   <Td className="text-right tabular-nums">
-                    {b.redemptions_remaining} of {b.max_redemptions}
+                    {`${b.redemptions_remaining} of ${b.max_redemptions}`}
                   </Td>
                   <Td>
                     <StatusBadge status={b.status} />

@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../db/schema/access";
 import { api, consoleAction, countRows, fetchWorker, makeToken, signedInAs } from "../helpers";
-import { benefitBody, create, pointBody } from "./support";
+import { achievementBody, benefitBody, create, pointBody, tierBody, tierPointsBody } from "./support";
 import { balances, ledgerStub, makeProfile, rewardDef } from "./ledger-support";
 
 let token: string;
@@ -166,7 +166,57 @@ describe("profile Incentives tab", () => {
   });
 });
 
+describe("profile Incentives tab: benefits, achievements and tiers", () => {
+  it("issues a benefit, progresses an achievement, and assigns then removes a tier, each shown on the tab", async () => {
+    const benefit = await create(token, "/benefits/definitions", benefitBody({ max_redemptions: 2 }));
+    const achievement = await create(token, "/achievements/definitions", achievementBody({ trigger: "manual", levels: { kind: "thresholds", thresholds: [2, 5] } }));
+    const ladder = await create(token, "/points/definitions", tierPointsBody());
+    const gold = await create(token, "/tiers/definitions", tierBody(ladder.id, { value_min: 500, value_maintain: 400 }));
+    const profile = await makeProfile(token);
+    const path = `/profiles/${profile.id}`;
+
+    const b = await consoleAction(path, { intent: "benefit-issue", benefit_definition_id: benefit.id, reason: "complaint" }, { cookie: manager });
+    expect(b.data).toMatchObject({ ok: true, message: `Benefit issued: ${benefit.name}` });
+    expect((await balances(token, profile.id)).benefit_balance).toBe(1);
+
+    const zero = await consoleAction(path, { intent: "achievement-progress", achievement_definition_id: achievement.id, count: "0" }, { cookie: manager });
+    expect(zero.status).toBe(422);
+    expect(Object.keys((zero.data?.errors ?? {}) as object)).toEqual(["count"]);
+    // the reason is optional here, as in the API
+    const a = await consoleAction(path, { intent: "achievement-progress", achievement_definition_id: achievement.id, count: "3", reason: "" }, { cookie: manager });
+    expect(a.status).toBe(200);
+
+    const noTier = await consoleAction(path, { intent: "tier-assign", tier: "", reason: "VIP" }, { cookie: manager });
+    expect(noTier.status).toBe(422);
+    expect(Object.keys((noTier.data?.errors ?? {}) as object)).toEqual(["tier"]);
+    const assigned = await consoleAction(path, { intent: "tier-assign", tier: gold.id, reason: "VIP" }, { cookie: manager });
+    expect(assigned.data).toMatchObject({ ok: true, message: `Tier set to ${gold.name}` });
+
+    let html = await (await tab(profile.id, manager)).text();
+    expect(html).toContain(benefit.name);
+    expect(html).toContain(">2 of 2<");
+    const achievementRow = html.slice(html.indexOf(achievement.name));
+    expect(achievementRow).toMatch(/Level 2 at 5/);
+    const ladderBlock = html.slice(html.indexOf(ladder.name));
+    expect(ladderBlock).toMatch(new RegExp(`data-testid="tier-current">${gold.name}<`));
+
+    const removed = await consoleAction(path, { intent: "tier-assign", tier: `none:${ladder.id}`, reason: "left the programme" }, { cookie: manager });
+    expect(removed.data).toMatchObject({ ok: true, message: "Tier removed" });
+    html = await (await tab(profile.id, manager)).text();
+    expect(html.slice(html.indexOf(ladder.name))).toMatch(/data-testid="tier-current">No tier</);
+  });
+});
+
 describe("/incentives overview", () => {
+  it("opens for every console role", async () => {
+    for (const role of ["admin", "manager", "reporting"] as const) {
+      const { cookie } = await signedInAs(role);
+      const res = await fetchWorker("/incentives?type=tiers", { cookie });
+      expect(res.status, role).toBe(200);
+      expect(await res.text(), role).toContain("<h1");
+    }
+  });
+
   it("renders for a Reporting user, with each definition and the counts the projection holds", async () => {
     const def = await rewardDef(token, { value: "5.00" });
     const profile = await makeProfile(token);
