@@ -165,9 +165,7 @@ export class LedgerService implements ProfileLifecycleHooks {
       channel: t.channel,
       transactedAt: t.transactedAt.getTime(),
     };
-    const outcome = this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
-    const balances = await stub.balances();
-    return { ...outcome, balances: balances! };
+    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
   }
 
   // ── issuing by hand ──────────────────────────────────────────────────────────────────────────

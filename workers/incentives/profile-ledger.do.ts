@@ -708,8 +708,15 @@ export class ProfileLedger extends DurableObject<Env> {
    * A transaction: points per the best rate for each definition (a return claws back), tier points and
    * tiers, achievements and what their levels unlock. Once per transaction id.
    */
-  applyTransaction(input: { profileId: string; transaction: LedgerTransaction; profile: Record<string, unknown>; config: EngineConfig; source: LedgerSource }): LedgerResult<TransactionOutcome> {
+  applyTransaction(input: { profileId: string; transaction: LedgerTransaction; profile: Record<string, unknown>; config: EngineConfig; source: LedgerSource }): LedgerResult<TransactionOutcome & { balances: Balances }> {
+    const result = this.earn(input);
+    // the balances after, in the same call (a replay reports today's balances beside the first outcome)
+    return result.ok ? ok({ ...result.value, balances: this.computeBalances(input.profileId, this.now()) }) : result;
+  }
+
+  private earn(input: { profileId: string; transaction: LedgerTransaction; profile: Record<string, unknown>; config: EngineConfig; source: LedgerSource }): LedgerResult<TransactionOutcome> {
     const { transaction: tx, config } = input;
+    this.rememberTimezone(config.timezone);
     return this.run(input.profileId, `tx:${tx.id}`, () => {
       this.rememberDefinitions(config.pointDefinitions);
       const now = this.now();
@@ -908,6 +915,7 @@ export class ProfileLedger extends DurableObject<Env> {
     source: LedgerSource;
     timezone: string;
   }): LedgerResult<RewardView> {
+    this.rememberTimezone(input.timezone);
     return this.run(input.profileId, input.key, () => {
       const value = input.valueCents ?? input.definition.value;
       if (!Number.isSafeInteger(value) || value <= 0) return fail("validation_failed", "value must be greater than 0", { value: ["value must be greater than 0"] });
