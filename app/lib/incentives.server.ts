@@ -3,6 +3,7 @@
 // (issue, award, progress, assign, void), each parsed by a schema and handed to one LedgerService call.
 import { z } from "@hono/zod-openapi";
 import { OVERVIEW_KINDS, type OverviewKind } from "~/components/incentives/overview-kinds";
+import { humanize } from "~/components/profiles/format";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
 import type { Actor } from "../../workers/access/actor";
 import { can, type Permission, type Role } from "../../workers/access/rules";
@@ -389,15 +390,15 @@ export async function loadIncentivesOverview(services: Services, requested: stri
   };
   const ladderName = new Map(point.rows.map((p) => [p.id, p.name]));
   const rowsOf: Record<OverviewKind, () => OverviewRow[]> = {
-    rewards: () => reward.rows.map((d) => ({ ...base(d, d.type), ...fromInstances("reward", d.id) })),
+    rewards: () => reward.rows.map((d) => ({ ...base(d, humanize(d.type)), ...fromInstances("reward", d.id) })),
     benefits: () => benefit.rows.map((d) => ({ ...base(d, `${d.maxRedemptions} redemption${d.maxRedemptions === 1 ? "" : "s"} each`), ...fromInstances("benefit", d.id) })),
     points: () =>
       point.rows.map((d) => {
         const p = points.get(d.id);
-        return { ...base(d, d.kind), issued: n(p?.awarded), redeemed: n(p?.redeemed), outstanding: n(p?.outstanding), expired: n(p?.expired), next_expiry: null };
+        return { ...base(d, `${humanize(d.kind)} points`), issued: n(p?.awarded), redeemed: n(p?.redeemed), outstanding: n(p?.outstanding), expired: n(p?.expired), next_expiry: null };
       }),
     tiers: () => tier.rows.map((d) => ({ ...base(d, `${ladderName.get(d.pointDefinitionId) ?? "Unknown ladder"} · from ${d.valueMin.toLocaleString("en-AU")}`), ...none })),
-    achievements: () => achievement.rows.map((d) => ({ ...base(d, d.trigger), ...none })),
+    achievements: () => achievement.rows.map((d) => ({ ...base(d, d.trigger === "manual" ? "Progressed by hand" : "Counts transactions"), ...none })),
   };
   const counts: Record<OverviewKind, number> = { rewards: reward.total, points: point.total, benefits: benefit.total, tiers: tier.total, achievements: achievement.total };
   return { kind, counts, rows: rowsOf[kind](), empty: Object.values(counts).every((c) => c === 0) };

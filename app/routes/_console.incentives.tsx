@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
-import { humanize } from "~/components/profiles/format";
 import { Badge } from "~/components/ui/badge";
 import { EmptyState, PageHeader } from "~/components/ui/card";
 import { LinkTabs } from "~/components/ui/link-tabs";
@@ -44,8 +43,7 @@ function OverviewTable({ kind, rows }: { kind: OverviewKind; rows: OverviewRow[]
     <Table data-testid="incentives-overview-table">
       <THead>
         <tr>
-          <Th>Name</Th>
-          <Th>Handle</Th>
+          <Th>Name · handle</Th>
           <Th>Status</Th>
           <Th className="text-right">Version</Th>
           <Th>Created</Th>
@@ -65,9 +63,13 @@ function OverviewTable({ kind, rows }: { kind: OverviewKind; rows: OverviewRow[]
           <Tr key={r.id} data-testid="incentive-definition-row" data-definition-id={r.id}>
             <Td>
               <span className="font-medium text-slate-900">{r.name}</span>
-              {r.detail ? <span className="block text-xs text-slate-500">{humanize(r.detail)}</span> : null}
+              <span className="block text-xs text-slate-500">
+                <span className="font-mono" data-testid="definition-handle">
+                  {r.handle}
+                </span>
+                {r.detail ? ` · ${r.detail}` : ""}
+              </span>
             </Td>
-            <Td className="font-mono text-xs">{r.handle}</Td>
             <Td>
               <Badge tone={STATUS_TONE[r.status]} className="capitalize">
                 {r.status}
@@ -134,6 +136,11 @@ export default function IncentivesPage() {
           {data.rows.length ? (
             <>
               <OverviewTable kind={data.kind} rows={data.rows} />
+              {data.rows.length < data.counts[data.kind] ? (
+                <p className="text-xs text-amber-700">
+                  Showing the first {data.rows.length} of {data.counts[data.kind]} by name.
+                </p>
+              ) : null}
               {COLUMNS[data.kind] ? (
                 <p className="text-xs text-slate-500">
                   Counts come from the ledger's projection in D1, which follows each member's ledger within moments.
