@@ -61,6 +61,11 @@ export class LocationsService {
   }
 
   /** Match a value by our id first, then by external id. */
+  /** findByIdOrExternalId as an unexecuted query for a caller's batch; pick the row with pickByIdOrExternalId. */
+  byIdOrExternalIdQuery(value: string) {
+    return this.db.select().from(locations).where(or(eq(locations.id, value), eq(locations.externalId, value))).limit(2);
+  }
+
   async findByIdOrExternalId(value: string): Promise<Location | undefined> {
     const rows = await this.db
       .select()
@@ -203,8 +208,8 @@ export class LocationsService {
    * The location a transaction names: matched by id, then by external id. An unknown value yields a
    * placeholder row for the caller to insert in the same batch as the transaction (`created: true`).
    */
-  async resolveForTransaction(value: string): Promise<{ location: Location; created: boolean }> {
-    const found = await this.findByIdOrExternalId(value);
+  async resolveForTransaction(value: string, prefetched?: Location[]): Promise<{ location: Location; created: boolean }> {
+    const found = prefetched ? (prefetched.find((r) => r.id === value) ?? prefetched[0]) : await this.findByIdOrExternalId(value);
     if (found) return { location: found, created: false };
     const p = placeholderLocation(value);
     const taken = await this.db.select({ handle: locations.handle }).from(locations).where(likeText(locations.handle, "", p.handle, "%"));

@@ -103,6 +103,32 @@ export class ProductsService {
   }
 
   /** sku → product id, for each sku that a product or one of its variants carries. */
+  /**
+   * matchSkus and matchProductIds as unexecuted queries for a caller's batch, when they fit in one
+   * statement each (≤ 90 skus, ≤ 45 ids); null otherwise. `read` turns the batch's rows into the maps.
+   */
+  matchQueries(skus: string[], ids: string[]) {
+    const uniqueSkus = [...new Set(skus.filter(Boolean))];
+    const uniqueIds = [...new Set(ids.filter(Boolean))];
+    if (uniqueSkus.length > 90 || uniqueIds.length > 45) return null;
+    const queries = [
+      this.db.select({ sku: products.sku, id: products.id }).from(products).where(inArray(products.sku, uniqueSkus.length ? uniqueSkus : [""])),
+      this.db.select({ sku: productVariants.sku, id: productVariants.productId }).from(productVariants).where(inArray(productVariants.sku, uniqueSkus.length ? uniqueSkus : [""])),
+      this.db.select({ id: products.id, externalId: products.externalId }).from(products).where(uniqueIds.length ? or(inArray(products.id, uniqueIds), inArray(products.externalId, uniqueIds)) : inArray(products.id, [""])),
+    ] as const;
+    const read = (byProduct: Array<{ sku: string | null; id: string }>, byVariant: Array<{ sku: string | null; id: string }>, byIds: Array<{ id: string; externalId: string | null }>) => {
+      const skuMap = new Map<string, string>();
+      for (const r of [...byVariant, ...byProduct]) if (r.sku) skuMap.set(r.sku, r.id);
+      const idMap = new Map<string, string>();
+      for (const r of byIds) {
+        if (r.externalId && uniqueIds.includes(r.externalId) && !idMap.has(r.externalId)) idMap.set(r.externalId, r.id);
+        if (uniqueIds.includes(r.id)) idMap.set(r.id, r.id);
+      }
+      return { skuMap, idMap };
+    };
+    return { queries, read };
+  }
+
   async matchSkus(skus: string[]): Promise<Map<string, string>> {
     const unique = [...new Set(skus.filter(Boolean))];
     const out = new Map<string, string>();

@@ -151,6 +151,15 @@ function isExternalIdClash(err: unknown): boolean {
   return errorText(err).includes("transactions.external_id");
 }
 
+/** What recording a receipt reads up front (see TransactionsService.preRead). */
+interface PreRead {
+  existing: Transaction | undefined;
+  profile: Profile | undefined;
+  locationRows: Location[] | undefined;
+  skuMap: Map<string, string>;
+  idMap: Map<string, string>;
+}
+
 /** What the incentive ledger does with a transaction (earn, claw back); registered by the composition root. */
 export interface TransactionHooks {
   onTransaction(t: TransactionView, profile?: Profile | null): Promise<unknown>;
@@ -299,10 +308,10 @@ export class TransactionsService {
   }
 
   /** The profile a request names, following a merge to its winner; null for an anonymous transaction. */
-  private async resolveProfile(input: TransactionInput, errors: FieldErrors): Promise<Profile | null> {
+  private async resolveProfile(input: TransactionInput, errors: FieldErrors, pre?: PreRead | null): Promise<Profile | null> {
     if (!input.profile_id) return null;
     const handle = input.profile_id_handle || null;
-    let profile = await this.profiles.resolve({ profileId: input.profile_id, handle });
+    let profile = pre ? pre.profile : await this.profiles.resolve({ profileId: input.profile_id, handle });
     for (let hops = 0; profile?.mergedInto && hops < 5; hops++) profile = await this.profiles.find(profile.mergedInto);
     if (!profile || profile.type === "deleted") {
       const what = handle && handle !== "id" ? `${handle} "${input.profile_id}"` : `id ${input.profile_id}`;
@@ -313,11 +322,11 @@ export class TransactionsService {
   }
 
   /** Items' product ids: given ones must be known (by id or external id); missing ones are matched by sku. */
-  private async resolveProducts(input: TransactionInput, errors: FieldErrors): Promise<Array<string | null>> {
+  private async resolveProducts(input: TransactionInput, errors: FieldErrors, pre?: PreRead | null): Promise<Array<string | null>> {
     const given = input.items.map((i) => i.product_id).filter((v): v is string => !!v);
-    const byId = given.length ? await this.products.matchProductIds(given) : new Map<string, string>();
     const needSku = input.items.filter((i) => !i.product_id && i.sku).map((i) => i.sku!);
-    const bySku = needSku.length ? await this.products.matchSkus(needSku) : new Map<string, string>();
+    const byId = pre ? pre.idMap : given.length ? await this.products.matchProductIds(given) : new Map<string, string>();
+    const bySku = pre ? pre.skuMap : needSku.length ? await this.products.matchSkus(needSku) : new Map<string, string>();
     return input.items.map((item, i) => {
       if (item.product_id) {
         const id = byId.get(item.product_id);
@@ -353,14 +362,42 @@ export class TransactionsService {
     return { transaction, created, incentives };
   }
 
+  /**
+   * Everything recording a receipt reads first, in one D1 round trip: the receipt (a replay?), its
+   * profile, its products by id and sku, its location. Null when the items name more products than fit
+   * one statement (the reads then run one by one).
+   */
+  private async preRead(input: TransactionInput): Promise<PreRead | null> {
+    const given = input.items.map((i) => i.product_id).filter((v): v is string => !!v);
+    const needSku = input.items.filter((i) => !i.product_id && i.sku).map((i) => i.sku!);
+    const match = this.products.matchQueries(needSku, given);
+    if (!match) return null;
+    const profileQ = input.profile_id ? this.profiles.resolveQuery({ profileId: input.profile_id, handle: input.profile_id_handle || null }) : null;
+    const locationQ = input.location_id ? this.locations.byIdOrExternalIdQuery(input.location_id) : null;
+    const stmts = [
+      this.db.select().from(transactions).where(eq(transactions.externalId, input.external_id)).limit(1),
+      ...match.queries,
+      ...(profileQ ? [profileQ] : []),
+      ...(locationQ ? [locationQ] : []),
+    ];
+    const results = (await this.db.batch(stmts as unknown as [Statement, ...Statement[]])) as unknown[][];
+    const [existing, byProduct, byVariant, byIds] = results as [Transaction[], Array<{ sku: string | null; id: string }>, Array<{ sku: string | null; id: string }>, Array<{ id: string; externalId: string | null }>];
+    let i = 4;
+    const profile = profileQ ? ((results[i++] as Array<{ profile: Profile }>)[0]?.profile ?? undefined) : undefined;
+    const locationRows = locationQ ? (results[i++] as Location[]) : undefined;
+    return { existing: existing[0], profile, locationRows, ...match.read(byProduct, byVariant, byIds) };
+  }
+
   private async record(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean; profile?: Profile | null }> {
     const hash = await this.requestHash(input);
+    const pre = await this.preRead(input);
     // one retry: a concurrent request may create the same placeholder location or the same receipt first
     for (let attempt = 0; ; attempt++) {
-      const existing = await this.findByExternalId(input.external_id);
+      const first = attempt === 0 && pre;
+      const existing = first ? (pre.existing ? (await this.withItems([pre.existing]))[0] : undefined) : await this.findByExternalId(input.external_id);
       if (existing) return this.replayOrConflict(existing, hash);
       try {
-        return await this.insert(input, hash, actor);
+        return await this.insert(input, hash, actor, first ? pre : null);
       } catch (err) {
         if (attempt === 0 && isUniqueViolation(err)) {
           if (!isExternalIdClash(err)) continue;
@@ -372,10 +409,10 @@ export class TransactionsService {
     }
   }
 
-  private async insert(input: TransactionInput, hash: string, actor: Actor): Promise<{ transaction: TransactionView; created: true; profile: Profile | null }> {
+  private async insert(input: TransactionInput, hash: string, actor: Actor, pre: PreRead | null): Promise<{ transaction: TransactionView; created: true; profile: Profile | null }> {
     const errors = this.validateShape(input);
-    const profile = await this.resolveProfile(input, errors);
-    const productIds = await this.resolveProducts(input, errors);
+    const profile = await this.resolveProfile(input, errors, pre);
+    const productIds = await this.resolveProducts(input, errors, pre);
     if (Object.keys(errors).length) {
       throw new DomainError("validation_failed", `Invalid transaction: ${Object.keys(errors).join(", ")}`, { errors });
     }
@@ -383,7 +420,7 @@ export class TransactionsService {
     let location: Location | null = null;
     let placeholder = false;
     if (input.location_id) {
-      const resolved = await this.locations.resolveForTransaction(input.location_id);
+      const resolved = await this.locations.resolveForTransaction(input.location_id, pre?.locationRows);
       location = resolved.location;
       placeholder = resolved.created;
     }

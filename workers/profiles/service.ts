@@ -214,6 +214,27 @@ export class ProfilesService {
   }
 
   /**
+   * The query behind resolve(), unexecuted, so a caller can put it in its own D1 batch; its rows are
+   * { profile } objects (at most one). Null when the reference cannot match anything (a bad mobile).
+   */
+  resolveQuery(ref: ProfileRef) {
+    const handle = ref.handle?.trim().toLowerCase();
+    const base = () => this.db.select({ profile: profiles }).from(profiles);
+    if (!handle || handle === "id") return UUID.test(ref.profileId) ? base().where(eq(profiles.id, ref.profileId)).limit(1) : null;
+    if (handle === "email") return base().where(eq(sql`lower(${profiles.email})`, ref.profileId.trim().toLowerCase())).limit(1);
+    if (handle === "mobile" || handle === "mobile_phone") {
+      const e164 = normalizeMobile(ref.profileId, this.opts.defaultCountry);
+      return e164 ? base().where(eq(profiles.mobilePhone, e164)).limit(1) : null;
+    }
+    return this.db
+      .select({ profile: profiles })
+      .from(identities)
+      .innerJoin(profiles, eq(profiles.id, identities.profileId))
+      .where(and(eq(identities.handle, handle), eq(identities.identifier, ref.profileId)))
+      .limit(1);
+  }
+
+  /**
    * Resolve a reference Omneo's way: `profile_id` alone is our id; with a handle, `profile_id` carries
    * that handle's value ("email", "mobile", "id", or any identity handle). Null when nothing matches.
    */
