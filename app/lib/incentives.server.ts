@@ -2,12 +2,12 @@
 // overview load (LedgerService reads joined with definition names), and the tab's action intents
 // (issue, award, progress, assign, void), each parsed by a schema and handed to one LedgerService call.
 import { z } from "@hono/zod-openapi";
+import { AssignTierInput, definitionId, IssueBenefitInput, IssuePointsInput, IssueRewardInput, ProgressAchievementInput, reason } from "../../workers/incentives/ledger.schema";
 import { OVERVIEW_KINDS, type OverviewKind } from "~/components/incentives/overview-kinds";
 import { humanize } from "~/components/profiles/format";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
 import type { Actor } from "../../workers/access/actor";
 import { can, type Permission, type Role } from "../../workers/access/rules";
-import { amount } from "../../workers/commerce/schema";
 import type { AchievementView, Balances, BenefitView, LedgerEntryView, LotView, RewardView, TierView } from "../../workers/incentives/profile-ledger.do";
 import { isDomainError, type FieldErrors } from "../../workers/platform/errors";
 import { fromCents } from "../../workers/platform/money";
@@ -197,33 +197,12 @@ export function isIncentiveIntent(intent: string): intent is IncentiveIntent {
   return intent in INCENTIVE_INTENTS;
 }
 
-// The API's bodies (workers/incentives/ledger.api.ts) for the same calls, with the same rules and
-// messages. They are kept here because that module does not export its schemas; once it does, these
-// should be replaced by imports (CONVENTIONS: one contract per input).
-const reason = z.string({ error: "reason is required: say why" }).trim().min(1, "reason is required: say why").max(500, "reason must be at most 500 characters");
-const definitionId = (field: string) => z.string({ error: `${field} is required` }).trim().min(1, `${field} is required`).max(100);
-const wholePositive = (field: string, max = 100_000_000) =>
-  z
-    .number({ error: `${field} must be a whole number` })
-    .int(`${field} must be a whole number`)
-    .min(1, `${field} must be greater than 0`)
-    .max(max, `${field} must be at most ${max}`);
-
-const IssueRewardForm = z.object({
-  reward_definition_id: definitionId("reward_definition_id"),
-  value: amount("value")
-    .refine((c) => c > 0, "value must be greater than 0")
-    .optional(),
-  reason,
-});
-const IssuePointsForm = z.object({ point_definition_id: definitionId("point_definition_id"), value: wholePositive("value"), reason });
-const IssueBenefitForm = z.object({ benefit_definition_id: definitionId("benefit_definition_id"), reason });
-const ProgressAchievementForm = z.object({ achievement_definition_id: definitionId("achievement_definition_id"), count: wholePositive("count", 10_000).default(1), reason: reason.optional() });
-const AssignTierForm = z.object({
-  tier_definition_id: z.string().trim().min(1).max(100).nullable(),
-  point_definition_id: z.string().trim().min(1).max(100).nullish(),
-  reason,
-});
+// The same contracts as the API's bodies (workers/incentives/ledger.schema.ts).
+const IssueRewardForm = IssueRewardInput;
+const IssuePointsForm = IssuePointsInput;
+const IssueBenefitForm = IssueBenefitInput;
+const ProgressAchievementForm = ProgressAchievementInput;
+const AssignTierForm = AssignTierInput;
 const VoidForm = z.object({ kind: z.enum(["reward", "benefit", "points"], { error: "kind must be reward, benefit or points" }), instance_id: definitionId("instance_id"), reason });
 
 const field = (form: FormData, key: string): string | undefined => {
@@ -267,7 +246,7 @@ export async function runIncentiveIntent(services: Services, profileId: string, 
       case "reward-issue": {
         const parsed = parseWith(IssueRewardForm, { reward_definition_id: field(form, "reward_definition_id"), value: optional(form, "value"), reason: field(form, "reason") });
         if (!parsed.ok) return invalid(parsed.errors, { intent });
-        const reward = await ledger.issueReward(profileId, parsed.data, actor);
+        const reward = await ledger.issueReward(profileId, { ...parsed.data, expires_at: parsed.data.expires_at ? new Date(parsed.data.expires_at) : null }, actor);
         return { ok: true as const, intent, message: `Reward issued: ${reward.name}, $${reward.value_initial.toFixed(2)}` };
       }
       case "points-issue": {

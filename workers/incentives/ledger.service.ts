@@ -183,6 +183,7 @@ export class LedgerService implements ProfileLifecycleHooks {
         reason: input.reason,
         source: ledgerSource(actor),
         timezone: config.timezone,
+        pointDefinitions: config.pointDefinitions,
       }),
     );
     await this.audited(actor, "reward.issued", profileId, { reward_id: reward.id, reward_definition_id: definition.id, value: reward.value_initial, reason: input.reason });
@@ -203,7 +204,7 @@ export class LedgerService implements ProfileLifecycleHooks {
     await this.live(profileId);
     const [definition, config] = await Promise.all([this.definitions.benefitConfig(input.benefit_definition_id, "benefit_definition_id"), this.definitions.engineConfig()]);
     const benefit = this.unwrap(
-      await this.stub(profileId).issueBenefit({ profileId, key: this.key(actor, idempotencyKey, "benefit"), definition, reason: input.reason, source: ledgerSource(actor), timezone: config.timezone }),
+      await this.stub(profileId).issueBenefit({ profileId, key: this.key(actor, idempotencyKey, "benefit"), definition, reason: input.reason, source: ledgerSource(actor), timezone: config.timezone, pointDefinitions: config.pointDefinitions }),
     );
     await this.audited(actor, "benefit.issued", profileId, { benefit_id: benefit.id, benefit_definition_id: definition.id, reason: input.reason });
     return benefit;

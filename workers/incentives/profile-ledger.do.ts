@@ -914,9 +914,11 @@ export class ProfileLedger extends DurableObject<Env> {
     reason: string;
     source: LedgerSource;
     timezone: string;
+    pointDefinitions?: PointDefinitionConfig[];
   }): LedgerResult<RewardView> {
     this.rememberTimezone(input.timezone);
     return this.run(input.profileId, input.key, () => {
+      this.rememberDefinitions(input.pointDefinitions ?? []);
       const value = input.valueCents ?? input.definition.value;
       if (!Number.isSafeInteger(value) || value <= 0) return fail("validation_failed", "value must be greater than 0", { value: ["value must be greater than 0"] });
       const now = this.now();
@@ -974,8 +976,9 @@ export class ProfileLedger extends DurableObject<Env> {
     });
   }
 
-  issueBenefit(input: { profileId: string; key: string; definition: BenefitDefinitionConfig; reason: string; source: LedgerSource; timezone: string }): LedgerResult<BenefitView> {
+  issueBenefit(input: { profileId: string; key: string; definition: BenefitDefinitionConfig; reason: string; source: LedgerSource; timezone: string; pointDefinitions?: PointDefinitionConfig[] }): LedgerResult<BenefitView> {
     return this.run(input.profileId, input.key, () => {
+      this.rememberDefinitions(input.pointDefinitions ?? []);
       const id = this.addBenefit(input.definition, { source: input.source, reason: input.reason, claimed: false, timezone: input.timezone });
       return ok(benefitView(this.rows<BenefitRow>(`SELECT * FROM benefits WHERE id = ?`, id)[0]!));
     });
