@@ -48,7 +48,7 @@ import {
   type EarnItem,
 } from "./rules";
 
-export const LEDGER_SCHEMA_VERSION = 2;
+export const LEDGER_SCHEMA_VERSION = 1;
 const DAY_MS = 86_400_000;
 
 // ── what crosses the RPC boundary ──────────────────────────────────────────────────────────────
