@@ -69,6 +69,9 @@ export async function seed(services: Services, opts: { seed: number; staff: numb
       await bulkInsert(services.env.DB, table, rows);
     },
   );
+  // The history went straight into D1, past the ledger: a backfill job earns for it once a worker runs
+  // (the cron starts it; `npm start` triggers the cron as soon as the worker is up).
+  await services.ledger.startBackfill(actor, { enqueue: false });
   return { token, brand, ms: Date.now() - started };
 }
 

@@ -55,6 +55,8 @@ for (let i = 0; i < 120; i++) {
       console.log(`    API       http://localhost:${port}/api/v3  (reference: http://localhost:${port}/api/docs)`);
       console.log(`    Sign in   admin@demo.loyaltyedge.dev / loyalty-edge-demo`);
       console.log(`    Token     npm run token -- --name dev --scopes '*'\n`);
+      // run the cron once now: it starts the seeded history's backfill (points, tiers, achievements)
+      await fetch(`http://127.0.0.1:${port}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch(() => undefined);
       break;
     }
   } catch {

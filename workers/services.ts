@@ -59,6 +59,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   // the brand's currency: AUD until brands configure their own
   const transactions = new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer });
   transactions.incentives = ledger;
+  ledger.history = (profileId) => transactions.historyOf(profileId);
   return {
     env,
     db,

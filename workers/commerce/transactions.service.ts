@@ -288,6 +288,16 @@ export class TransactionsService {
     return { rows: await this.withItems(pageRows), next: more && last ? { at: last.transactedAt.getTime(), id: last.id } : null };
   }
 
+  /** A profile's recorded history for the ledger to earn on: not voided, oldest first, with items. */
+  async historyOf(profileId: string): Promise<TransactionView[]> {
+    const rows = await this.db
+      .select()
+      .from(transactions)
+      .where(and(eq(transactions.profileId, profileId), eq(transactions.isVoid, false)))
+      .orderBy(asc(transactions.transactedAt), asc(transactions.id));
+    return this.withItems(rows);
+  }
+
   async listForProfile(profileId: string, page: PageRequest): Promise<{ rows: TransactionView[]; total: number }> {
     await this.profiles.require(profileId);
     return this.list({ profileId }, page);

@@ -4,6 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import { eventReceipts } from "../../db/schema";
 import { isTransactionMessage, processQueuedTransaction } from "../commerce/transactions.service";
+import { isBackfillMessage } from "../incentives/ledger.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
 import { isJobMessage, processBatchJob } from "../profiles/batch";
 import { feedSignup } from "../profiles/live-feed";
@@ -60,6 +61,16 @@ export async function consumeEvents(batch: MessageBatch<unknown>, services: Serv
         msg.ack();
       } catch (err) {
         console.error("events: job failed, will retry", msg.body.job_id, err);
+        msg.retry({ delaySeconds: 30 });
+      }
+      continue;
+    }
+    if (isBackfillMessage(msg.body)) {
+      try {
+        await services.ledger.backfillStep(msg.body);
+        msg.ack();
+      } catch (err) {
+        console.error("events: ledger backfill step failed, will retry", msg.body.job_id, err);
         msg.retry({ delaySeconds: 30 });
       }
       continue;

@@ -22,6 +22,7 @@ export async function runScheduled(services: Services, cron?: string): Promise<S
     services.db.delete(loginAttempts).where(lt(loginAttempts.at, new Date(now.getTime() - 24 * LOGIN_WINDOW_MS))),
   ]);
   await services.idempotency.purgeExpired();
+  await services.ledger.kickQueuedBackfills();
   let tierChanges: number | null = null;
   if (cron === DAILY_CRON) {
     // each run takes up to 200 due profiles; the projection moves past each anniversary, so a backlog

@@ -415,6 +415,41 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     async (c) => c.json({ data: await c.get("services").ledger.progressAchievement(c.req.valid("param").id, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 201),
   );
 
+  // ── earning for recorded history ────────────────────────────────────────────────────────────
+
+  const BackfillJobSchema = z
+    .object({ id: z.string(), status: z.string(), total: z.number().int(), processed: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), created_at: z.string(), completed_at: z.string().nullable() })
+    .openapi("BackfillJob");
+  const backfillView = (j: { id: string; status: string; total: number; processed: number; succeeded: number; failed: number; createdAt: Date; completedAt: Date | null }) => ({
+    id: j.id,
+    status: j.status,
+    total: j.total,
+    processed: j.processed,
+    succeeded: j.succeeded,
+    failed: j.failed,
+    created_at: j.createdAt.toISOString(),
+    completed_at: j.completedAt?.toISOString() ?? null,
+  });
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/incentives/backfill",
+      tags,
+      summary: "Earn for every transaction already recorded (after importing history); each transaction earns once, so it is safe to repeat",
+      middleware: [requireScope("*")] as const,
+      responses: { 202: ok(single(BackfillJobSchema), "Started; poll GET /incentives/backfill/{id}"), ...problemResponses },
+    }),
+    async (c) => {
+      const job = await c.get("services").ledger.startBackfill(actor(c));
+      c.header("Location", `/api/v3/incentives/backfill/${job.id}`);
+      return c.json({ data: backfillView(job) }, 202);
+    },
+  );
+  api.openapi(
+    createRoute({ method: "get", path: "/incentives/backfill/{id}", tags, summary: "A backfill job's progress", middleware: [requireScope("incentives:read")] as const, request: { params: IdParam }, responses: { 200: ok(single(BackfillJobSchema), "The job"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => c.json({ data: backfillView(await c.get("services").ledger.backfillJob(c.req.valid("param").id)) }, 200),
+  );
+
   // ── redemptions ──────────────────────────────────────────────────────────────────────────────
 
   api.openapi(

@@ -1,9 +1,9 @@
 // The incentive ledger as the rest of the worker sees it: finds a profile's ProfileLedger DO, hands it
 // the live definitions, turns its refusals into DomainErrors and audits what staff do by hand. The API,
 // the console and the transaction ingest all call these methods; none talks to the DO directly.
-import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { incentiveInstances, incentiveLedger, profileIncentiveState } from "../../db/schema";
+import { batchJobs, incentiveInstances, incentiveLedger, profileIncentiveState, transactions } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import type { AuditService } from "../access/audit";
 import type { TransactionView } from "../commerce/transactions.service";
@@ -14,6 +14,8 @@ import type { DefinitionsService } from "./definitions.service";
 import type { EngineConfig } from "./engine-types";
 import type { Balances, LedgerResult, LedgerSource, LedgerTransaction, MoveSnapshot, ProfileLedger, TransactionOutcome } from "./profile-ledger.do";
 import { profileOfRedemption } from "./redemption-ids";
+
+type BatchJob = typeof batchJobs.$inferSelect;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -51,7 +53,22 @@ export function profileContext(p: Profile): Record<string, unknown> {
   };
 }
 
+/** A queue message: earn for the next BACKFILL_PAGE profiles (by id) after `after`, then pass it on. */
+export const BACKFILL_MESSAGE = "ledger.backfill";
+export const BACKFILL_PAGE = 25;
+export interface BackfillMessage {
+  kind: typeof BACKFILL_MESSAGE;
+  job_id: string;
+  after: string | null;
+}
+export function isBackfillMessage(body: unknown): body is BackfillMessage {
+  return !!body && typeof body === "object" && (body as BackfillMessage).kind === BACKFILL_MESSAGE && typeof (body as BackfillMessage).job_id === "string";
+}
+
 export class LedgerService implements ProfileLifecycleHooks {
+  /** A profile's transactions, oldest first (TransactionsService.historyOf; set by the composition root). */
+  history: ((profileId: string) => Promise<TransactionView[]>) | null = null;
+
   constructor(
     private readonly env: Env,
     private readonly db: Db,
@@ -166,6 +183,81 @@ export class LedgerService implements ProfileLifecycleHooks {
       transactedAt: t.transactedAt.getTime(),
     };
     return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
+  }
+
+  // ── earning for history already recorded (imports, the seeded demo) ──────────────────────────
+
+  /** Earns for every transaction of a profile, oldest first; each once, so running it again changes nothing. */
+  async backfillProfile(profileId: string): Promise<number> {
+    const profile = await this.profiles.find(profileId);
+    if (!profile || profile.type === "deleted" || !this.history) return 0;
+    const txs = await this.history(profileId);
+    for (const t of txs) await this.onTransaction(t, profile);
+    return txs.length;
+  }
+
+  /**
+   * A job that earns for the whole recorded history, BACKFILL_PAGE profiles per queue message. With
+   * `enqueue: false` (the seed, before any worker runs) the job waits for the cron to start it.
+   */
+  async startBackfill(actor: Actor, opts: { enqueue?: boolean } = {}): Promise<BatchJob> {
+    const now = this.clock.now();
+    const [{ n }] = (await this.db.select({ n: sql<number>`count(distinct ${transactions.profileId})` }).from(transactions).where(isNotNull(transactions.profileId))) as [{ n: number }];
+    const job: BatchJob = { id: crypto.randomUUID(), kind: "ledger-backfill", status: "queued", total: n, payload: null, processed: 0, succeeded: 0, failed: 0, results: null, createdBy: actor.label, createdAt: now, completedAt: null };
+    await this.db.insert(batchJobs).values(job);
+    if (opts.enqueue !== false) return this.kick(job);
+    return job;
+  }
+
+  private async kick(job: BatchJob): Promise<BatchJob> {
+    await this.db.update(batchJobs).set({ status: "processing" }).where(eq(batchJobs.id, job.id));
+    await this.env.EVENTS.send({ kind: BACKFILL_MESSAGE, job_id: job.id, after: null } satisfies BackfillMessage, { contentType: "json" });
+    return { ...job, status: "processing" };
+  }
+
+  /** The cron starts backfill jobs that were created without a worker to run them (the seed's). */
+  async kickQueuedBackfills(): Promise<number> {
+    const queued = await this.db.select().from(batchJobs).where(and(eq(batchJobs.kind, "ledger-backfill"), eq(batchJobs.status, "queued")));
+    for (const job of queued) await this.kick(job);
+    return queued.length;
+  }
+
+  async backfillJob(id: string): Promise<BatchJob> {
+    const job = await this.db.query.batchJobs.findFirst({ where: and(eq(batchJobs.id, id), eq(batchJobs.kind, "ledger-backfill")) });
+    if (!job) throw new DomainError("not_found", `No backfill job ${id}`);
+    return job;
+  }
+
+  /** One page of a backfill: earn for the next profiles, record progress, pass the rest on. */
+  async backfillStep(msg: BackfillMessage): Promise<void> {
+    const page = await this.db
+      .selectDistinct({ profileId: transactions.profileId })
+      .from(transactions)
+      .where(and(isNotNull(transactions.profileId), msg.after ? gt(transactions.profileId, msg.after) : undefined))
+      .orderBy(asc(transactions.profileId))
+      .limit(BACKFILL_PAGE);
+    let succeeded = 0;
+    let failed = 0;
+    for (const { profileId } of page) {
+      try {
+        await this.backfillProfile(profileId!);
+        succeeded++;
+      } catch (err) {
+        failed++;
+        console.error(`ledger backfill: profile ${profileId} failed`, err);
+      }
+    }
+    const done = page.length < BACKFILL_PAGE;
+    await this.db
+      .update(batchJobs)
+      .set({
+        processed: sql`${batchJobs.processed} + ${page.length}`,
+        succeeded: sql`${batchJobs.succeeded} + ${succeeded}`,
+        failed: sql`${batchJobs.failed} + ${failed}`,
+        ...(done ? { status: "completed" as const, completedAt: this.clock.now() } : {}),
+      })
+      .where(eq(batchJobs.id, msg.job_id));
+    if (!done) await this.env.EVENTS.send({ kind: BACKFILL_MESSAGE, job_id: msg.job_id, after: page.at(-1)!.profileId } satisfies BackfillMessage, { contentType: "json" });
   }
 
   // ── issuing by hand ──────────────────────────────────────────────────────────────────────────
