@@ -1056,14 +1056,10 @@ export class ProfileLedger extends DurableObject<Env> {
     return this.run(input.profileId, input.key, () => {
       const r = this.rows<RewardRow>(`SELECT * FROM rewards WHERE id = ?`, input.id)[0];
       if (!r) return fail("not_found", `No reward ${input.id} on this profile`);
-      if (r.status !== "active") return fail("conflict", `This reward is ${r.status}; only an active reward can be extended`);
-      if (!r.is_extendable) return fail("conflict", "This reward's definition does not allow extending it");
-      if (r.extended_at !== null) return fail("conflict", "This reward has already been extended once");
-      if (r.expires_at === null) return fail("conflict", "This reward never expires; there is nothing to extend");
-      const days = input.days ?? r.period_days;
-      if (!days || !Number.isSafeInteger(days) || days < 1 || days > 3650) return fail("validation_failed", "days must be a whole number from 1 to 3650", { days: ["days must be a whole number from 1 to 3650 (the definition has no period to default to)"] });
+      const extension = extensionOf("reward", r, input.days, input.timezone);
+      if (!extension.ok) return extension;
       const now = this.now();
-      const expires = expiryFor({ periodDays: days }, new Date(r.expires_at), input.timezone)!.getTime();
+      const expires = extension.value;
       const offsets = JSON.parse(r.offsets) as number[];
       const reminder = reminderTimes(new Date(expires), offsets, input.timezone, { notBefore: new Date(now) })[0] ?? null;
       this.sql.exec(
@@ -1120,14 +1116,10 @@ export class ProfileLedger extends DurableObject<Env> {
     return this.run(input.profileId, input.key, () => {
       const b = this.rows<BenefitRow>(`SELECT * FROM benefits WHERE id = ?`, input.id)[0];
       if (!b) return fail("not_found", `No benefit ${input.id} on this profile`);
-      if (b.status !== "active") return fail("conflict", `This benefit is ${b.status}; only an active benefit can be extended`);
-      if (!b.is_extendable) return fail("conflict", "This benefit's definition does not allow extending it");
-      if (b.extended_at !== null) return fail("conflict", "This benefit has already been extended once");
-      if (b.expires_at === null) return fail("conflict", "This benefit never expires; there is nothing to extend");
-      const days = input.days ?? b.period_days;
-      if (!days || !Number.isSafeInteger(days) || days < 1 || days > 3650) return fail("validation_failed", "days must be a whole number from 1 to 3650", { days: ["days must be a whole number from 1 to 3650 (the definition has no period to default to)"] });
+      const extension = extensionOf("benefit", b, input.days, input.timezone);
+      if (!extension.ok) return extension;
       const now = this.now();
-      const expires = expiryFor({ periodDays: days }, new Date(b.expires_at), input.timezone)!.getTime();
+      const expires = extension.value;
       this.sql.exec(`UPDATE benefits SET expires_at = ?, extended_at = ?, updated_at = ?, dirty = 1 WHERE id = ?`, expires, now, now, b.id);
       this.entry({ kind: "benefit", action: "extend", definitionId: b.definition_id, instanceId: b.id, delta: 0, source: input.source, reason: `extended to ${iso(expires)}` });
       this.emit("benefit.extended", { benefit_id: b.id, expires_at: iso(expires) });
@@ -1563,6 +1555,25 @@ function parseBreakdown(s: string) {
     points: { definitionId: string; points: number; cents: number; allocations: LotAllocation[] } | null;
     pointsCents: number;
   };
+}
+
+/**
+ * Whether a reward or benefit can be extended (active, extendable, not extended before, with an
+ * expiry) and its new expiry: `days` (default: its definition's period) after the current one.
+ */
+function extensionOf(
+  kind: "reward" | "benefit",
+  row: { status: string; is_extendable: number; extended_at: number | null; expires_at: number | null; period_days: number | null },
+  days: number | null | undefined,
+  timezone: string,
+): LedgerResult<number> {
+  if (row.status !== "active") return fail("conflict", `This ${kind} is ${row.status}; only an active ${kind} can be extended`);
+  if (!row.is_extendable) return fail("conflict", `This ${kind}'s definition does not allow extending it`);
+  if (row.extended_at !== null) return fail("conflict", `This ${kind} has already been extended once`);
+  if (row.expires_at === null) return fail("conflict", `This ${kind} never expires; there is nothing to extend`);
+  const n = days ?? row.period_days;
+  if (!n || !Number.isSafeInteger(n) || n < 1 || n > 3650) return fail("validation_failed", "days must be a whole number from 1 to 3650", { days: ["days must be a whole number from 1 to 3650 (the definition has no period to default to)"] });
+  return ok(expiryFor({ periodDays: n }, new Date(row.expires_at), timezone)!.getTime());
 }
 
 function toLot(r: LotRow): PointsLot {

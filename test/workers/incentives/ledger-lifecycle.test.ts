@@ -164,6 +164,13 @@ describe("issuing by hand", () => {
     const claimed = await json<{ id: string; claimed: boolean; redemptions_remaining: number }>(await api(`/profiles/${profile.id}/benefits/claim`, { method: "POST", token, json: { benefit_definition_id: claimable.id } }), 201);
     expect(claimed).toMatchObject({ claimed: true, redemptions_remaining: 2 });
     expect((await api(`/profiles/${profile.id}/benefits/claim`, { method: "POST", token, json: { benefit_definition_id: claimable.id } })).status).toBe(409);
+    const stretched = await json<{ expires_at: string; extended_at: string | null }>(await api(`/profiles/${profile.id}/benefits/${claimed.id}/extend`, { method: "POST", token, json: { days: 10 } }), 200);
+    expect(stretched.extended_at).not.toBeNull();
+    // once: extending again replays the extension, the expiry does not move twice
+    const again = await json<{ expires_at: string }>(await api(`/profiles/${profile.id}/benefits/${claimed.id}/extend`, { method: "POST", token, json: { days: 10 } }), 200);
+    expect(again.expires_at).toBe(stretched.expires_at);
+    const badDays = await api(`/profiles/${profile.id}/rewards/${r.id}/extend`, { method: "POST", token, json: { days: 0 } });
+    expect(badDays.status).toBe(422);
     for (let i = 0; i < 2; i++) await json(await api(`/profiles/${profile.id}/benefits/${claimed.id}/redeem`, { method: "POST", token, json: {} }), 200);
     const third = await api(`/profiles/${profile.id}/benefits/${claimed.id}/redeem`, { method: "POST", token, json: {} });
     expect(third.status).toBe(409);
