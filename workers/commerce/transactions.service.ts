@@ -163,6 +163,8 @@ interface PreRead {
 /** What the incentive ledger does with a transaction (earn, claw back); registered by the composition root. */
 export interface TransactionHooks {
   onTransaction(t: TransactionView, profile?: Profile | null): Promise<unknown>;
+  /** a voided receipt gives back what it earned */
+  onVoid(t: TransactionView): Promise<unknown>;
 }
 
 export class TransactionsService {
@@ -545,6 +547,7 @@ export class TransactionsService {
     }
     this.publish([event]);
     if (current.profileId) await this.profiles.recomputeAggregations(current.profileId);
+    if (current.profileId && this.incentives) await this.incentives.onVoid(voided);
     return voided;
   }
 

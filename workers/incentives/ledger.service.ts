@@ -185,6 +185,12 @@ export class LedgerService implements ProfileLifecycleHooks {
     return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
   }
 
+  /** A voided receipt takes back what it earned (what is left of its lots; a shortfall is recorded). */
+  async onVoid(t: TransactionView): Promise<unknown> {
+    if (!t.profileId) return null;
+    return this.unwrap(await this.stub(t.profileId).voidTransaction({ profileId: t.profileId, transactionId: t.id, externalId: t.externalId, reason: t.voidReason ?? "transaction voided" }));
+  }
+
   // ── earning for history already recorded (imports, the seeded demo) ──────────────────────────
 
   /** Earns for every transaction of a profile, oldest first; each once, so running it again changes nothing. */

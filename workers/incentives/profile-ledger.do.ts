@@ -775,6 +775,39 @@ export class ProfileLedger extends DurableObject<Env> {
     });
   }
 
+  /**
+   * A voided transaction: the lots it earned give back what is left in them (points already spent stay
+   * spent; the shortfall is written down), once per transaction. A transaction that earned nothing here
+   * changes nothing.
+   */
+  voidTransaction(input: { profileId: string; transactionId: string; externalId: string; reason: string }): LedgerResult<{ points: number; shortfall: number }> {
+    if (!this.meta("profile_id")) return ok({ points: 0, shortfall: 0 });
+    return this.run(input.profileId, `void-tx:${input.transactionId}`, () => {
+      const source: LedgerSource = { type: "transaction", id: input.transactionId, label: input.externalId };
+      const lots = this.rows<LotRow>(`SELECT * FROM lots WHERE source_type = 'transaction' AND source_id = ? AND status = 'active'`, input.transactionId);
+      let points = 0;
+      let shortfall = 0;
+      const byDef = new Map<string, number>();
+      for (const l of lots) {
+        const taken = l.points_remaining;
+        shortfall += l.points_initial - taken;
+        if (taken > 0) {
+          this.sql.exec(`UPDATE lots SET points_remaining = 0, status = 'void' WHERE id = ?`, l.id);
+          // dated like the earn it undoes, so the rolling tier window loses exactly what it gained
+          const earnedOn = this.rows<{ occurred_at: number }>(`SELECT occurred_at FROM ledger WHERE instance_id = ? AND action = 'earn' LIMIT 1`, l.id)[0]?.occurred_at ?? l.earned_at;
+          this.entry({ kind: "points", action: "void", definitionId: l.definition_id, instanceId: l.id, delta: -taken, source, reason: input.reason, occurredAt: earnedOn });
+          byDef.set(l.definition_id, (byDef.get(l.definition_id) ?? 0) + taken);
+          points += taken;
+        }
+        if (l.points_initial > taken) {
+          this.entry({ kind: "points", action: "void_shortfall", definitionId: l.definition_id, instanceId: l.id, delta: 0, source, reason: `${l.points_initial - taken} points of this lot were already spent or clawed back` });
+        }
+      }
+      for (const [definitionId, n] of byDef) this.emit("points.voided", { point_definition_id: definitionId, points: n, transaction_id: input.transactionId, transaction_external_id: input.externalId, reason: input.reason });
+      return ok({ points, shortfall });
+    });
+  }
+
   private addLot(
     def: PointDefinitionConfig,
     points: number,

@@ -117,6 +117,29 @@ describe("earning on a transaction", () => {
     expect(benefits.find((b) => b.benefit_definition_id === benefit.id)).toMatchObject({ redemptions_remaining: 2, source: { type: "achievement" } });
   });
 
+  it("a voided receipt gives back what it earned, tier points included, once", async () => {
+    const { def } = await pointsProgramme(token);
+    const tp = await create(token, "/points/definitions", tierPointsBody());
+    await create(token, "/rates", rateBody(tp.id));
+    const profile = await makeProfile(token);
+    await postTx(token, purchase(profile.id, 30), 201);
+    const wrong = await postTx(token, purchase(profile.id, 45), 201);
+    expect(pointsOf(await balances(token, profile.id), def.id)).toBe(75);
+    for (let i = 0; i < 2; i++) {
+      const res = await api(`/transactions/${wrong.data.id}/void`, { method: "POST", token, json: { reason: "keyed twice" } });
+      expect(res.status).toBe(200);
+    }
+    const b = await balances(token, profile.id);
+    expect(pointsOf(b, def.id)).toBe(30);
+    expect(pointsOf(b, tp.id)).toBe(30);
+    await create(token, "/tiers/definitions", tierBody(tp.id, { value_min: 1000, value_maintain: 800 }));
+    const tiers = await json<Array<{ point_definition_id: string; points: number }>>(await api(`/profiles/${profile.id}/tiers`, { token }), 200);
+    // the rolling 12-month total lost the voided receipt's tier points too
+    expect(tiers.find((t) => t.point_definition_id === tp.id)?.points).toBe(30);
+    const ledger = await json<Array<{ action: string; definition_id: string; delta: number; reason: string }>>(await api(`/profiles/${profile.id}/ledgers`, { token }), 200);
+    expect(ledger.filter((e) => e.action === "void" && e.definition_id === def.id)).toEqual([expect.objectContaining({ delta: -45, reason: "keyed twice" })]);
+  });
+
   it("earns for an anonymous receipt when it is claimed, once", async () => {
     const { def } = await pointsProgramme(token);
     const profile = await makeProfile(token);

@@ -236,6 +236,25 @@ describe("merge", () => {
   });
 });
 
+describe("merge, interrupted", () => {
+  it("resumes a move that stopped between its steps without moving anything twice", async () => {
+    const { def } = await pointsProgramme(token);
+    const winner = await makeProfile(token);
+    const loser = await makeProfile(token);
+    await postTx(token, purchase(loser.id, 33), 201);
+    // the move got as far as the winner taking the loser's snapshot, then stopped
+    const snapshot = await ledgerStub(loser.id).beginMoveOut({ profileId: loser.id, winnerId: winner.id });
+    expect(snapshot.ok).toBe(true);
+    if (snapshot.ok) await ledgerStub(winner.id).moveIn({ profileId: winner.id, snapshot: snapshot.value as never });
+    expect(pointsOf(await balances(token, winner.id), def.id)).toBe(33);
+    expect(pointsOf((await ledgerStub(loser.id).balances())!, def.id)).toBe(33);
+    // the retry (the profile.merged consumer, or the merge hook) finishes it
+    await services().ledger.onMerge(winner.id, loser.id);
+    expect(pointsOf(await balances(token, winner.id), def.id)).toBe(33);
+    expect(pointsOf((await ledgerStub(loser.id).balances())!, def.id)).toBe(0);
+  });
+});
+
 describe("storefront tokens", () => {
   it("trade an API token for a short-lived profile-scoped token that reads /profiles/me/*", async () => {
     const def = await rewardDef(token, { value: "6.00" });
