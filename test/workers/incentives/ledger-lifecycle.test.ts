@@ -7,7 +7,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { events, incentiveInstances, profileIncentiveState } from "../../../db/schema";
-import type { ProfileLedger } from "../../../workers/incentives/profile-ledger.do";
+import type { LedgerResult, MoveSnapshot, ProfileLedger } from "../../../workers/incentives/profile-ledger.do";
 import { fixedClock } from "../../../workers/platform/clock";
 import { createServices } from "../../../workers/services";
 import { api, makeToken, problem, services } from "../helpers";
@@ -243,9 +243,9 @@ describe("merge, interrupted", () => {
     const loser = await makeProfile(token);
     await postTx(token, purchase(loser.id, 33), 201);
     // the move got as far as the winner taking the loser's snapshot, then stopped
-    const snapshot = await ledgerStub(loser.id).beginMoveOut({ profileId: loser.id, winnerId: winner.id });
+    const snapshot = (await ledgerStub(loser.id).beginMoveOut({ profileId: loser.id, winnerId: winner.id })) as LedgerResult<MoveSnapshot>;
     expect(snapshot.ok).toBe(true);
-    if (snapshot.ok) await ledgerStub(winner.id).moveIn({ profileId: winner.id, snapshot: snapshot.value as never });
+    if (snapshot.ok) await ledgerStub(winner.id).moveIn({ profileId: winner.id, snapshot: snapshot.value });
     expect(pointsOf(await balances(token, winner.id), def.id)).toBe(33);
     expect(pointsOf((await ledgerStub(loser.id).balances())!, def.id)).toBe(33);
     // the retry (the profile.merged consumer, or the merge hook) finishes it
