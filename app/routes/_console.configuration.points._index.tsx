@@ -46,7 +46,7 @@ export default function PointsPage() {
             <p className="text-sm text-slate-500">The most specific matching rate of each points definition wins (+1 per scope: location, time, profile, products); ties go to the higher priority.</p>
           </div>
           {canEdit ? (
-            <Link to="/configuration/points/rates/new" className="inline-flex h-9 items-center rounded-md bg-brand-600 px-4 text-sm font-medium text-white shadow-sm hover:bg-brand-700" data-testid="new-rate">
+            <Link to="/configuration/points/rates/new" className="inline-flex h-9 shrink-0 items-center whitespace-nowrap rounded-md bg-brand-600 px-4 text-sm font-medium text-white shadow-sm hover:bg-brand-700" data-testid="new-rate">
               New earn rate
             </Link>
           ) : null}

@@ -44,12 +44,18 @@ export function RateCalculator({ locations, rates }: { locations: Array<{ value:
           </Field>
         </div>
         <div className="space-y-2">
+          <div className="grid grid-cols-[5rem_8rem_1fr_1fr] gap-3 text-xs font-medium uppercase tracking-wide text-slate-500" aria-hidden>
+            <span>Qty</span>
+            <span>Price $</span>
+            <span>Category</span>
+            <span>Brand</span>
+          </div>
           {Array.from({ length: ROWS }, (_, i) => (
-            <div key={i} className="flex flex-wrap gap-3">
-              <Input name={`items.${i}.quantity`} aria-label={`Line ${i + 1} quantity`} placeholder="Qty" defaultValue={i === 0 ? "1" : ""} className="w-20" inputMode="numeric" />
-              <Input name={`items.${i}.price_sell`} aria-label={`Line ${i + 1} price`} placeholder="Price $" defaultValue={i === 0 ? "100.00" : ""} className="w-32" inputMode="decimal" />
-              <Input name={`items.${i}.category`} aria-label={`Line ${i + 1} category`} placeholder="Category" className="w-40" />
-              <Input name={`items.${i}.brand`} aria-label={`Line ${i + 1} brand`} placeholder="Brand" className="w-40" />
+            <div key={i} className="grid grid-cols-[5rem_8rem_1fr_1fr] gap-3">
+              <Input name={`items.${i}.quantity`} aria-label={`Line ${i + 1} quantity`} placeholder="Qty" defaultValue={i === 0 ? "1" : ""} inputMode="numeric" />
+              <Input name={`items.${i}.price_sell`} aria-label={`Line ${i + 1} price`} placeholder="0.00" defaultValue={i === 0 ? "100.00" : ""} inputMode="decimal" />
+              <Input name={`items.${i}.category`} aria-label={`Line ${i + 1} category`} placeholder="e.g. shoes" />
+              <Input name={`items.${i}.brand`} aria-label={`Line ${i + 1} brand`} placeholder="optional" />
             </div>
           ))}
           <InlineError errors={Object.entries(errors).filter(([k]) => k.startsWith("transaction.items") || k === "transaction.total").flatMap(([, v]) => v)} />
