@@ -725,13 +725,15 @@ export class ProfileLedger extends DurableObject<Env> {
       const earnAt = new Date(tx.transactedAt);
       const earned = calculateEarn({ locationId: tx.locationId, timezone: tx.timezone, totalCents: tx.totalCents, items: tx.items }, input.profile, config.rates, earnAt);
       const outcome: TransactionOutcome = { transaction_id: tx.id, points: [], shortfall: 0, tiers: [], achievements: [] };
+      const earnedAt = Math.min(now, tx.transactedAt);
       const source: LedgerSource = { type: "transaction", id: tx.id, label: tx.externalId };
       const touchedLadders = new Set<string>();
       for (const e of earned) {
         const def = defs.get(e.pointDefinitionId);
         if (!def || e.points === 0) continue;
         if (e.points > 0) {
-          this.addLot(def, e.points, { source, reason: null, transactionExternalId: tx.externalId, earnedAt: now, occurredAt: tx.transactedAt, action: "earn", timezone: config.timezone });
+          // earned when it was bought (a receipt posted late, or history backfilled, expires on its own clock)
+          this.addLot(def, e.points, { source, reason: null, transactionExternalId: tx.externalId, earnedAt: earnedAt, occurredAt: tx.transactedAt, action: "earn", timezone: config.timezone });
           outcome.points.push({ point_definition_id: def.id, handle: def.handle, kind: def.kind, rate_id: e.rateId, points: e.points });
         } else {
           const claw = clawBackReturn(this.lots(def.id), -e.points, tx.originalExternalId, at);
@@ -759,7 +761,8 @@ export class ProfileLedger extends DurableObject<Env> {
         if (def.kind === "tier") touchedLadders.add(def.id);
       }
       for (const ladderId of touchedLadders) {
-        const change = this.evaluateTier(ladderId, config, now);
+        // attained at the purchase that crossed the line, judged on the window as it stood then
+        const change = this.evaluateTier(ladderId, config, earnedAt);
         if (change) outcome.tiers.push(change);
       }
       if (tx.totalCents > 0) {
@@ -904,7 +907,7 @@ export class ProfileLedger extends DurableObject<Env> {
     const change = onPoints(ladder, state, total, new Date(nowMs), config.timezone);
     if (change.outcome !== "attained") return null;
     this.saveTier(ladderId, change.state);
-    this.entry({ kind: "tier", action: "attain", definitionId: change.to, delta: 0, source: { type: "system", id: null }, reason: `rolling 12-month total ${total}` });
+    this.entry({ kind: "tier", action: "attain", definitionId: change.to, delta: 0, source: { type: "system", id: null }, reason: `rolling 12-month total ${total}`, occurredAt: nowMs });
     this.tierEvent("attained", ladder, change.from, change.to, change.state, { points: total });
     return { point_definition_id: ladderId, outcome: change.outcome, from: change.from, to: change.to };
   }

@@ -353,7 +353,7 @@ export function ProfileIncentives({ data, currency }: { data: ProfileIncentives;
               {data.ledger.map((e) => (
                 <Tr key={e.id} data-testid="ledger-row">
                   <Td>
-                    <Time value={e.occurred_at} format="datetime" />
+                    <Time value={e.created_at} format="datetime" />
                   </Td>
                   <Td className="capitalize">{e.kind}</Td>
                   <Td>{humanize(e.action)}</Td>

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { transactionItems, transactions } from "../../../db/schema";
 import { api, makeToken, services } from "../helpers";
-import { balances, json, makeProfile, pointsOf, pointsProgramme, uid } from "./ledger-support";
+import { balances, json, ledgerStub, makeProfile, pointsOf, pointsProgramme, uid } from "./ledger-support";
 
 let token: string;
 beforeAll(async () => {
@@ -55,6 +55,19 @@ describe("backfill", () => {
     expect(pointsOf(await balances(token, profile.id), def.id)).toBe(65);
     await services().ledger.backfillProfile(profile.id);
     expect(pointsOf(await balances(token, profile.id), def.id)).toBe(65);
+  });
+
+  it("dates backfilled points by their purchase: a lot past its expiry expires at once", async () => {
+    const { def } = await pointsProgramme(token, { expiry_days: 365 });
+    const profile = await makeProfile(token);
+    await importedReceipt(profile.id, 5000, 400);
+    await importedReceipt(profile.id, 700, 20);
+    await services().ledger.backfillProfile(profile.id);
+    expect(await ledgerStub(profile.id).tick()).toBe(true);
+    expect(pointsOf(await balances(token, profile.id), def.id)).toBe(7);
+    const lots = await json<Array<{ point_definition_id: string; status: string; earned_at: string }>>(await api(`/profiles/${profile.id}/points`, { token }), 200);
+    const old = lots.find((l) => l.point_definition_id === def.id && l.status === "expired")!;
+    expect(Date.now() - new Date(old.earned_at).getTime()).toBeGreaterThan(399 * 86_400_000);
   });
 
   it("runs as a queued job over every profile with transactions, with progress", async () => {
