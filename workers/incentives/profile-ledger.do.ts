@@ -394,6 +394,9 @@ export class ProfileLedger extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
+      // an object that already has its tables (every waking after the first) skips the DDL
+      const ready = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'outbox'`).one().n > 0;
+      if (ready) return;
       for (const stmt of SCHEMA) this.sql.exec(stmt);
       this.sql.exec(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)`, String(LEDGER_SCHEMA_VERSION));
     });
@@ -463,7 +466,9 @@ export class ProfileLedger extends DurableObject<Env> {
     try {
       result = this.once(profileId, key, fn);
     } catch (err) {
-      // a refusal rolls back whatever the operation had written before it found the problem
+      // a refusal (or a bug) rolls back whatever the operation had written before it found the problem,
+      // including definitions this object believes it has stored
+      this.knownDefinitions.clear();
       if (err instanceof Refusal) return { ok: false, error: err.error };
       throw err;
     }
@@ -504,8 +509,14 @@ export class ProfileLedger extends DurableObject<Env> {
     this.sql.exec(`INSERT INTO outbox (id, type, data, occurred_at) VALUES (?, ?, ?, ?)`, crypto.randomUUID(), type, JSON.stringify(data), this.now());
   }
 
+  /** What rememberDefinitions last wrote, per definition, so an unchanged definition costs no write. */
+  private readonly knownDefinitions = new Map<string, string>();
+
   private rememberDefinitions(defs: readonly PointDefinitionConfig[]): void {
     for (const d of defs) {
+      const stamp = `${d.handle}|${d.name}|${d.kind}|${d.pointsPerDollar}`;
+      if (this.knownDefinitions.get(d.id) === stamp) continue;
+      this.knownDefinitions.set(d.id, stamp);
       this.sql.exec(
         `INSERT INTO point_defs (id, handle, name, kind, points_per_dollar) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET handle = excluded.handle, name = excluded.name, kind = excluded.kind, points_per_dollar = excluded.points_per_dollar`,
@@ -1385,6 +1396,7 @@ export class ProfileLedger extends DurableObject<Env> {
 
   /** A purged profile: everything goes. */
   async purge(): Promise<void> {
+    this.knownDefinitions.clear();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }
