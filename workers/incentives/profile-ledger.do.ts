@@ -50,6 +50,8 @@ import {
 
 export const LEDGER_SCHEMA_VERSION = 1;
 const DAY_MS = 86_400_000;
+/** How long after a write the alarm retries a flush that did not finish in the write's own invocation. */
+const FLUSH_BACKSTOP_MS = 30_000;
 
 // ── what crosses the RPC boundary ──────────────────────────────────────────────────────────────
 
@@ -1248,7 +1250,6 @@ export class ProfileLedger extends DurableObject<Env> {
       this.sql.exec(`UPDATE redemptions SET reversed_at = ? WHERE id = ?`, now, row.id);
       const view = redemptionView(this.rows<RedemptionRow>(`SELECT * FROM redemptions WHERE id = ?`, row.id)[0]!, input.profileId);
       this.emit("redemption.reversed", { ...view, source: input.source } as unknown as Record<string, unknown>);
-      this.scheduleSoon();
       return ok({ redemption: view, balances: this.computeBalances(input.profileId, now) });
     });
   }
@@ -1403,8 +1404,33 @@ export class ProfileLedger extends DurableObject<Env> {
 
   // ── alarms: expiry, reminders, outbox flush ──────────────────────────────────────────────────
 
+  /**
+   * After a write: flush at once, in the background of this same invocation (no separate alarm event
+   * per operation), with the alarm as the backstop — set first, so that if this object is evicted or the
+   * flush fails, the alarm retries it; moved to the next expiry or reminder once the flush is done.
+   */
   private scheduleSoon(): void {
-    void this.ctx.storage.setAlarm(this.now() - this.clockOffsetMs);
+    const due = this.nextDue();
+    const backstop = Date.now() + FLUSH_BACKSTOP_MS;
+    void this.ctx.storage.setAlarm(due === null ? backstop : Math.min(due, backstop));
+    this.ctx.waitUntil(this.flushInline());
+  }
+
+  private async flushInline(): Promise<void> {
+    try {
+      await this.flush();
+    } catch (err) {
+      const attempts = Number(this.meta("flush_attempts") ?? "0") + 1;
+      this.setMeta("flush_attempts", String(attempts));
+      console.error(`ledger flush failed (attempt ${attempts}); the alarm retries`, err);
+      await this.ctx.storage.setAlarm(Date.now() + Math.min(300_000, 1000 * 2 ** Math.min(attempts, 8)));
+      return;
+    }
+    if (this.meta("flush_attempts")) this.setMeta("flush_attempts", null);
+    const pending = this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE flushed = 0`)[0]!.n;
+    const next = pending > 0 ? Date.now() : this.nextDue();
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
   }
 
   /** Expires what is due and sends due reminders, in one storage transaction. */
