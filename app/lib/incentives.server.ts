@@ -306,10 +306,10 @@ export interface OverviewRow {
   status: "published" | "draft" | "archived";
   version: number;
   created_at: string;
-  /** null where the projection does not count this kind (tiers, achievements) */
+  /** rewards, benefits: instances; points: awarded; tiers: times reached; achievements: members counting */
   issued: number | null;
   redeemed: number | null;
-  /** rewards: dollars; benefits: redemptions; points: points */
+  /** rewards: dollars; benefits: redemptions; points: points; tiers: members holding it; achievements: counts in all */
   outstanding: number | null;
   /** points: awarded and expired, beside issued/redeemed */
   expired: number | null;
@@ -368,6 +368,9 @@ export async function loadIncentivesOverview(services: Services, requested: stri
     return { issued: n(p?.issued), redeemed: n(p?.redeemed), outstanding: k === "reward" ? fromCents(outstanding) : outstanding, expired: null, next_expiry: isoMs(p?.nextExpiry) };
   };
   const ladderName = new Map(point.rows.map((p) => [p.id, p.name]));
+  const tiersReached = new Map(projection.tiers.reached.map((r) => [r.definitionId, r.reached]));
+  const tierHolders = new Map(projection.tiers.holders.map((r) => [r.tierId, r.holders]));
+  const achievements = new Map(projection.achievements.map((r) => [r.definitionId, r]));
   const rowsOf: Record<OverviewKind, () => OverviewRow[]> = {
     rewards: () => reward.rows.map((d) => ({ ...base(d, humanize(d.type)), ...fromInstances("reward", d.id) })),
     benefits: () => benefit.rows.map((d) => ({ ...base(d, `${d.maxRedemptions} redemption${d.maxRedemptions === 1 ? "" : "s"} each`), ...fromInstances("benefit", d.id) })),
@@ -376,8 +379,18 @@ export async function loadIncentivesOverview(services: Services, requested: stri
         const p = points.get(d.id);
         return { ...base(d, `${humanize(d.kind)} points`), issued: n(p?.awarded), redeemed: n(p?.redeemed), outstanding: n(p?.outstanding), expired: n(p?.expired), next_expiry: null };
       }),
-    tiers: () => tier.rows.map((d) => ({ ...base(d, `${ladderName.get(d.pointDefinitionId) ?? "Unknown ladder"} · from ${d.valueMin.toLocaleString("en-AU")}`), ...none })),
-    achievements: () => achievement.rows.map((d) => ({ ...base(d, d.trigger === "manual" ? "Progressed by hand" : "Counts transactions"), ...none })),
+    tiers: () =>
+      tier.rows.map((d) => ({
+        ...base(d, `${ladderName.get(d.pointDefinitionId) ?? "Unknown ladder"} · from ${d.valueMin.toLocaleString("en-AU")}`),
+        ...none,
+        issued: n(tiersReached.get(d.id)),
+        outstanding: n(tierHolders.get(d.id)),
+      })),
+    achievements: () =>
+      achievement.rows.map((d) => {
+        const a = achievements.get(d.id);
+        return { ...base(d, d.trigger === "manual" ? "Progressed by hand" : "Counts transactions"), ...none, issued: n(a?.members), outstanding: n(a?.counted) };
+      }),
   };
   const counts: Record<OverviewKind, number> = { rewards: reward.total, points: point.total, benefits: benefit.total, tiers: tier.total, achievements: achievement.total };
   return { kind, counts, rows: rowsOf[kind](), empty: Object.values(counts).every((c) => c === 0) };

@@ -20,13 +20,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const STATUS_TONE = { published: "success", draft: "neutral", archived: "warning" } as const;
 
-/** What each kind's counting columns mean; tiers and achievements are not counted by the projection. */
-const COLUMNS: Record<OverviewKind, { issued: string; redeemed: string; outstanding: string; expired?: string; expiry: boolean } | null> = {
+/** What each kind's counting columns mean. */
+const COLUMNS: Record<OverviewKind, { issued: string; redeemed?: string; outstanding: string; expired?: string; expiry: boolean } | null> = {
   rewards: { issued: "Issued", redeemed: "Redeemed", outstanding: "Value outstanding", expiry: true },
   benefits: { issued: "Issued", redeemed: "Redeemed", outstanding: "Redemptions outstanding", expiry: true },
   points: { issued: "Awarded", redeemed: "Redeemed", outstanding: "Points outstanding", expired: "Expired", expiry: false },
-  tiers: null,
-  achievements: null,
+  tiers: { issued: "Times reached", outstanding: "Members holding", expiry: false },
+  achievements: { issued: "Members counting", outstanding: "Counts in all", expiry: false },
 };
 
 const count = (v: number | null) => (v === null ? "—" : v.toLocaleString("en-AU"));
@@ -50,7 +50,7 @@ function OverviewTable({ kind, rows }: { kind: OverviewKind; rows: OverviewRow[]
           {cols ? (
             <>
               <Th className="text-right">{cols.issued}</Th>
-              <Th className="text-right">{cols.redeemed}</Th>
+              {cols.redeemed ? <Th className="text-right">{cols.redeemed}</Th> : null}
               {cols.expired ? <Th className="text-right">{cols.expired}</Th> : null}
               <Th className="text-right">{cols.outstanding}</Th>
               {cols.expiry ? <Th>Next expiry</Th> : null}
@@ -84,7 +84,7 @@ function OverviewTable({ kind, rows }: { kind: OverviewKind; rows: OverviewRow[]
                 <Td className="text-right tabular-nums" data-testid="overview-issued">
                   {count(r.issued)}
                 </Td>
-                <Td className="text-right tabular-nums">{count(r.redeemed)}</Td>
+                {cols.redeemed ? <Td className="text-right tabular-nums">{count(r.redeemed)}</Td> : null}
                 {cols.expired ? <Td className="text-right tabular-nums">{count(r.expired)}</Td> : null}
                 <Td className="text-right tabular-nums" data-testid="overview-outstanding">
                   {outstanding(kind, r.outstanding)}
@@ -141,14 +141,11 @@ export default function IncentivesPage() {
                   Showing the first {data.rows.length} of {data.counts[data.kind]} by name.
                 </p>
               ) : null}
-              {COLUMNS[data.kind] ? (
-                <p className="text-xs text-slate-500">
-                  Counts come from the ledger's projection in D1, which follows each member's ledger within moments.
-                  {data.kind === "rewards" ? " Redeemed counts rewards used in part or in full." : ""}
-                </p>
-              ) : (
-                <p className="text-xs text-slate-500">Who holds each {data.kind === "tiers" ? "tier" : "achievement"} is shown on each member's Incentives tab.</p>
-              )}
+              <p className="text-xs text-slate-500">
+                Counts come from the ledger's projection in D1, which follows each member's ledger within moments.
+                {data.kind === "rewards" ? " Redeemed counts rewards used in part or in full." : ""}
+                {data.kind === "tiers" ? " Who holds a tier, and since when, is on each member's Incentives tab." : ""}
+              </p>
             </>
           ) : (
             <EmptyState title={`No ${current.label.toLowerCase()} defined`}>

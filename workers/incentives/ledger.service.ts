@@ -456,7 +456,7 @@ export class LedgerService implements ProfileLifecycleHooks {
 
   /** Per definition: instances issued, redeemed, outstanding value; points awarded, redeemed, expired. */
   async overview() {
-    const [instances, points] = await this.db.batch([
+    const [instances, points, tiersReached, tierHolders, achievements] = await this.db.batch([
       this.db
         .select({
           kind: incentiveInstances.kind,
@@ -481,8 +481,21 @@ export class LedgerService implements ProfileLifecycleHooks {
         .from(incentiveLedger)
         .where(eq(incentiveLedger.kind, "points"))
         .groupBy(incentiveLedger.definitionId),
+      // tiers: how often each was reached (attained or assigned) and who holds it now
+      this.db
+        .select({ definitionId: incentiveLedger.definitionId, reached: sql<number>`count(*)` })
+        .from(incentiveLedger)
+        .where(and(eq(incentiveLedger.kind, "tier"), inArray(incentiveLedger.action, ["attain", "assign"])))
+        .groupBy(incentiveLedger.definitionId),
+      this.db.all<{ tierId: string; holders: number }>(sql`select j.value as tierId, count(*) as holders from ${profileIncentiveState}, json_each(${profileIncentiveState.tiers}) j group by j.value`),
+      // achievements: members counting toward each, and the counts in all
+      this.db
+        .select({ definitionId: incentiveLedger.definitionId, members: sql<number>`count(distinct ${incentiveLedger.profileId})`, counted: sql<number>`sum(${incentiveLedger.delta})` })
+        .from(incentiveLedger)
+        .where(eq(incentiveLedger.kind, "achievement"))
+        .groupBy(incentiveLedger.definitionId),
     ]);
-    return { instances, points };
+    return { instances, points, tiers: { reached: tiersReached, holders: tierHolders }, achievements };
   }
 
   /** Recent projected ledger entries of one profile (console fallback and reports). */

@@ -239,4 +239,24 @@ describe("/incentives overview", () => {
     expect(points.status).toBe(200);
     expect(await points.text()).toContain('aria-current="page" data-testid="incentives-type-points"');
   });
+
+  it("counts who reached and holds each tier, and who counts toward each achievement", async () => {
+    const tp = await create(token, "/points/definitions", tierPointsBody());
+    const gold = await create(token, "/tiers/definitions", tierBody(tp.id, { value_min: 700, value_maintain: 500 }));
+    const achievement = await create(token, "/achievements/definitions", achievementBody({ trigger: "manual", levels: { kind: "every", every: 2 } }));
+    const [a, b] = [await makeProfile(token), await makeProfile(token)];
+    for (const p of [a, b]) {
+      expect((await api(`/profiles/${p.id}/tiers`, { method: "PUT", token, json: { tier_definition_id: gold.id, reason: "overview" } })).status).toBe(200);
+      expect((await api(`/profiles/${p.id}/achievements`, { method: "POST", token, json: { achievement_definition_id: achievement.id, count: 3 } })).status).toBe(201);
+      await ledgerStub(p.id).flush();
+    }
+    const tiers = await (await fetchWorker("/incentives?type=tiers", { cookie: reporting })).text();
+    const tierRow = tiers.slice(tiers.indexOf(`data-definition-id="${gold.id}"`));
+    expect(tierRow).toMatch(/data-testid="overview-issued">2</);
+    expect(tierRow).toMatch(/data-testid="overview-outstanding">2</);
+    const achievements = await (await fetchWorker("/incentives?type=achievements", { cookie: reporting })).text();
+    const achievementRow = achievements.slice(achievements.indexOf(`data-definition-id="${achievement.id}"`));
+    expect(achievementRow).toMatch(/data-testid="overview-issued">2</);
+    expect(achievementRow).toMatch(/data-testid="overview-outstanding">6</);
+  });
 });
