@@ -135,6 +135,10 @@ export interface ProfileIncentives {
   ledger: LedgerLine[];
   /** more entries exist than the tab shows */
   ledgerMore: boolean;
+  /** the ?ledger_before value of the next (older) page; null on the last */
+  ledgerNextBefore: number | null;
+  /** this is not the newest page */
+  ledgerPaged: boolean;
   canIssue: boolean;
   /** only for those who may issue */
   options: IssueOptions | null;
@@ -151,7 +155,9 @@ function deltaText(e: LedgerEntryView): string {
   return signed(text, e.delta < 0, e.delta > 0);
 }
 
-export async function loadProfileIncentives(services: Services, profileId: string, role: Role): Promise<ProfileIncentives> {
+export async function loadProfileIncentives(services: Services, profileId: string, role: Role, ledgerBefore?: string | null): Promise<ProfileIncentives> {
+  // ?ledger_before=<seq> pages back through the ledger; anything that is not a positive whole number is the first page
+  const before = ledgerBefore && /^\d{1,15}$/.test(ledgerBefore) && Number(ledgerBefore) > 0 ? Number(ledgerBefore) : null;
   const ledgerService = services.ledger;
   const [balances, rewards, benefits, lots, tiers, achievements, ledger, defs] = await Promise.all([
     ledgerService.balances(profileId),
@@ -160,7 +166,7 @@ export async function loadProfileIncentives(services: Services, profileId: strin
     ledgerService.points(profileId),
     ledgerService.tiers(profileId),
     ledgerService.achievements(profileId),
-    ledgerService.ledger(profileId, { limit: LEDGER_LIMIT }),
+    ledgerService.ledger(profileId, { limit: LEDGER_LIMIT, before }),
     catalogue(services),
   ]);
   const names = new Map<string, string>();
@@ -175,6 +181,8 @@ export async function loadProfileIncentives(services: Services, profileId: strin
     achievements,
     ledger: ledger.entries.map((e) => ({ ...e, definition: e.definition_id ? (names.get(e.definition_id) ?? null) : null, amount: deltaText(e) })),
     ledgerMore: ledger.next_before !== null,
+    ledgerNextBefore: ledger.next_before,
+    ledgerPaged: before !== null,
     canIssue,
     options: canIssue ? issueOptions(defs) : null,
   };

@@ -179,7 +179,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     mostTransactedLocation,
     transactions: tab === "transactions" ? await loadTransactions(services, view.id) : null,
     activity: tab === "activity" ? await loadActivity(services, view.id) : null,
-    incentives: tab === "incentives" && can(user.role, "incentives:view") ? await loadProfileIncentives(services, view.id, user.role) : null,
+    incentives: tab === "incentives" && can(user.role, "incentives:view") ? await loadProfileIncentives(services, view.id, user.role, new URL(request.url).searchParams.get("ledger_before")) : null,
   };
 }
 

@@ -1,6 +1,7 @@
 // A profile's Incentives tab: balances, points by definition, rewards, benefits, tier progress per
 // ladder, achievements and the latest ledger entries, as the ProfileLedger DO reports them. Admins and
 // Managers also get the issue dialogs and a Void button per reward, benefit and points lot.
+import { Link } from "@remix-run/react";
 import { useState, type ReactNode } from "react";
 import { formatMoney, humanize } from "~/components/profiles/format";
 import { Badge } from "~/components/ui/badge";
@@ -335,7 +336,7 @@ export function ProfileIncentives({ data, currency }: { data: ProfileIncentives;
         </Card>
       </div>
 
-      <Card title="Ledger" description={`Every change to this member's incentives, newest first${data.ledgerMore ? ` (the latest ${data.ledger.length})` : ""}.`}>
+      <Card title="Ledger" description={`Every change to this member's incentives, newest first${data.ledgerPaged ? " (an older page)" : data.ledgerMore ? ` (the latest ${data.ledger.length})` : ""}.`}>
         {data.ledger.length ? (
           <Table data-testid="ledger-table">
             <THead>
@@ -372,6 +373,20 @@ export function ProfileIncentives({ data, currency }: { data: ProfileIncentives;
         ) : (
           <None>Nothing recorded yet.</None>
         )}
+        {data.ledgerPaged || data.ledgerNextBefore !== null ? (
+          <div className="mt-3 flex justify-end gap-3 text-sm">
+            {data.ledgerPaged ? (
+              <Link to="?tab=incentives" className="text-brand-700 hover:underline" data-testid="ledger-newest">
+                Newest entries
+              </Link>
+            ) : null}
+            {data.ledgerNextBefore !== null ? (
+              <Link to={`?tab=incentives&ledger_before=${data.ledgerNextBefore}`} className="text-brand-700 hover:underline" data-testid="ledger-older">
+                Older entries →
+              </Link>
+            ) : null}
+          </div>
+        ) : null}
       </Card>
 
       {canIssue ? <VoidDialog target={voiding} onClose={() => setVoiding(null)} /> : null}

@@ -207,6 +207,26 @@ describe("profile Incentives tab: benefits, achievements and tiers", () => {
   });
 });
 
+describe("the tab's ledger", () => {
+  it("pages back through older entries", async () => {
+    const def = await rewardDef(token, { value: "1.00" });
+    const profile = await makeProfile(token);
+    for (let i = 0; i < 52; i++) {
+      expect((await api(`/profiles/${profile.id}/rewards`, { method: "POST", token, json: { reward_definition_id: def.id, reason: `r${i}` } })).status).toBe(201);
+    }
+    const first = await (await tab(profile.id, reporting)).text();
+    expect(first.match(/data-testid="ledger-row"/g)).toHaveLength(50);
+    const older = /data-testid="ledger-older"[^>]*ledger_before=(\d+)"/.exec(first);
+    expect(older).not.toBeNull();
+    const res = await fetchWorker(`/profiles/${profile.id}?tab=incentives&ledger_before=${older![1]}`, { cookie: reporting });
+    const second = await res.text();
+    expect(second.match(/data-testid="ledger-row"/g)).toHaveLength(2);
+    expect(second).toContain('data-testid="ledger-newest"');
+    expect(second).not.toContain('data-testid="ledger-older"');
+    expect(second).toContain(">r0<");
+  }, 60_000);
+});
+
 describe("/incentives overview", () => {
   it("opens for every console role", async () => {
     for (const role of ["admin", "manager", "reporting"] as const) {
