@@ -1609,6 +1609,9 @@ export class ProfileLedger extends DurableObject<Env> {
       if (stateDirty) this.setMeta("state_dirty", null);
       // flushed events older than a day are not needed here any more (D1 keeps them)
       this.sql.exec(`DELETE FROM outbox WHERE flushed = 1 AND occurred_at < ?`, now - DAY_MS);
+      // remembered results of requests a client may retry (Idempotency-Key lives 24 h) go after a week;
+      // per-transaction, merge and void keys stay for good, so a receipt replayed years later earns nothing
+      this.sql.exec(`DELETE FROM ops WHERE created_at < ? AND key NOT LIKE 'tx:%' AND key NOT LIKE 'merge-in:%' AND key NOT LIKE 'void-tx:%'`, now - 7 * DAY_MS);
     });
     return { events: outbox.length, entries: entries.length, instances: rewards.length + benefits.length };
   }

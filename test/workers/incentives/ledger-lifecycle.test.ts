@@ -99,6 +99,24 @@ describe("alarms: expiry, reminders and the outbox", () => {
   });
 });
 
+describe("remembered results", () => {
+  it("forgets retry keys after a week but keeps each transaction's for good", async () => {
+    await pointsProgramme(token);
+    const def = await rewardDef(token);
+    const profile = await makeProfile(token);
+    const tx = await postTx(token, purchase(profile.id, 10), 201);
+    await api(`/profiles/${profile.id}/rewards`, { method: "POST", token, json: { reward_definition_id: def.id, reason: "retry" }, headers: { "Idempotency-Key": `k-${profile.id}` } });
+    const keys = () => runInDurableObject(ledgerStub(profile.id), (_i, state) => state.storage.sql.exec<{ key: string }>(`SELECT key FROM ops`).toArray().map((r) => r.key));
+    expect((await keys()).some((k) => k.startsWith("reward:"))).toBe(true);
+    await shiftClock(profile.id, 8 * DAY);
+    await issueReward(token, profile.id, def.id); // a write, so there is something to flush
+    await flushNow(profile.id);
+    const left = await keys();
+    expect(left).toContain(`tx:${tx.data.id}`);
+    expect(left.filter((k) => k.startsWith("reward:") && k.includes(`k-${profile.id}`))).toHaveLength(0);
+  });
+});
+
 describe("issuing by hand", () => {
   it("issues rewards, points, benefits and achievements with a reason, audited and in the ledger", async () => {
     const { def } = await pointsProgramme(token);
