@@ -117,7 +117,6 @@ export function ProfileIncentives({ data, currency }: { data: ProfileIncentives;
                   <Th className="text-right">Remaining / initial</Th>
                   <Th>Status</Th>
                   <Th>Earned</Th>
-                  <Th>Spendable from</Th>
                   <Th>Expires</Th>
                   <Th>Source</Th>
                   {canIssue ? <Th className="text-right">Actions</Th> : null}
@@ -135,9 +134,12 @@ export function ProfileIncentives({ data, currency }: { data: ProfileIncentives;
                     </Td>
                     <Td>
                       <Time value={l.earned_at} />
-                    </Td>
-                    <Td>
-                      <Time value={l.spendable_at} />
+                      {/* only a lot still in its pending period says when it becomes spendable */}
+                      {l.spendable_at > data.balances.updated_at ? (
+                        <span className="block text-xs text-amber-700">
+                          Spendable from <Time value={l.spendable_at} />
+                        </span>
+                      ) : null}
                     </Td>
                     <Td>
                       <Time value={l.expires_at} fallback="Never" />
