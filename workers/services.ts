@@ -53,7 +53,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const profiles = new ProfilesService(db, clock, audit, outbox, { defaultCountry: env.DEFAULT_COUNTRY || "AU", defer }, profileHooks);
   const locations = new LocationsService(db, clock, audit);
   const products = new ProductsService(db, clock, audit);
-  const definitions = new DefinitionsService(db, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney" });
+  const definitions = new DefinitionsService(db, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney" }, { locations, profiles });
   const ledger = new LedgerService(env, db, clock, audit, profiles, definitions);
   profileHooks.push(ledger);
   // the brand's currency: AUD until brands configure their own

@@ -10,16 +10,18 @@ import {
   earnRates,
   locations,
   pointDefinitions,
-  profiles,
   rewardDefinitions,
   tierDefinitions,
 } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import type { AuditService } from "../access/audit";
+import type { LocationsService } from "../commerce/locations.service";
 import { deriveHandle, uniqueHandle } from "../commerce/rules";
 import { isUniqueViolation, errorText, likeText, runBatch, type Statement } from "../commerce/sql";
 import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
+import { profileConditionContext } from "../profiles/rules";
+import type { ProfilesService } from "../profiles/service";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";
 import { pageOffset, type PageRequest } from "../platform/pagination";
@@ -323,6 +325,8 @@ export class DefinitionsService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly opts: { timezone: string },
+    /** where a rate preview finds the location and the profile it is asked about */
+    private readonly peers: { locations: Pick<LocationsService, "findByIdOrExternalId">; profiles: Pick<ProfilesService, "find"> },
   ) {}
 
   get timezone(): string {
@@ -698,11 +702,7 @@ export class DefinitionsService {
     let locationId: string | null = null;
     let timezone = tx.timezone ?? null;
     if (tx.location_id) {
-      const [loc] = await this.db
-        .select({ id: locations.id, timezone: locations.timezone })
-        .from(locations)
-        .where(or(eq(locations.id, tx.location_id), eq(locations.externalId, tx.location_id)))
-        .limit(1);
+      const loc = await this.peers.locations.findByIdOrExternalId(tx.location_id);
       if (!loc) add(errors, "transaction.location_id", `No location with id or external id "${tx.location_id}"`);
       else {
         locationId = loc.id;
@@ -711,9 +711,9 @@ export class DefinitionsService {
     }
     let profile: Record<string, unknown> = input.profile ?? {};
     if (input.profile_id) {
-      const p = await this.db.query.profiles.findFirst({ where: eq(profiles.id, input.profile_id) });
+      const p = await this.peers.profiles.find(input.profile_id);
       if (!p || p.deletedAt) add(errors, "profile_id", `No profile with id ${input.profile_id}`);
-      else profile = { ...profileContext(p), ...(input.profile ?? {}) };
+      else profile = { ...profileConditionContext(p), ...(input.profile ?? {}) };
     }
     if (Object.keys(errors).length) fail(errors, "calculation");
     const at = tx.transacted_at ? new Date(tx.transacted_at) : this.clock.now();
@@ -1016,24 +1016,3 @@ function defined<T extends Record<string, unknown>>(o: T): Partial<{ [K in keyof
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
 }
 
-/** The profile as a profile condition reads it: snake_case fields at the root, custom attributes by handle. */
-function profileContext(p: typeof profiles.$inferSelect): Record<string, unknown> {
-  return {
-    id: p.id,
-    first_name: p.firstName,
-    last_name: p.lastName,
-    email: p.email,
-    mobile_phone: p.mobilePhone,
-    gender: p.gender,
-    birth_day: p.birthDay,
-    birth_month: p.birthMonth,
-    birth_year: p.birthYear,
-    company: p.company,
-    type: p.type,
-    tags: p.tags,
-    joined_at: p.joinedAt.toISOString(),
-    joined_location_id: p.joinedLocationId,
-    preferred_location_id: p.preferredLocationId,
-    attributes: Object.fromEntries(p.customAttributes.map((a) => [a.handle, a.value])),
-  };
-}

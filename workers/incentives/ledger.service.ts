@@ -1,7 +1,7 @@
 // The incentive ledger as the rest of the worker sees it: finds a profile's ProfileLedger DO, hands it
 // the live definitions, turns its refusals into DomainErrors and audits what staff do by hand. The API,
 // the console and the transaction ingest all call these methods; none talks to the DO directly.
-import { and, asc, desc, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { batchJobs, incentiveInstances, incentiveLedger, profileIncentiveState, transactions } from "../../db/schema";
 import type { Actor } from "../access/actor";
@@ -9,6 +9,7 @@ import type { AuditService } from "../access/audit";
 import type { TransactionView } from "../commerce/transactions.service";
 import type { Clock } from "../platform/clock";
 import { DomainError } from "../platform/errors";
+import { profileConditionContext } from "../profiles/rules";
 import type { Profile, ProfileLifecycleHooks, ProfilesService } from "../profiles/service";
 import type { DefinitionsService } from "./definitions.service";
 import type { EngineConfig } from "./engine-types";
@@ -30,28 +31,6 @@ export function ledgerSource(actor: Actor): LedgerSource {
   return { type: "system", id: null, label: actor.label };
 }
 
-/** The profile fields JSON Logic conditions (rates, benefit eligibility) read, like an event context. */
-export function profileContext(p: Profile): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
-  for (const a of p.customAttributes ?? []) attributes[(a as { handle?: string; name?: string }).handle ?? (a as { name?: string }).name ?? ""] = (a as { value?: unknown }).value;
-  return {
-    id: p.id,
-    type: p.type,
-    first_name: p.firstName,
-    last_name: p.lastName,
-    email: p.email,
-    gender: p.gender,
-    birth_day: p.birthDay,
-    birth_month: p.birthMonth,
-    birth_year: p.birthYear,
-    company: p.company,
-    tags: p.tags ?? [],
-    joined_at: p.joinedAt?.toISOString?.() ?? null,
-    joined_location_id: p.joinedLocationId,
-    preferred_location_id: p.preferredLocationId,
-    attributes,
-  };
-}
 
 /** A queue message: earn for the next BACKFILL_PAGE profiles (by id) after `after`, then pass it on. */
 export const BACKFILL_MESSAGE = "ledger.backfill";
@@ -182,7 +161,7 @@ export class LedgerService implements ProfileLifecycleHooks {
       channel: t.channel,
       transactedAt: t.transactedAt.getTime(),
     };
-    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
+    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileConditionContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
   }
 
   /** A voided receipt takes back what it earned (what is left of its lots; a shortfall is recorded). */
@@ -352,7 +331,7 @@ export class LedgerService implements ProfileLifecycleHooks {
     const p = await this.live(profileId);
     const [definition, config] = await Promise.all([this.definitions.benefitConfig(benefitDefinitionId, "benefit_definition_id"), this.definitions.engineConfig()]);
     return this.unwrap(
-      await this.stub(profileId).claimBenefit({ profileId, key: `claim:${benefitDefinitionId}:${crypto.randomUUID()}`, definition, profile: profileContext(p), source: source ?? ledgerSource(actor), timezone: config.timezone }),
+      await this.stub(profileId).claimBenefit({ profileId, key: `claim:${benefitDefinitionId}:${crypto.randomUUID()}`, definition, profile: profileConditionContext(p), source: source ?? ledgerSource(actor), timezone: config.timezone }),
     );
   }
 
@@ -496,17 +475,6 @@ export class LedgerService implements ProfileLifecycleHooks {
         .groupBy(incentiveLedger.definitionId),
     ]);
     return { instances, points, tiers: { reached: tiersReached, holders: tierHolders }, achievements };
-  }
-
-  /** Recent projected ledger entries of one profile (console fallback and reports). */
-  async projectedEntries(profileId: string, limit = 50) {
-    return this.db.select().from(incentiveLedger).where(eq(incentiveLedger.profileId, profileId)).orderBy(desc(incentiveLedger.seq)).limit(limit);
-  }
-
-  /** Instances of one definition (for the Incentives overview drill-down). */
-  async instancesOf(kind: "reward" | "benefit", definitionIds: string[]) {
-    if (!definitionIds.length) return [];
-    return this.db.select().from(incentiveInstances).where(and(eq(incentiveInstances.kind, kind), inArray(incentiveInstances.definitionId, definitionIds))).limit(500);
   }
 
   private async audited(actor: Actor, action: string, profileId: string, values: Record<string, unknown>): Promise<void> {

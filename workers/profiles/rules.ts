@@ -1,6 +1,7 @@
 // Pure rules of the customer record: phone normalisation, names, search classification, attribute
 // merging and aggregations. No I/O.
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import type { profiles } from "../../db/schema/profiles";
 
 /** E.164 form of a mobile number, or null when it is not a valid number. */
 export function normalizeMobile(raw: string, defaultCountry: string): string | null {
@@ -159,5 +160,30 @@ export function computeAggregations(facts: TransactionFact[], now: Date): Aggreg
     averageShopDays,
     atRiskDate,
     mostTransactedLocationId,
+  };
+}
+
+/**
+ * The profile as JSON Logic conditions read it (earn rates' profile_condition, benefit eligibility):
+ * snake_case fields at the root, custom attributes by handle under `attributes`.
+ */
+export function profileConditionContext(p: typeof profiles.$inferSelect): Record<string, unknown> {
+  return {
+    id: p.id,
+    first_name: p.firstName,
+    last_name: p.lastName,
+    email: p.email,
+    mobile_phone: p.mobilePhone,
+    gender: p.gender,
+    birth_day: p.birthDay,
+    birth_month: p.birthMonth,
+    birth_year: p.birthYear,
+    company: p.company,
+    type: p.type,
+    tags: p.tags,
+    joined_at: p.joinedAt.toISOString(),
+    joined_location_id: p.joinedLocationId,
+    preferred_location_id: p.preferredLocationId,
+    attributes: Object.fromEntries(p.customAttributes.map((a) => [a.handle, a.value])),
   };
 }
