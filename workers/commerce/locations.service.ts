@@ -41,6 +41,11 @@ export function serializeLocation(l: Location) {
 }
 
 
+/** Of the rows matching a value as id or external id, the one whose id it is wins. */
+function pickByIdOrExternalId(rows: Location[], value: string): Location | undefined {
+  return rows.find((r) => r.id === value) ?? rows[0];
+}
+
 export class LocationsService {
   constructor(
     private readonly db: Db,
@@ -61,18 +66,13 @@ export class LocationsService {
   }
 
   /** Match a value by our id first, then by external id. */
-  /** findByIdOrExternalId as an unexecuted query for a caller's batch; pick the row with pickByIdOrExternalId. */
+  /** findByIdOrExternalId as an unexecuted query for a caller's batch; its rows go to pickByIdOrExternalId. */
   byIdOrExternalIdQuery(value: string) {
     return this.db.select().from(locations).where(or(eq(locations.id, value), eq(locations.externalId, value))).limit(2);
   }
 
   async findByIdOrExternalId(value: string): Promise<Location | undefined> {
-    const rows = await this.db
-      .select()
-      .from(locations)
-      .where(or(eq(locations.id, value), eq(locations.externalId, value)))
-      .limit(2);
-    return rows.find((r) => r.id === value) ?? rows[0];
+    return pickByIdOrExternalId(await this.byIdOrExternalIdQuery(value), value);
   }
 
   async list(filter: LocationFilter, page: PageRequest): Promise<{ rows: Location[]; total: number }> {
@@ -209,7 +209,7 @@ export class LocationsService {
    * placeholder row for the caller to insert in the same batch as the transaction (`created: true`).
    */
   async resolveForTransaction(value: string, prefetched?: Location[]): Promise<{ location: Location; created: boolean }> {
-    const found = prefetched ? (prefetched.find((r) => r.id === value) ?? prefetched[0]) : await this.findByIdOrExternalId(value);
+    const found = prefetched ? pickByIdOrExternalId(prefetched, value) : await this.findByIdOrExternalId(value);
     if (found) return { location: found, created: false };
     const p = placeholderLocation(value);
     const taken = await this.db.select({ handle: locations.handle }).from(locations).where(likeText(locations.handle, "", p.handle, "%"));

@@ -193,45 +193,52 @@ export class ProfilesService {
     return { ...p, identities: ids, addresses: addrs };
   }
 
-  async findByEmail(email: string): Promise<Profile | undefined> {
-    return this.db.query.profiles.findFirst({ where: eq(sql`lower(${profiles.email})`, email.trim().toLowerCase()) });
+  // The lookups by email, mobile and identity as unexecuted queries (rows of { profile }, at most one),
+  // so resolveQuery can hand them to a caller's batch and the find* methods run the same ones.
+  private byEmailQuery(email: string) {
+    return this.db.select({ profile: profiles }).from(profiles).where(eq(sql`lower(${profiles.email})`, email.trim().toLowerCase())).limit(1);
   }
 
-  async findByMobile(raw: string): Promise<Profile | undefined> {
+  private byMobileQuery(raw: string) {
     const e164 = normalizeMobile(raw, this.opts.defaultCountry);
-    if (!e164) return undefined;
-    return this.db.query.profiles.findFirst({ where: eq(profiles.mobilePhone, e164) });
+    return e164 ? this.db.select({ profile: profiles }).from(profiles).where(eq(profiles.mobilePhone, e164)).limit(1) : null;
   }
 
-  async findByIdentity(handle: string, identifier: string): Promise<Profile | undefined> {
-    const rows = await this.db
+  private byIdentityQuery(handle: string, identifier: string) {
+    return this.db
       .select({ profile: profiles })
       .from(identities)
       .innerJoin(profiles, eq(profiles.id, identities.profileId))
       .where(and(eq(identities.handle, handle.toLowerCase()), eq(identities.identifier, identifier)))
       .limit(1);
-    return rows[0]?.profile;
+  }
+
+  private async first(query: Promise<Array<{ profile: Profile }>> | null): Promise<Profile | undefined> {
+    return query ? (await query)[0]?.profile : undefined;
+  }
+
+  async findByEmail(email: string): Promise<Profile | undefined> {
+    return this.first(this.byEmailQuery(email));
+  }
+
+  async findByMobile(raw: string): Promise<Profile | undefined> {
+    return this.first(this.byMobileQuery(raw));
+  }
+
+  async findByIdentity(handle: string, identifier: string): Promise<Profile | undefined> {
+    return this.first(this.byIdentityQuery(handle, identifier));
   }
 
   /**
    * The query behind resolve(), unexecuted, so a caller can put it in its own D1 batch; its rows are
-   * { profile } objects (at most one). Null when the reference cannot match anything (a bad mobile).
+   * { profile } objects (at most one). Null when the reference cannot match anything (a bad id or mobile).
    */
   resolveQuery(ref: ProfileRef) {
     const handle = ref.handle?.trim().toLowerCase();
-    const base = () => this.db.select({ profile: profiles }).from(profiles);
-    if (!handle || handle === "id") return UUID.test(ref.profileId) ? base().where(eq(profiles.id, ref.profileId)).limit(1) : null;
-    if (handle === "email") return base().where(eq(sql`lower(${profiles.email})`, ref.profileId.trim().toLowerCase())).limit(1);
-    if (handle === "mobile" || handle === "mobile_phone") {
-      const e164 = normalizeMobile(ref.profileId, this.opts.defaultCountry);
-      return e164 ? base().where(eq(profiles.mobilePhone, e164)).limit(1) : null;
-    }
-    return this.db
-      .select({ profile: profiles })
-      .from(identities)
-      .innerJoin(profiles, eq(profiles.id, identities.profileId))
-      .where(and(eq(identities.handle, handle), eq(identities.identifier, ref.profileId)))
-      .limit(1);
+    if (!handle || handle === "id") return UUID.test(ref.profileId) ? this.db.select({ profile: profiles }).from(profiles).where(eq(profiles.id, ref.profileId)).limit(1) : null;
+    if (handle === "email") return this.byEmailQuery(ref.profileId);
+    if (handle === "mobile" || handle === "mobile_phone") return this.byMobileQuery(ref.profileId);
+    return this.byIdentityQuery(handle, ref.profileId);
   }
 
   /**
@@ -239,11 +246,7 @@ export class ProfilesService {
    * that handle's value ("email", "mobile", "id", or any identity handle). Null when nothing matches.
    */
   async resolve(ref: ProfileRef): Promise<Profile | undefined> {
-    const handle = ref.handle?.trim().toLowerCase();
-    if (!handle || handle === "id") return this.find(ref.profileId);
-    if (handle === "email") return this.findByEmail(ref.profileId);
-    if (handle === "mobile" || handle === "mobile_phone") return this.findByMobile(ref.profileId);
-    return this.findByIdentity(handle, ref.profileId);
+    return this.first(this.resolveQuery(ref));
   }
 
   async list(filter: { search?: string; type?: ProfileType | "all" }, page: PageRequest): Promise<{ rows: ProfileView[]; total: number }> {
