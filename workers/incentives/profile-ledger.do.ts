@@ -706,12 +706,11 @@ export class ProfileLedger extends DurableObject<Env> {
     return row ? redemptionView(row, this.meta("profile_id") ?? "") : null;
   }
 
-  /** Pending outbox rows and the time of the next alarm: for health checks and tests. */
-  pending(): { outbox: number; alarm: number | null; unprojected: number } {
+  /** What is still to be flushed: for health checks and tests. */
+  pending(): { outbox: number; unprojected: number } {
     return {
       outbox: this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE flushed = 0`)[0]!.n,
       unprojected: this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM ledger WHERE projected = 0`)[0]!.n,
-      alarm: null,
     };
   }
 
@@ -1413,25 +1412,10 @@ export class ProfileLedger extends DurableObject<Env> {
     const due = this.nextDue();
     const backstop = Date.now() + FLUSH_BACKSTOP_MS;
     void this.ctx.storage.setAlarm(due === null ? backstop : Math.min(due, backstop));
-    this.ctx.waitUntil(this.flushInline());
+    this.ctx.waitUntil(this.flushAndReschedule());
   }
 
-  private async flushInline(): Promise<void> {
-    try {
-      await this.flush();
-    } catch (err) {
-      const attempts = Number(this.meta("flush_attempts") ?? "0") + 1;
-      this.setMeta("flush_attempts", String(attempts));
-      console.error(`ledger flush failed (attempt ${attempts}); the alarm retries`, err);
-      await this.ctx.storage.setAlarm(Date.now() + Math.min(300_000, 1000 * 2 ** Math.min(attempts, 8)));
-      return;
-    }
-    if (this.meta("flush_attempts")) this.setMeta("flush_attempts", null);
-    const pending = this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE flushed = 0`)[0]!.n;
-    const next = pending > 0 ? Date.now() : this.nextDue();
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
-  }
+
 
   /** Expires what is due and sends due reminders, in one storage transaction. */
   private processDue(): void {
@@ -1497,19 +1481,29 @@ export class ProfileLedger extends DurableObject<Env> {
    */
   async tick(): Promise<boolean> {
     this.processDue();
+    return this.flushAndReschedule();
+  }
+
+  /**
+   * Flushes, then points the alarm at what comes next: straight away while events are still pending,
+   * else the next expiry or reminder (none: no alarm). A failed flush is retried by the alarm with
+   * backoff. Returns whether the flush succeeded.
+   */
+  private async flushAndReschedule(): Promise<boolean> {
     try {
       await this.flush();
-      this.setMeta("flush_attempts", null);
     } catch (err) {
       const attempts = Number(this.meta("flush_attempts") ?? "0") + 1;
       this.setMeta("flush_attempts", String(attempts));
-      console.error(`ledger flush failed (attempt ${attempts})`, err);
+      console.error(`ledger flush failed (attempt ${attempts}); the alarm retries`, err);
       await this.ctx.storage.setAlarm(Date.now() + Math.min(300_000, 1000 * 2 ** Math.min(attempts, 8)));
       return false;
     }
-    const pendingAfter = this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE flushed = 0`)[0]!.n;
-    const next = pendingAfter > 0 ? Date.now() : this.nextDue();
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    if (this.meta("flush_attempts")) this.setMeta("flush_attempts", null);
+    const pending = this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE flushed = 0`)[0]!.n;
+    const next = pending > 0 ? Date.now() : this.nextDue();
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
     return true;
   }
 
@@ -1518,9 +1512,7 @@ export class ProfileLedger extends DurableObject<Env> {
     if (this.meta("timezone") !== tz) this.setMeta("timezone", tz);
   }
 
-  setTimezone(tz: string): void {
-    this.rememberTimezone(tz);
-  }
+
 
   /**
    * Writes pending events, changed instances, new ledger entries and the balance summary to D1 in one

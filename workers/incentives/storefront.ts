@@ -1,7 +1,7 @@
 // Storefront tokens: short-lived, HMAC-signed, scoped to one profile. A brand's server trades its API
 // token for one (POST /auth/storefront-tokens) and hands it to the shopper's browser, which reads that
 // profile's balances, tiers, rewards and benefits at the edge (GET /profiles/me/*) with no D1 lookup.
-import { base64url, fromBase64, timingSafeEqual } from "../platform/crypto";
+import { base64url, fromBase64url, timingSafeEqual } from "../platform/crypto";
 import { DomainError } from "../platform/errors";
 
 const PREFIX = "sf1";
@@ -28,11 +28,6 @@ function secretOf(env: Pick<Env, "STOREFRONT_TOKEN_SECRET">): string {
 
 async function sign(secret: string, payload: string): Promise<string> {
   return base64url(new Uint8Array(await crypto.subtle.sign("HMAC", await key(secret), new TextEncoder().encode(payload))));
-}
-
-function fromBase64url(s: string): Uint8Array<ArrayBuffer> {
-  const b64 = s.replace(/-/g, "+").replace(/_/g, "/");
-  return fromBase64(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
 }
 
 export async function issueStorefrontToken(env: Pick<Env, "STOREFRONT_TOKEN_SECRET">, profileId: string, now: Date, ttlSeconds = STOREFRONT_TOKEN_TTL_SECONDS): Promise<{ token: string; expires_at: string }> {

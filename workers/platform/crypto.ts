@@ -12,6 +12,11 @@ export function base64url(bytes: Uint8Array): string {
   return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
+export function fromBase64url(s: string): Uint8Array<ArrayBuffer> {
+  const b64 = s.replaceAll("-", "+").replaceAll("_", "/");
+  return fromBase64(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
+}
+
 export function base64(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += String.fromCharCode(b);
