@@ -86,14 +86,25 @@ const DAY_MS = 86_400_000;
 
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone; UTC when the zone is missing or unknown. */
 export function localDay(at: Date, timezone?: string | null): string {
-  if (timezone) {
+  const f = timezone ? dayFormatter(timezone) : null;
+  return f ? f.format(at) : at.toISOString().slice(0, 10);
+}
+
+/** One formatter per zone (null: unknown zone, days in UTC): building one costs far more than using it. */
+const dayFormatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function dayFormatter(timezone: string): Intl.DateTimeFormat | null {
+  let f = dayFormatters.get(timezone);
+  if (f === undefined) {
     try {
-      return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+      f = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
     } catch {
-      // unknown zone: fall through to UTC
+      f = null;
     }
+    if (dayFormatters.size > 1000) dayFormatters.clear();
+    dayFormatters.set(timezone, f);
   }
-  return at.toISOString().slice(0, 10);
+  return f;
 }
 
 function addDays(day: string, days: number): string {
