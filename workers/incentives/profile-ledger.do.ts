@@ -1409,9 +1409,9 @@ export class ProfileLedger extends DurableObject<Env> {
    * flush fails, the alarm retries it; moved to the next expiry or reminder once the flush is done.
    */
   private scheduleSoon(): void {
-    const due = this.nextDue();
-    const backstop = Date.now() + FLUSH_BACKSTOP_MS;
-    void this.ctx.storage.setAlarm(due === null ? backstop : Math.min(due, backstop));
+    // the flush below points the alarm at the next expiry once it is done; were this object evicted
+    // first, the backstop's tick would expire anything that fell due meanwhile
+    void this.ctx.storage.setAlarm(Date.now() + FLUSH_BACKSTOP_MS);
     this.ctx.waitUntil(this.flushAndReschedule());
   }
 
@@ -1460,14 +1460,16 @@ export class ProfileLedger extends DurableObject<Env> {
   /** When the alarm must next fire for expiry or a reminder (wall clock, without the test offset). */
   private nextDue(): number | null {
     const now = this.now();
-    const q = (sql: string) => this.rows<{ t: number | null }>(sql, now)[0]?.t ?? null;
-    const times = [
-      q(`SELECT MIN(expires_at) AS t FROM lots WHERE status = 'active' AND points_remaining > 0 AND expires_at > ?`),
-      q(`SELECT MIN(expires_at) AS t FROM rewards WHERE status = 'active' AND expires_at > ?`),
-      q(`SELECT MIN(next_reminder_at) AS t FROM rewards WHERE status = 'active' AND next_reminder_at > ?`),
-      q(`SELECT MIN(expires_at) AS t FROM benefits WHERE status = 'active' AND expires_at > ?`),
-    ].filter((t): t is number => t !== null);
-    return times.length ? Math.min(...times) - this.clockOffsetMs : null;
+    // one statement: MIN over the four candidates (MIN of no rows, or of NULLs, is NULL)
+    const t = this.rows<{ t: number | null }>(
+      `SELECT MIN(t) AS t FROM (
+         SELECT MIN(expires_at) AS t FROM lots WHERE status = 'active' AND points_remaining > 0 AND expires_at > ?1
+         UNION ALL SELECT MIN(expires_at) FROM rewards WHERE status = 'active' AND expires_at > ?1
+         UNION ALL SELECT MIN(next_reminder_at) FROM rewards WHERE status = 'active' AND next_reminder_at > ?1
+         UNION ALL SELECT MIN(expires_at) FROM benefits WHERE status = 'active' AND expires_at > ?1)`,
+      now,
+    )[0]?.t ?? null;
+    return t === null ? null : t - this.clockOffsetMs;
   }
 
   async alarm(): Promise<void> {
@@ -1544,28 +1546,45 @@ export class ProfileLedger extends DurableObject<Env> {
     const now = this.now();
     const db = this.env.DB;
     const stmts: D1PreparedStatement[] = [];
-    for (const e of outbox) {
+    // each kind of row goes in one statement however many there are: the rows travel as one JSON
+    // parameter (json_each), which keeps clear of D1's 100 bound parameters and costs one statement
+    const rowsOf = (rows: unknown[]) => JSON.stringify(rows);
+    if (outbox.length) {
       stmts.push(
-        db.prepare(`INSERT OR IGNORE INTO events (id, type, occurred_at, profile_id, data, causation, sent_at, attempts) VALUES (?, ?, ?, ?, ?, NULL, ?, 1)`).bind(e.id, e.type, e.occurred_at, profileId, e.data, now),
+        db
+          .prepare(
+            `INSERT OR IGNORE INTO events (id, type, occurred_at, profile_id, data, causation, sent_at, attempts)
+             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?2, json_extract(value, '$[3]'), NULL, ?3, 1 FROM json_each(?1)`,
+          )
+          .bind(rowsOf(outbox.map((e) => [e.id, e.type, e.occurred_at, e.data])), profileId, now),
       );
     }
-    const upsertInstance = db.prepare(
-      `INSERT INTO incentive_instances (id, profile_id, kind, definition_id, definition_version, status, value_initial, value_remaining, issued_at, expires_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET profile_id = excluded.profile_id, status = excluded.status, value_remaining = excluded.value_remaining, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
-    );
-    for (const r of rewards) {
-      stmts.push(upsertInstance.bind(r.id, profileId, "reward", r.definition_id, r.definition_version, r.status, r.value_initial, r.value_remaining, r.issued_at, r.expires_at, r.updated_at));
+    const instances = [
+      ...rewards.map((r) => [r.id, "reward", r.definition_id, r.definition_version, r.status, r.value_initial, r.value_remaining, r.issued_at, r.expires_at, r.updated_at]),
+      ...benefits.map((b) => [b.id, "benefit", b.definition_id, b.definition_version, b.status, b.max_redemptions, b.max_redemptions - b.redemptions_used, b.issued_at, b.expires_at, b.updated_at]),
+    ];
+    if (instances.length) {
+      stmts.push(
+        db
+          .prepare(
+            `INSERT INTO incentive_instances (id, profile_id, kind, definition_id, definition_version, status, value_initial, value_remaining, issued_at, expires_at, updated_at)
+             SELECT json_extract(value, '$[0]'), ?2, json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
+               json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]') FROM json_each(?1) WHERE true
+             ON CONFLICT(id) DO UPDATE SET profile_id = excluded.profile_id, status = excluded.status, value_remaining = excluded.value_remaining, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
+          )
+          .bind(rowsOf(instances), profileId),
+      );
     }
-    for (const b of benefits) {
-      stmts.push(upsertInstance.bind(b.id, profileId, "benefit", b.definition_id, b.definition_version, b.status, b.max_redemptions, b.max_redemptions - b.redemptions_used, b.issued_at, b.expires_at, b.updated_at));
-    }
-    const insertEntry = db.prepare(
-      `INSERT OR IGNORE INTO incentive_ledger (id, profile_id, seq, kind, action, definition_id, instance_id, delta, source_type, source_id, reason, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const e of entries) {
-      stmts.push(insertEntry.bind(e.id, profileId, e.seq, e.kind, e.action, e.definition_id, e.instance_id, e.delta, e.source_type, e.source_id, e.reason, e.created_at));
+    if (entries.length) {
+      stmts.push(
+        db
+          .prepare(
+            `INSERT OR IGNORE INTO incentive_ledger (id, profile_id, seq, kind, action, definition_id, instance_id, delta, source_type, source_id, reason, created_at)
+             SELECT json_extract(value, '$[0]'), ?2, json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
+               json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), json_extract(value, '$[10]') FROM json_each(?1)`,
+          )
+          .bind(rowsOf(entries.map((e) => [e.id, e.seq, e.kind, e.action, e.definition_id, e.instance_id, e.delta, e.source_type, e.source_id, e.reason, e.created_at])), profileId),
+      );
     }
     if (stateDirty) {
       const b = this.computeBalances(profileId, now);

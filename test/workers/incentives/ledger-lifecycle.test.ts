@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { events, incentiveInstances, profileIncentiveState } from "../../../db/schema";
+import { events, incentiveInstances, incentiveLedger, profileIncentiveState } from "../../../db/schema";
 import type { LedgerResult, MoveSnapshot, ProfileLedger } from "../../../workers/incentives/profile-ledger.do";
 import { fixedClock } from "../../../workers/platform/clock";
 import { createServices } from "../../../workers/services";
@@ -24,6 +24,13 @@ const DAY = 86_400_000;
 
 async function eventsOf(profileId: string) {
   return services().db.select().from(events).where(eq(events.profileId, profileId));
+}
+
+/** Test seam: the ledger's next `n` flushes fail before writing anything (0: clear the fault). */
+async function failFlushes(stub: DurableObjectStub<ProfileLedger>, n: number) {
+  await runInDurableObject(stub, (instance: ProfileLedger) => {
+    instance.flushFailures = n;
+  });
 }
 
 /** Does the alarm's work now (expiry, reminders, flush), whether or not the alarm already ran. */
@@ -71,18 +78,14 @@ describe("alarms: expiry, reminders and the outbox", () => {
     const profile = await makeProfile(token);
     const stub = ledgerStub(profile.id);
     // every flush fails until the fault is cleared (the alarm may also try on its own meanwhile)
-    await runInDurableObject(stub, (instance: ProfileLedger) => {
-      instance.flushFailures = 1_000_000;
-    });
+    await failFlushes(stub, 1_000_000);
     const reward = await issueReward(token, profile.id, def.id);
     await runDurableObjectAlarm(stub);
     expect(await stub.tick()).toBe(false);
     // the failures wrote nothing to D1 and left the outbox pending
     expect((await eventsOf(profile.id)).filter((e) => e.type === "reward.issued")).toHaveLength(0);
     expect((await stub.pending()).outbox).toBeGreaterThan(0);
-    await runInDurableObject(stub, (instance: ProfileLedger) => {
-      instance.flushFailures = 0;
-    });
+    await failFlushes(stub, 0);
     // the retry the failure scheduled delivers it
     await runDurableObjectAlarm(stub);
     await stub.flush();
@@ -96,6 +99,37 @@ describe("alarms: expiry, reminders and the outbox", () => {
     // a further flush has nothing to send: no duplicates
     await stub.tick();
     expect((await eventsOf(profile.id)).filter((e) => e.type === "reward.issued")).toHaveLength(1);
+  });
+});
+
+describe("a flush of many rows", () => {
+  it("projects 30 rewards' events, instances and ledger entries at once, each kind in one statement, without duplicates", async () => {
+    const def = await rewardDef(token);
+    const profile = await makeProfile(token);
+    const stub = ledgerStub(profile.id);
+    await failFlushes(stub, 1_000_000);
+    const issued = [];
+    for (let i = 0; i < 30; i++) issued.push(await issueReward(token, profile.id, def.id));
+    // 30 events × 6 values would be far past D1's 100 bound parameters in one multi-row INSERT
+    expect((await stub.pending()).outbox).toBeGreaterThanOrEqual(30);
+    await failFlushes(stub, 0);
+    await flushNow(profile.id);
+    expect(await stub.pending()).toEqual({ outbox: 0, unprojected: 0 });
+    const rows = await eventsOf(profile.id);
+    expect(rows.filter((e) => e.type === "reward.issued")).toHaveLength(30);
+    expect(rows.every((e) => e.sentAt !== null && typeof e.data === "object")).toBe(true);
+    const instances = await services().db.select().from(incentiveInstances).where(eq(incentiveInstances.profileId, profile.id));
+    expect(instances.map((r) => r.id).sort()).toEqual(issued.map((r) => r.id).sort());
+    expect(instances.every((r) => r.kind === "reward" && r.status === "active" && r.valueRemaining === 1000 && r.issuedAt instanceof Date)).toBe(true);
+    const entries = await services().db.select().from(incentiveLedger).where(eq(incentiveLedger.profileId, profile.id));
+    expect(entries).toHaveLength(30);
+    expect(new Set(entries.map((e) => e.seq)).size).toBe(30);
+    expect(entries.every((e) => e.kind === "reward" && e.delta === 1000 && e.sourceType !== null)).toBe(true);
+    const state = await services().db.select().from(profileIncentiveState).where(eq(profileIncentiveState.profileId, profile.id));
+    expect(state[0]?.rewardBalance).toBe(30_000);
+    // and once more changes nothing
+    await flushNow(profile.id);
+    expect((await eventsOf(profile.id)).filter((e) => e.type === "reward.issued")).toHaveLength(30);
   });
 });
 
