@@ -156,6 +156,8 @@ interface PreRead {
   existing: Transaction | undefined;
   profile: Profile | undefined;
   locationRows: Location[] | undefined;
+  /** the resolved profile's transactions so far, for its aggregations (undefined: no profile reference) */
+  facts: TransactionFact[] | undefined;
   skuMap: Map<string, string>;
   idMap: Map<string, string>;
 }
@@ -384,20 +386,24 @@ export class TransactionsService {
     const needSku = input.items.filter((i) => !i.product_id && i.sku).map((i) => i.sku!);
     const match = this.products.matchQueries(needSku, given);
     if (!match) return null;
-    const profileQ = input.profile_id ? this.profiles.resolveQuery({ profileId: input.profile_id, handle: input.profile_id_handle || null }) : null;
+    const ref = input.profile_id ? { profileId: input.profile_id, handle: input.profile_id_handle || null } : null;
+    const profileQ = ref ? this.profiles.resolveQuery(ref) : null;
+    const factsQ = ref ? this.profiles.aggregationFactsByRefQuery(ref) : null;
     const locationQ = input.location_id ? this.locations.byIdOrExternalIdQuery(input.location_id) : null;
     const stmts = [
       this.db.select().from(transactions).where(eq(transactions.externalId, input.external_id)).limit(1),
       ...match.queries,
       ...(profileQ ? [profileQ] : []),
+      ...(factsQ ? [factsQ] : []),
       ...(locationQ ? [locationQ] : []),
     ];
     const results = (await this.db.batch(stmts as unknown as [Statement, ...Statement[]])) as unknown[][];
     const [existing, byProduct, byVariant, byIds] = results as [Transaction[], Array<{ sku: string | null; id: string }>, Array<{ sku: string | null; id: string }>, Array<{ id: string; externalId: string | null }>];
     let i = 4;
     const profile = profileQ ? ((results[i++] as Array<{ profile: Profile }>)[0]?.profile ?? undefined) : undefined;
+    const facts = factsQ ? (results[i++] as TransactionFact[]) : undefined;
     const locationRows = locationQ ? (results[i++] as Location[]) : undefined;
-    return { existing: existing[0], profile, locationRows, ...match.read(byProduct, byVariant, byIds) };
+    return { existing: existing[0], profile, facts, locationRows, ...match.read(byProduct, byVariant, byIds) };
   }
 
   private async record(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean; profile?: Profile | null }> {
@@ -489,9 +495,17 @@ export class TransactionsService {
     for (let i = 0; i < items.length; i += ITEM_ROWS_PER_INSERT) {
       itemInserts.push(this.db.insert(transactionItems).values(items.slice(i, i + ITEM_ROWS_PER_INSERT)));
     }
-    // The profile's transactions are read back at the end of the same batch (one round trip fewer):
-    // the aggregations then see this receipt.
-    const facts = row.profileId ? this.profiles.aggregationFactsQuery(row.profileId) : null;
+    // The profile's aggregations go in the same batch, computed from its transactions as the pre-read
+    // saw them plus this one, and stored only if those are still its transactions (else recomputed
+    // below). Without a pre-read for this profile (a retry, or a merged profile's winner), its
+    // transactions are read back at the end of the batch instead, and stored in a round trip of their own.
+    const fast = row.profileId && pre?.facts && pre.profile?.id === row.profileId ? pre.facts : null;
+    let aggregations: Statement | null = null;
+    if (fast && row.profileId) {
+      const facts: TransactionFact[] = [...fast, { transactedAt: row.transactedAt, total: row.total, locationId: row.locationId, timezone: row.timezone, isVoid: false }];
+      aggregations = this.profiles.aggregationsUpsertIfUnchanged(row.profileId, facts) as unknown as Statement;
+    }
+    const facts = row.profileId && !aggregations ? this.profiles.aggregationFactsQuery(row.profileId) : null;
     const results = (await this.db.batch([
       ...(placeholder && location ? this.locations.placeholderStatements(location, actor) : []),
       this.db.insert(transactions).values(row),
@@ -503,10 +517,14 @@ export class TransactionsService {
         entityId: id,
         newValues: { external_id: row.externalId, profile_id: row.profileId, location_id: row.locationId, total: fromCents(row.total), items: items.length },
       }),
-      ...(facts ? [facts] : []),
+      ...(aggregations ? [aggregations] : facts ? [facts] : []),
     ] as unknown as [Statement, ...Statement[]])) as unknown[];
     this.publish([event]);
-    if (row.profileId) await this.profiles.storeAggregations(row.profileId, results.at(-1) as TransactionFact[]);
+    if (aggregations && row.profileId) {
+      if (!this.profiles.aggregationsStored(results.at(-1))) await this.profiles.recomputeAggregations(row.profileId);
+    } else if (row.profileId) {
+      await this.profiles.storeAggregations(row.profileId, results.at(-1) as TransactionFact[]);
+    }
     return { transaction: view, created: true, profile };
   }
 

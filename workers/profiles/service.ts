@@ -53,6 +53,16 @@ export interface ProfileRef {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A reference's handle, normalised: "id" (also when none is given), "email", "mobile" or an identity handle. */
+function refHandle(ref: ProfileRef): string {
+  const handle = ref.handle?.trim().toLowerCase();
+  if (!handle || handle === "id") return "id";
+  return handle === "mobile_phone" ? "mobile" : handle;
+}
+
+/** What computeAggregations reads of each of a profile's transactions. */
+const FACT_FIELDS = { transactedAt: transactions.transactedAt, total: transactions.total, locationId: transactions.locationId, timezone: transactions.timezone, isVoid: transactions.isVoid };
+
 export function serializeProfile(p: ProfileView) {
   return {
     id: p.id,
@@ -195,22 +205,30 @@ export class ProfilesService {
 
   // The lookups by email, mobile and identity as unexecuted queries (rows of { profile }, at most one),
   // so resolveQuery can hand them to a caller's batch and the find* methods run the same ones.
+  private emailIs(email: string) {
+    return eq(sql`lower(${profiles.email})`, email.trim().toLowerCase());
+  }
+
+  private mobileIs(raw: string) {
+    const e164 = normalizeMobile(raw, this.opts.defaultCountry);
+    return e164 ? eq(profiles.mobilePhone, e164) : null;
+  }
+
+  private identityIs(handle: string, identifier: string) {
+    return and(eq(identities.handle, handle.toLowerCase()), eq(identities.identifier, identifier));
+  }
+
   private byEmailQuery(email: string) {
-    return this.db.select({ profile: profiles }).from(profiles).where(eq(sql`lower(${profiles.email})`, email.trim().toLowerCase())).limit(1);
+    return this.db.select({ profile: profiles }).from(profiles).where(this.emailIs(email)).limit(1);
   }
 
   private byMobileQuery(raw: string) {
-    const e164 = normalizeMobile(raw, this.opts.defaultCountry);
-    return e164 ? this.db.select({ profile: profiles }).from(profiles).where(eq(profiles.mobilePhone, e164)).limit(1) : null;
+    const cond = this.mobileIs(raw);
+    return cond ? this.db.select({ profile: profiles }).from(profiles).where(cond).limit(1) : null;
   }
 
   private byIdentityQuery(handle: string, identifier: string) {
-    return this.db
-      .select({ profile: profiles })
-      .from(identities)
-      .innerJoin(profiles, eq(profiles.id, identities.profileId))
-      .where(and(eq(identities.handle, handle.toLowerCase()), eq(identities.identifier, identifier)))
-      .limit(1);
+    return this.db.select({ profile: profiles }).from(identities).innerJoin(profiles, eq(profiles.id, identities.profileId)).where(this.identityIs(handle, identifier)).limit(1);
   }
 
   private async first(query: Promise<Array<{ profile: Profile }>> | null): Promise<Profile | undefined> {
@@ -234,11 +252,23 @@ export class ProfilesService {
    * { profile } objects (at most one). Null when the reference cannot match anything (a bad id or mobile).
    */
   resolveQuery(ref: ProfileRef) {
-    const handle = ref.handle?.trim().toLowerCase();
-    if (!handle || handle === "id") return UUID.test(ref.profileId) ? this.db.select({ profile: profiles }).from(profiles).where(eq(profiles.id, ref.profileId)).limit(1) : null;
+    const handle = refHandle(ref);
+    if (handle === "id") return UUID.test(ref.profileId) ? this.db.select({ profile: profiles }).from(profiles).where(eq(profiles.id, ref.profileId)).limit(1) : null;
     if (handle === "email") return this.byEmailQuery(ref.profileId);
-    if (handle === "mobile" || handle === "mobile_phone") return this.byMobileQuery(ref.profileId);
+    if (handle === "mobile") return this.byMobileQuery(ref.profileId);
     return this.byIdentityQuery(handle, ref.profileId);
+  }
+
+  /** Which transactions belong to the profile a reference names (resolveQuery's), as a condition; null: none can. */
+  private transactionsOfRef(ref: ProfileRef) {
+    const handle = refHandle(ref);
+    if (handle === "id") return UUID.test(ref.profileId) ? eq(transactions.profileId, ref.profileId) : null;
+    if (handle === "email") return inArray(transactions.profileId, this.db.select({ id: profiles.id }).from(profiles).where(this.emailIs(ref.profileId)).limit(1));
+    if (handle === "mobile") {
+      const cond = this.mobileIs(ref.profileId);
+      return cond ? inArray(transactions.profileId, this.db.select({ id: profiles.id }).from(profiles).where(cond).limit(1)) : null;
+    }
+    return inArray(transactions.profileId, this.db.select({ id: identities.profileId }).from(identities).where(this.identityIs(handle, ref.profileId)).limit(1));
   }
 
   /**
@@ -818,23 +848,79 @@ export class ProfilesService {
 
   /** The read behind a profile's aggregations; a caller may put it last in its own write batch. */
   aggregationFactsQuery(profileId: string) {
-    return this.db
-      .select({ transactedAt: transactions.transactedAt, total: transactions.total, locationId: transactions.locationId, timezone: transactions.timezone, isVoid: transactions.isVoid })
-      .from(transactions)
-      .where(eq(transactions.profileId, profileId));
+    return this.db.select(FACT_FIELDS).from(transactions).where(eq(transactions.profileId, profileId));
   }
 
-  /** Recompute a profile's aggregations from its transactions (called on each of its transactions). */
-  async recomputeAggregations(profileId: string): Promise<Aggregations> {
-    return this.storeAggregations(profileId, await this.aggregationFactsQuery(profileId));
+  /**
+   * The aggregation facts of the profile a reference names (resolveQuery's profile), for a caller's own
+   * D1 batch; with them and aggregationsUpsertIfUnchanged, recording a receipt stores the aggregations
+   * in its write batch instead of a round trip of its own. Null when the reference cannot match.
+   */
+  aggregationFactsByRefQuery(ref: ProfileRef) {
+    const cond = this.transactionsOfRef(ref);
+    return cond ? this.db.select(FACT_FIELDS).from(transactions).where(cond) : null;
   }
 
-  /** Compute and store aggregations from facts read by aggregationFactsQuery. */
-  async storeAggregations(profileId: string, facts: TransactionFact[]): Promise<Aggregations> {
+  /**
+   * One statement for a write batch: the profile's aggregations over `facts` (its transactions as a
+   * pre-read saw them, plus the one the batch inserts), stored only if those are still its transactions:
+   * as many rows, as many of them voided (receipts are immutable; only new, claimed, merged-in or voided
+   * ones change the facts, and each changes a count). Zero rows changed means something else changed
+   * them meanwhile: recomputeAggregations then.
+   */
+  aggregationsUpsertIfUnchanged(profileId: string, facts: TransactionFact[]) {
+    const now = this.clock.now().getTime();
     const agg = computeAggregations(facts, this.clock.now());
-    const row = { profileId, ...agg, updatedAt: this.clock.now() };
-    await this.db.insert(profileAggregations).values(row).onConflictDoUpdate({ target: profileAggregations.profileId, set: row });
-    return agg;
+    const [factCount, voidCount] = [facts.length, facts.filter((f) => f.isVoid).length];
+    const excluded = (column: string) => sql.raw(`excluded.${column}`);
+    return this.db
+      .insert(profileAggregations)
+      .select(
+        sql`SELECT ${profileId}, ${agg.spend12m}, ${agg.spendAll}, ${agg.spendAtv12m}, ${agg.shopCount}, ${agg.firstShopDate}, ${agg.latestShopDate}, ${agg.averageShopDays}, ${agg.atRiskDate}, ${agg.mostTransactedLocationId}, ${now}
+            WHERE (SELECT COUNT(*) || ':' || COUNT(CASE WHEN is_void THEN 1 END) FROM transactions WHERE profile_id = ${profileId}) = ${`${factCount}:${voidCount}`}`,
+      )
+      .onConflictDoUpdate({
+        target: profileAggregations.profileId,
+        set: {
+          spend12m: excluded("spend_12m"),
+          spendAll: excluded("spend_all"),
+          spendAtv12m: excluded("spend_atv_12m"),
+          shopCount: excluded("shop_count"),
+          firstShopDate: excluded("first_shop_date"),
+          latestShopDate: excluded("latest_shop_date"),
+          averageShopDays: excluded("average_shop_days"),
+          atRiskDate: excluded("at_risk_date"),
+          mostTransactedLocationId: excluded("most_transacted_location_id"),
+          updatedAt: excluded("updated_at"),
+        },
+      });
+  }
+
+  /**
+   * Recompute a profile's aggregations from its transactions (called on each of its transactions). The
+   * write only lands if the transactions are still those that were read, so two concurrent recomputes
+   * cannot leave the older view behind; the loser reads again.
+   */
+  async recomputeAggregations(profileId: string): Promise<Aggregations> {
+    for (let attempt = 1; ; attempt++) {
+      const facts = await this.aggregationFactsQuery(profileId);
+      if ((await this.storeIfUnchanged(profileId, facts)) || attempt === 5) return computeAggregations(facts, this.clock.now());
+    }
+  }
+
+  /** Store aggregations over facts read by aggregationFactsQuery (recomputed if they changed since). */
+  async storeAggregations(profileId: string, facts: TransactionFact[]): Promise<Aggregations> {
+    if (await this.storeIfUnchanged(profileId, facts)) return computeAggregations(facts, this.clock.now());
+    return this.recomputeAggregations(profileId);
+  }
+
+  /** Whether a statement of aggregationsUpsertIfUnchanged wrote (its D1 result, from a batch or awaited alone). */
+  aggregationsStored(result: unknown): boolean {
+    return ((result as D1Result).meta?.changes ?? 0) > 0;
+  }
+
+  private async storeIfUnchanged(profileId: string, facts: TransactionFact[]): Promise<boolean> {
+    return this.aggregationsStored(await this.aggregationsUpsertIfUnchanged(profileId, facts));
   }
 
   async getAggregations(profileId: string): Promise<Aggregations> {

@@ -116,6 +116,32 @@ describe("aggregations from transactions", () => {
   });
 });
 
+describe("aggregations stored by the ingest's own write batch", () => {
+  it("count every one of 12 receipts posted at once for one profile (each write sees the others or recomputes)", async () => {
+    const { token } = await makeToken(["*"]);
+    const profile = await makeProfile(token);
+    const posts = Array.from({ length: 12 }, (_, i) => postTx(token, simpleReceipt(10 + i, { transacted_at: daysAgo(i + 1).at, timezone: "UTC", profile_id: profile.id }), 201));
+    await Promise.all(posts);
+    // 10 + 11 + … + 21 = 186.00 over 12 shop days; a write computed from a stale read would miss some
+    expect(await aggregations(token, profile.id)).toMatchObject({ spend_all: 186, spend_12m: 186, shop_count: 12, first_shop_date: daysAgo(12).day, latest_shop_date: daysAgo(1).day });
+  });
+
+  it("are the right profile's when the receipt names it by email or by an identity, and after a void", async () => {
+    const { token } = await makeToken(["*"]);
+    const profile = await makeProfile(token);
+    const card = uid("CARD-");
+    expect((await api(`/profiles/${profile.id}/identities`, { method: "POST", token, json: { handle: "loyalty-card", identifier: card } })).status).toBe(201);
+    const first = await postTx(token, simpleReceipt(30, { transacted_at: daysAgo(3).at, timezone: "UTC", profile_id: profile.email, profile_id_handle: "email" }), 201);
+    expect(first.data.profile_id).toBe(profile.id);
+    await postTx(token, simpleReceipt(12.5, { transacted_at: daysAgo(2).at, timezone: "UTC", profile_id: card, profile_id_handle: "loyalty-card" }), 201);
+    expect(await aggregations(token, profile.id)).toMatchObject({ spend_all: 42.5, shop_count: 2 });
+    expect((await api(`/transactions/${first.data.id}/void`, { method: "POST", token, json: { reason: "Test" } })).status).toBe(200);
+    // the next receipt's pre-read sees the voided one as voided, and leaves it out
+    await postTx(token, simpleReceipt(7, { transacted_at: daysAgo(1).at, timezone: "UTC", profile_id: profile.id }), 201);
+    expect(await aggregations(token, profile.id)).toMatchObject({ spend_all: 19.5, shop_count: 2, first_shop_date: daysAgo(2).day });
+  });
+});
+
 describe("POST /profiles/{id}/transactions/claims", () => {
   it("attaches an anonymous transaction by external_id or id, once, and recomputes aggregations", async () => {
     const { token } = await makeToken(["*"]);
