@@ -2,7 +2,7 @@
 // pagination, void, and claiming an anonymous transaction. A transaction is immutable once written:
 // it is corrected by a return or a void, never an edit. Each write lands in one D1 batch with its
 // items, a placeholder location when needed, its outbox event and audit entry.
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { batchJobs, locations, transactionItems, transactions, type ItemDiscount, type Payment } from "../../db/schema";
 import type { Actor } from "../access/actor";
@@ -582,16 +582,25 @@ export class TransactionsService {
     if (!current) throw DomainError.field(field, `No transaction with ${field} ${value}`);
     if (current.profileId === profileId) return current;
     if (current.profileId) throw new DomainError("conflict", `Transaction ${current.externalId} already belongs to another profile`, { errors: { [field]: ["This transaction already belongs to another profile"] } });
-    // The conditional update goes first and alone: only a claim that took the transaction is audited.
-    const updated = await this.db
-      .update(transactions)
-      .set({ profileId })
-      .where(and(eq(transactions.id, current.id), isNull(transactions.profileId)))
-      .returning({ id: transactions.id });
+    const claimed = { ...current, profileId };
+    // The conditional update and its event in one batch: the event is written only if this claim took
+    // the transaction (its id is derived, so a racing claim by the same profile adds no second one).
+    const event = {
+      ...this.outbox.event("transaction.claimed", { transaction: serializeTransaction(claimed) }, { profileId }),
+      id: await derivedId(`transaction.claimed:${current.id}`),
+    };
+    const [updated] = await this.db.batch([
+      this.db
+        .update(transactions)
+        .set({ profileId })
+        .where(and(eq(transactions.id, current.id), isNull(transactions.profileId)))
+        .returning({ id: transactions.id }),
+      this.outbox.insertWhen(event, sql`EXISTS (SELECT 1 FROM ${transactions} WHERE ${transactions.id} = ${current.id} AND ${transactions.profileId} = ${profileId})`),
+    ]);
     if (!updated.length) throw new DomainError("conflict", `Transaction ${current.externalId} was just claimed by another profile`, { errors: { [field]: ["This transaction already belongs to another profile"] } });
+    this.publish([event]);
     await this.audit.record(actor, { action: "transaction.claimed", entityType: "transaction", entityId: current.id, oldValues: { profile_id: null }, newValues: { profile_id: profileId } });
     await this.profiles.recomputeAggregations(profileId);
-    const claimed = { ...current, profileId };
     // a receipt claimed later still earns, once
     if (this.incentives && !claimed.isVoid) await this.incentives.onTransaction(claimed);
     return claimed;

@@ -1,7 +1,7 @@
 // The transactional outbox. A change and its events are written in one D1 batch; the events are then
 // sent to the `events` queue and marked sent. Whatever a crash leaves unsent, the cron sweep re-sends:
 // delivery is at least once, and consumers are idempotent by event id.
-import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { events } from "../../db/schema";
 import type { Clock } from "./clock";
@@ -62,6 +62,18 @@ export class Outbox {
 
   insert(rows: EventRow[]) {
     return this.db.insert(events).values(rows);
+  }
+
+  /**
+   * insert() for a batch whose change may not take (a conditional update before it): the row is written
+   * only if `when` holds at that point of the batch. Give it a derived id, so a repeat writes nothing.
+   */
+  insertWhen(row: EventRow, when: SQL) {
+    const causation = row.causation ? JSON.stringify(row.causation) : null;
+    return this.db
+      .insert(events)
+      .select(sql`SELECT ${row.id}, ${row.type}, ${row.occurredAt.getTime()}, ${row.profileId}, ${JSON.stringify(row.data)}, ${causation}, NULL, 0 WHERE ${when}`)
+      .onConflictDoNothing();
   }
 
   /** Send rows to the queue and mark them sent. A failure leaves them for the sweep. */

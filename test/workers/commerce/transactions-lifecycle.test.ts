@@ -164,6 +164,13 @@ describe("POST /profiles/{id}/transactions/claims", () => {
     // the same claim again is a no-op
     const again = await api(`/profiles/${profile.id}/transactions/claims`, { method: "POST", token, json: { external_id: anon.data.external_id } });
     expect(again.status).toBe(200);
+    const claimedEvents = async (txId: string) =>
+      (await services().db.select().from(events).where(eq(events.type, "transaction.claimed"))).filter((e) => (e.data as { transaction: Tx }).transaction.id === txId);
+    // one transaction.claimed per claim that took, with the transaction as it now is
+    const evs = await claimedEvents(anon.data.id);
+    expect(evs).toHaveLength(1);
+    expect(evs[0]).toMatchObject({ profileId: profile.id, data: { transaction: { id: anon.data.id, profile_id: profile.id, external_id: anon.data.external_id } } });
+    expect(await claimedEvents(anon2.data.id)).toHaveLength(1);
     expect(await countRows(auditLog, and(eq(auditLog.action, "transaction.claimed"), eq(auditLog.entityId, anon.data.id)))).toBe(1);
 
     // someone else cannot take it
@@ -173,6 +180,21 @@ describe("POST /profiles/{id}/transactions/claims", () => {
     expect((await problem(taken)).code).toBe("conflict");
     expect((await services().db.query.transactions.findFirst({ where: eq(transactions.id, anon.data.id) }))!.profileId).toBe(profile.id);
     expect((await aggregations(token, other.id)).spend_all).toBe(0);
+    expect(await claimedEvents(anon.data.id)).toHaveLength(1);
+  });
+
+  it("gives a receipt claimed by two profiles at once to one of them, with one event naming the winner", async () => {
+    const { token } = await makeToken(["*"]);
+    const [a, b] = [await makeProfile(token), await makeProfile(token)];
+    const anon = await postTx(token, simpleReceipt(20, { transacted_at: daysAgo(1).at, timezone: "UTC" }), 201);
+    const claim = (profileId: string) => api(`/profiles/${profileId}/transactions/claims`, { method: "POST", token, json: { transaction_id: anon.data.id } });
+    const statuses = (await Promise.all([claim(a.id), claim(b.id)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    const owner = (await services().db.query.transactions.findFirst({ where: eq(transactions.id, anon.data.id) }))!.profileId;
+    expect([a.id, b.id]).toContain(owner);
+    const evs = (await services().db.select().from(events).where(eq(events.type, "transaction.claimed"))).filter((e) => (e.data as { transaction: Tx }).transaction.id === anon.data.id);
+    expect(evs.map((e) => e.profileId)).toEqual([owner]);
+    expect((await aggregations(token, owner!)).spend_all).toBe(20);
   });
 
   it("refuses a transaction that came with a profile, unknown transactions and bad bodies", async () => {
