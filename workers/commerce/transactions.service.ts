@@ -496,16 +496,14 @@ export class TransactionsService {
       itemInserts.push(this.db.insert(transactionItems).values(items.slice(i, i + ITEM_ROWS_PER_INSERT)));
     }
     // The profile's aggregations go in the same batch, computed from its transactions as the pre-read
-    // saw them plus this one, and stored only if those are still its transactions (else recomputed
-    // below). Without a pre-read for this profile (a retry, or a merged profile's winner), its
-    // transactions are read back at the end of the batch instead, and stored in a round trip of their own.
-    const fast = row.profileId && pre?.facts && pre.profile?.id === row.profileId ? pre.facts : null;
-    let aggregations: Statement | null = null;
-    if (fast && row.profileId) {
-      const facts: TransactionFact[] = [...fast, { transactedAt: row.transactedAt, total: row.total, locationId: row.locationId, timezone: row.timezone, isVoid: false }];
-      aggregations = this.profiles.aggregationsUpsertIfUnchanged(row.profileId, facts) as unknown as Statement;
-    }
-    const facts = row.profileId && !aggregations ? this.profiles.aggregationFactsQuery(row.profileId) : null;
+    // saw them plus this one, and stored only if those are still its transactions. Otherwise (they
+    // changed meanwhile, or there was no pre-read of this profile: a retry, a merged profile's winner)
+    // they are recomputed after the batch.
+    const seen = row.profileId && pre?.facts && pre.profile?.id === row.profileId ? pre.facts : null;
+    const aggregations =
+      seen && row.profileId
+        ? (this.profiles.aggregationsUpsertIfUnchanged(row.profileId, [...seen, { transactedAt: row.transactedAt, total: row.total, locationId: row.locationId, timezone: row.timezone, isVoid: false }]) as unknown as Statement)
+        : null;
     const results = (await this.db.batch([
       ...(placeholder && location ? this.locations.placeholderStatements(location, actor) : []),
       this.db.insert(transactions).values(row),
@@ -517,14 +515,10 @@ export class TransactionsService {
         entityId: id,
         newValues: { external_id: row.externalId, profile_id: row.profileId, location_id: row.locationId, total: fromCents(row.total), items: items.length },
       }),
-      ...(aggregations ? [aggregations] : facts ? [facts] : []),
+      ...(aggregations ? [aggregations] : []),
     ] as unknown as [Statement, ...Statement[]])) as unknown[];
     this.publish([event]);
-    if (aggregations && row.profileId) {
-      if (!this.profiles.aggregationsStored(results.at(-1))) await this.profiles.recomputeAggregations(row.profileId);
-    } else if (row.profileId) {
-      await this.profiles.storeAggregations(row.profileId, results.at(-1) as TransactionFact[]);
-    }
+    if (row.profileId && !(aggregations && this.profiles.aggregationsStored(results.at(-1)))) await this.profiles.recomputeAggregations(row.profileId);
     return { transaction: view, created: true, profile };
   }
 

@@ -1547,14 +1547,16 @@ export class ProfileLedger extends DurableObject<Env> {
     const db = this.env.DB;
     const stmts: D1PreparedStatement[] = [];
     // each kind of row goes in one statement however many there are: the rows travel as one JSON
-    // parameter (json_each), which keeps clear of D1's 100 bound parameters and costs one statement
+    // parameter of arrays (json_each; column i is json_extract(value, '$[i]')), which keeps clear of
+    // D1's 100 bound parameters; the profile id is ?2
     const rowsOf = (rows: unknown[]) => JSON.stringify(rows);
+    const fields = (n: number) => Array.from({ length: n }, (_, i) => `json_extract(value, '$[${i}]')`);
     if (outbox.length) {
       stmts.push(
         db
           .prepare(
             `INSERT OR IGNORE INTO events (id, type, occurred_at, profile_id, data, causation, sent_at, attempts)
-             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?2, json_extract(value, '$[3]'), NULL, ?3, 1 FROM json_each(?1)`,
+             SELECT ${fields(3).join(", ")}, ?2, ${fields(4)[3]}, NULL, ?3, 1 FROM json_each(?1)`,
           )
           .bind(rowsOf(outbox.map((e) => [e.id, e.type, e.occurred_at, e.data])), profileId, now),
       );
@@ -1568,8 +1570,7 @@ export class ProfileLedger extends DurableObject<Env> {
         db
           .prepare(
             `INSERT INTO incentive_instances (id, profile_id, kind, definition_id, definition_version, status, value_initial, value_remaining, issued_at, expires_at, updated_at)
-             SELECT json_extract(value, '$[0]'), ?2, json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
-               json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]') FROM json_each(?1) WHERE true
+             SELECT ${fields(1)[0]}, ?2, ${fields(10).slice(1).join(", ")} FROM json_each(?1) WHERE true
              ON CONFLICT(id) DO UPDATE SET profile_id = excluded.profile_id, status = excluded.status, value_remaining = excluded.value_remaining, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
           )
           .bind(rowsOf(instances), profileId),
@@ -1580,8 +1581,7 @@ export class ProfileLedger extends DurableObject<Env> {
         db
           .prepare(
             `INSERT OR IGNORE INTO incentive_ledger (id, profile_id, seq, kind, action, definition_id, instance_id, delta, source_type, source_id, reason, created_at)
-             SELECT json_extract(value, '$[0]'), ?2, json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
-               json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), json_extract(value, '$[10]') FROM json_each(?1)`,
+             SELECT ${fields(1)[0]}, ?2, ${fields(11).slice(1).join(", ")} FROM json_each(?1)`,
           )
           .bind(rowsOf(entries.map((e) => [e.id, e.seq, e.kind, e.action, e.definition_id, e.instance_id, e.delta, e.source_type, e.source_id, e.reason, e.created_at])), profileId),
       );

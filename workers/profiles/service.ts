@@ -203,8 +203,8 @@ export class ProfilesService {
     return { ...p, identities: ids, addresses: addrs };
   }
 
-  // The lookups by email, mobile and identity as unexecuted queries (rows of { profile }, at most one),
-  // so resolveQuery can hand them to a caller's batch and the find* methods run the same ones.
+  // The conditions behind finding a profile by email, mobile or identity, shared by the find* lookups
+  // (rows of { profile }, at most one) and by refIdQuery, which resolveQuery and the ingest pre-read use.
   private emailIs(email: string) {
     return eq(sql`lower(${profiles.email})`, email.trim().toLowerCase());
   }
@@ -252,23 +252,20 @@ export class ProfilesService {
    * { profile } objects (at most one). Null when the reference cannot match anything (a bad id or mobile).
    */
   resolveQuery(ref: ProfileRef) {
-    const handle = refHandle(ref);
-    if (handle === "id") return UUID.test(ref.profileId) ? this.db.select({ profile: profiles }).from(profiles).where(eq(profiles.id, ref.profileId)).limit(1) : null;
-    if (handle === "email") return this.byEmailQuery(ref.profileId);
-    if (handle === "mobile") return this.byMobileQuery(ref.profileId);
-    return this.byIdentityQuery(handle, ref.profileId);
+    const ids = this.refIdQuery(ref);
+    return ids ? this.db.select({ profile: profiles }).from(profiles).where(inArray(profiles.id, ids)).limit(1) : null;
   }
 
-  /** Which transactions belong to the profile a reference names (resolveQuery's), as a condition; null: none can. */
-  private transactionsOfRef(ref: ProfileRef) {
+  /** The id of the profile a reference names, as a subquery (at most one row); null when none can match. */
+  private refIdQuery(ref: ProfileRef) {
     const handle = refHandle(ref);
-    if (handle === "id") return UUID.test(ref.profileId) ? eq(transactions.profileId, ref.profileId) : null;
-    if (handle === "email") return inArray(transactions.profileId, this.db.select({ id: profiles.id }).from(profiles).where(this.emailIs(ref.profileId)).limit(1));
+    if (handle === "id") return UUID.test(ref.profileId) ? this.db.select({ id: profiles.id }).from(profiles).where(eq(profiles.id, ref.profileId)).limit(1) : null;
+    if (handle === "email") return this.db.select({ id: profiles.id }).from(profiles).where(this.emailIs(ref.profileId)).limit(1);
     if (handle === "mobile") {
       const cond = this.mobileIs(ref.profileId);
-      return cond ? inArray(transactions.profileId, this.db.select({ id: profiles.id }).from(profiles).where(cond).limit(1)) : null;
+      return cond ? this.db.select({ id: profiles.id }).from(profiles).where(cond).limit(1) : null;
     }
-    return inArray(transactions.profileId, this.db.select({ id: identities.profileId }).from(identities).where(this.identityIs(handle, ref.profileId)).limit(1));
+    return this.db.select({ id: identities.profileId }).from(identities).where(this.identityIs(handle, ref.profileId)).limit(1);
   }
 
   /**
@@ -846,8 +843,8 @@ export class ProfilesService {
 
   // ── aggregations ────────────────────────────────────────────────────────────────────────────
 
-  /** The read behind a profile's aggregations; a caller may put it last in its own write batch. */
-  aggregationFactsQuery(profileId: string) {
+  /** The read behind a profile's aggregations. */
+  private aggregationFactsQuery(profileId: string) {
     return this.db.select(FACT_FIELDS).from(transactions).where(eq(transactions.profileId, profileId));
   }
 
@@ -857,8 +854,8 @@ export class ProfilesService {
    * in its write batch instead of a round trip of its own. Null when the reference cannot match.
    */
   aggregationFactsByRefQuery(ref: ProfileRef) {
-    const cond = this.transactionsOfRef(ref);
-    return cond ? this.db.select(FACT_FIELDS).from(transactions).where(cond) : null;
+    const ids = this.refIdQuery(ref);
+    return ids ? this.db.select(FACT_FIELDS).from(transactions).where(inArray(transactions.profileId, ids)) : null;
   }
 
   /**
@@ -869,14 +866,18 @@ export class ProfilesService {
    * them meanwhile: recomputeAggregations then.
    */
   aggregationsUpsertIfUnchanged(profileId: string, facts: TransactionFact[]) {
-    const now = this.clock.now().getTime();
-    const agg = computeAggregations(facts, this.clock.now());
+    return this.guardedAggregations(profileId, facts).statement;
+  }
+
+  private guardedAggregations(profileId: string, facts: TransactionFact[]) {
+    const now = this.clock.now();
+    const agg = computeAggregations(facts, now);
     const [factCount, voidCount] = [facts.length, facts.filter((f) => f.isVoid).length];
     const excluded = (column: string) => sql.raw(`excluded.${column}`);
-    return this.db
+    const statement = this.db
       .insert(profileAggregations)
       .select(
-        sql`SELECT ${profileId}, ${agg.spend12m}, ${agg.spendAll}, ${agg.spendAtv12m}, ${agg.shopCount}, ${agg.firstShopDate}, ${agg.latestShopDate}, ${agg.averageShopDays}, ${agg.atRiskDate}, ${agg.mostTransactedLocationId}, ${now}
+        sql`SELECT ${profileId}, ${agg.spend12m}, ${agg.spendAll}, ${agg.spendAtv12m}, ${agg.shopCount}, ${agg.firstShopDate}, ${agg.latestShopDate}, ${agg.averageShopDays}, ${agg.atRiskDate}, ${agg.mostTransactedLocationId}, ${now.getTime()}
             WHERE (SELECT COUNT(*) || ':' || COUNT(CASE WHEN is_void THEN 1 END) FROM transactions WHERE profile_id = ${profileId}) = ${`${factCount}:${voidCount}`}`,
       )
       .onConflictDoUpdate({
@@ -894,6 +895,7 @@ export class ProfilesService {
           updatedAt: excluded("updated_at"),
         },
       });
+    return { statement, aggregations: agg };
   }
 
   /**
@@ -903,24 +905,14 @@ export class ProfilesService {
    */
   async recomputeAggregations(profileId: string): Promise<Aggregations> {
     for (let attempt = 1; ; attempt++) {
-      const facts = await this.aggregationFactsQuery(profileId);
-      if ((await this.storeIfUnchanged(profileId, facts)) || attempt === 5) return computeAggregations(facts, this.clock.now());
+      const { statement, aggregations } = this.guardedAggregations(profileId, await this.aggregationFactsQuery(profileId));
+      if (this.aggregationsStored(await statement) || attempt === 5) return aggregations;
     }
-  }
-
-  /** Store aggregations over facts read by aggregationFactsQuery (recomputed if they changed since). */
-  async storeAggregations(profileId: string, facts: TransactionFact[]): Promise<Aggregations> {
-    if (await this.storeIfUnchanged(profileId, facts)) return computeAggregations(facts, this.clock.now());
-    return this.recomputeAggregations(profileId);
   }
 
   /** Whether a statement of aggregationsUpsertIfUnchanged wrote (its D1 result, from a batch or awaited alone). */
   aggregationsStored(result: unknown): boolean {
     return ((result as D1Result).meta?.changes ?? 0) > 0;
-  }
-
-  private async storeIfUnchanged(profileId: string, facts: TransactionFact[]): Promise<boolean> {
-    return this.aggregationsStored(await this.aggregationsUpsertIfUnchanged(profileId, facts));
   }
 
   async getAggregations(profileId: string): Promise<Aggregations> {
