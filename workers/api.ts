@@ -24,7 +24,7 @@ const STOREFRONT_PATH = /^\/api\/v3\/profiles\/me(\/|$)/;
 export function createApiApp() {
   const api = new OpenAPIHono<AppEnv>({
     // Every validation failure becomes one 422 naming each bad field.
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (!result.success) {
         const target = (result as { target?: string }).target;
         const errors = fieldErrorsFromIssues(result.error.issues);
