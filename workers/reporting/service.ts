@@ -301,6 +301,25 @@ export class ReportingService {
     };
   }
 
+  /** Several rollup metrics bucketed in one read: one row per bucket, every bucket present (money in cents). */
+  async series(range: ReportRange, metrics: readonly RollupMetric[], interval: Interval): Promise<Array<{ bucket: string } & Totals>> {
+    const loc = this.locationClause(range.locationId);
+    const { results } = await this.d1
+      .prepare(
+        `SELECT day, metric, SUM(value) AS v FROM report_daily
+         WHERE day >= ?1 AND day <= ?2 AND metric IN (${metrics.map((_, i) => `?${i + 3}`).join(", ")})${loc.text.replace("?", `?${metrics.length + 3}`)}
+         GROUP BY day, metric`,
+      )
+      .bind(range.from, range.to, ...metrics, ...loc.binds)
+      .all<{ day: string; metric: RollupMetric; v: number }>();
+    const buckets = new Map<string, Totals>(bucketsBetween(range.from, range.to, interval).map((b) => [b, Object.fromEntries(metrics.map((m) => [m, 0]))]));
+    for (const r of results) {
+      const t = buckets.get(bucketOf(r.day, interval));
+      if (t) t[r.metric] = (t[r.metric] ?? 0) + r.v;
+    }
+    return [...buckets.entries()].map(([bucket, t]) => ({ bucket, ...t }));
+  }
+
   async timeseries(range: ReportRange, metric: TimeseriesMetric, interval: Interval): Promise<ReportTimeseries> {
     const base: RollupMetric[] =
       metric === "average_transaction_value"
@@ -310,22 +329,9 @@ export class ReportingService {
           : metric === "redemption_rate"
             ? ["rewards_redeemed_value", "rewards_issued_value"]
             : [metric];
-    const loc = this.locationClause(range.locationId);
-    const { results } = await this.d1
-      .prepare(
-        `SELECT day, metric, SUM(value) AS v FROM report_daily
-         WHERE day >= ?1 AND day <= ?2 AND metric IN (${base.map((_, i) => `?${i + 3}`).join(", ")})${loc.text.replace("?", `?${base.length + 3}`)}
-         GROUP BY day, metric`,
-      )
-      .bind(range.from, range.to, ...base, ...loc.binds)
-      .all<{ day: string; metric: RollupMetric; v: number }>();
-    const buckets = new Map<string, Totals>(bucketsBetween(range.from, range.to, interval).map((b) => [b, {}]));
-    for (const r of results) {
-      const t = buckets.get(bucketOf(r.day, interval));
-      if (t) t[r.metric] = (t[r.metric] ?? 0) + r.v;
-    }
+    const rows = await this.series(range, base, interval);
     const unit = unitOf(metric);
-    const points = [...buckets.entries()].map(([bucket, t]) => {
+    const points = rows.map(({ bucket, ...t }) => {
       let value: number | null;
       if ((DERIVED_METRICS as readonly string[]).includes(metric)) value = derivedFigures(t, null)[metric as (typeof DERIVED_METRICS)[number]];
       else value = t[metric as RollupMetric] ?? 0;
