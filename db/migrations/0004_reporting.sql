@@ -16,3 +16,5 @@ CREATE TABLE `report_rebuilds` (
 	`ms` integer,
 	`actor` text NOT NULL
 );
+--> statement-breakpoint
+ALTER TABLE `incentive_ledger` ADD `occurred_at` integer;

@@ -102,7 +102,8 @@ export class ReportingService {
         `SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
            SELECT MIN(transacted_at) AS lo, MAX(transacted_at) AS hi FROM transactions
            UNION ALL SELECT MIN(joined_at), MAX(joined_at) FROM profiles
-           UNION ALL SELECT MIN(created_at), MAX(created_at) FROM incentive_ledger)`,
+           UNION ALL SELECT MIN(created_at), MAX(created_at) FROM incentive_ledger
+           UNION ALL SELECT MIN(occurred_at), MAX(occurred_at) FROM incentive_ledger)`,
       )
       .first<{ lo: number | null; hi: number | null }>();
     const lo = span?.lo ?? started.getTime();
@@ -110,7 +111,7 @@ export class ReportingService {
     const segments = offsetSegments(lo, hi, this.opts.timezone);
     const txDay = localDaySql("transacted_at", segments);
     const joinedDay = localDaySql("joined_at", segments);
-    const ledgerDay = localDaySql("created_at", segments);
+    const ledgerDay = localDaySql("at_ms", segments);
     const insert = `INSERT INTO report_daily (day, metric, location_id, dimension, value)`;
     const stmts = [this.d1.prepare(`DELETE FROM report_daily`)];
     // sales: purchases and returns counted apart, revenue net of returns, members' part beside it (SQLite
@@ -138,7 +139,12 @@ export class ReportingService {
       ),
       // the incentive ledger, entry by entry as rules.ledgerDeltas reads it
       this.d1.prepare(
-        `${insert}
+        `WITH ledger AS (
+           -- as rules.ledgerDayAt: earning and claw-back on the receipt's day, the rest when written
+           SELECT *, CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END AS at_ms
+           FROM incentive_ledger
+         )
+         ${insert}
          SELECT day, metric, '', dim, SUM(v) FROM (
            SELECT ${ledgerDay} AS day,
              CASE
@@ -162,9 +168,9 @@ export class ReportingService {
                WHEN kind = 'reward' AND action = 'issue' THEN delta
                ELSE -delta
              END AS v
-           FROM incentive_ledger WHERE kind IN ('points', 'reward', 'tier')
+           FROM ledger WHERE kind IN ('points', 'reward', 'tier')
            UNION ALL
-           SELECT ${ledgerDay}, 'rewards_issued', coalesce(definition_id, ''), 1 FROM incentive_ledger WHERE kind = 'reward' AND action = 'issue'
+           SELECT ${ledgerDay}, 'rewards_issued', coalesce(definition_id, ''), 1 FROM ledger WHERE kind = 'reward' AND action = 'issue'
          ) WHERE metric IS NOT NULL GROUP BY day, metric, dim HAVING SUM(v) != 0`,
       ),
     );
