@@ -107,19 +107,6 @@ export default function Dashboard() {
   const { summary, range, currency } = { ...data, currency: data.summary.currency };
   const money = formatter(currency, "money");
   const count = formatter(currency, "count");
-  const keep = (extra: Record<string, string>) => {
-    const p = new URLSearchParams();
-    if (range.preset === "custom") {
-      p.set("from", range.from);
-      p.set("to", range.to);
-    } else p.set("range", range.preset);
-    if (data.locationId) p.set("location", data.locationId);
-    for (const [k, v] of Object.entries(extra)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    return `?${p.toString()}`;
-  };
   const tabs = [{ value: "overview", label: "Overview" }, ...(data.metabaseEnabled ? [{ value: "metabase", label: "Metabase" }] : [])];
   return (
     <>

@@ -23,7 +23,7 @@ export async function runScheduled(services: Services, cron?: string): Promise<S
   ]);
   await services.idempotency.purgeExpired();
   await services.ledger.kickQueuedBackfills();
-  let tierChanges: number | null = null;
+  let tierChanges: number;
   if (cron === DAILY_CRON) {
     // each run takes up to 200 due profiles; the projection moves past each anniversary, so a backlog
     // drains over the next runs (the 5-minute cron also picks up what is left)
