@@ -36,7 +36,9 @@ export function launchChromium(): Promise<Browser> {
 export const test = base
   .extend("baseUrl", { scope: "file" }, () => inject("baseUrl"))
   .extend("api", { scope: "file" }, ({ baseUrl }) => new Api(baseUrl, inject("apiToken")))
-  .extend("browser", { scope: "file" }, async (_ctx, { onCleanup }) => {
+  // vitest reads a fixture's first parameter as a destructuring pattern (a plain name is a FixtureParseError)
+  // eslint-disable-next-line no-empty-pattern
+  .extend("browser", { scope: "file" }, async ({}, { onCleanup }) => {
     const browser = await launchChromium();
     onCleanup(() => browser.close());
     return browser;
