@@ -18,3 +18,9 @@ CREATE TABLE `report_rebuilds` (
 );
 --> statement-breakpoint
 ALTER TABLE `incentive_ledger` ADD `occurred_at` integer;
+--> statement-breakpoint
+CREATE TABLE `report_snapshot` (
+	`id` text PRIMARY KEY NOT NULL,
+	`data` text NOT NULL,
+	`computed_at` integer NOT NULL
+);
