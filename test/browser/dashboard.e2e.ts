@@ -46,6 +46,14 @@ describe("dashboard", () => {
     expect(url.searchParams.get("tz")).toBe("Australia/Sydney");
     expect(await heading(page).textContent()).toBe("Transactions");
 
+    // the at-risk card lands on Profiles filtered to the same members
+    await open(page, "/dashboard");
+    const atRisk = ((await page.getByTestId("kpi-at_risk").locator("p").nth(1).textContent()) ?? "").trim();
+    expect(Number(atRisk)).toBeGreaterThan(0);
+    await page.getByTestId("kpi-at_risk").click();
+    await page.waitForURL((u) => u.pathname === "/profiles" && u.searchParams.get("segment") === "at-risk");
+    await expect.poll(() => page.getByTestId("segment-at-risk").textContent()).toContain(`(${atRisk})`);
+
     // Reporting is read-only: no rebuild button
     await open(page, "/dashboard");
     expect(await page.getByTestId("rebuild-rollups").count()).toBe(0);

@@ -318,6 +318,16 @@ export function bucketsBetween(from: string, to: string, interval: Interval): st
   return out;
 }
 
+// ── segments ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * At risk on `today`: past their own at-risk date (latest shop + 3 × their average gap) while still a
+ * customer of the last 365 days. The dashboard counts them and the Profiles list filters by the same rule.
+ */
+export function atRiskBounds(today: string): { atRiskBefore: string; shoppedSince: string } {
+  return { atRiskBefore: today, shoppedSince: addDays(today, -364) };
+}
+
 // ── derived figures ─────────────────────────────────────────────────────────────────────────────
 
 export type Totals = Partial<Record<RollupMetric, number>>;

@@ -11,6 +11,7 @@ import { DomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";
 import {
   addDays,
+  atRiskBounds,
   bucketOf,
   bucketsBetween,
   daysBetween,
@@ -388,16 +389,17 @@ export class ReportingService {
 
   private async computeSnapshot(): Promise<Snapshot> {
     const today = this.today();
+    const atRisk = atRiskBounds(today);
     const soon = this.clock.now().getTime() + 30 * 86_400_000;
     const [activity, incentives, tiers] = await this.d1.batch<Record<string, number | string | null>>([
       this.d1
         .prepare(
           `SELECT (SELECT COUNT(*) FROM profiles WHERE type = 'active') AS members,
              SUM(latest_shop_date >= ?1) AS a30, SUM(latest_shop_date >= ?2) AS a90, SUM(latest_shop_date >= ?3) AS a365,
-             SUM(at_risk_date < ?4 AND latest_shop_date >= ?3) AS at_risk
+             SUM(at_risk_date < ?4 AND latest_shop_date >= ?5) AS at_risk
            FROM profile_aggregations`,
         )
-        .bind(addDays(today, -29), addDays(today, -89), addDays(today, -364), today),
+        .bind(addDays(today, -29), addDays(today, -89), addDays(today, -364), atRisk.atRiskBefore, atRisk.shoppedSince),
       this.d1
         .prepare(
           `SELECT (SELECT coalesce(SUM(reward_balance), 0) FROM profile_incentive_state) AS rewards,
