@@ -47,6 +47,7 @@ export const ConditionInput = (field = "condition") =>
       for (const message of errors) ctx.addIssue({ code: "custom", message: `${field}: ${message}` });
       return errors.length ? z.NEVER : parsed;
     })
+    .optional()
     .openapi({ type: "object", example: { ">=": [{ var: "transaction.total" }, 100] }, description: "JSON Logic over the event context (an object, or a string of JSON); null: always" });
 
 const Namespace = z
