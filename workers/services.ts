@@ -17,6 +17,7 @@ import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
 import { ProfilesService, type ProfileLifecycleHooks } from "./profiles/service";
+import { ReportingService } from "./reporting/service";
 
 export interface Services {
   env: Env;
@@ -37,6 +38,7 @@ export interface Services {
   deliveries: DeliveriesService;
   webhooks: WebhooksService;
   targets: TargetsService;
+  reporting: ReportingService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -88,6 +90,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     deliveries,
     webhooks: new WebhooksService(db, clock, audit, env, deliveries),
     targets: new TargetsService(db, clock, audit, env, deliveries),
+    reporting: new ReportingService(db, env.DB, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney", currency: "AUD" }),
     defer,
   };
 }
