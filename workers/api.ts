@@ -9,6 +9,7 @@ import { registerCommerceRoutes } from "./commerce/api";
 import { registerProfileRoutes } from "./profiles/api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
+import { registerReactionRoutes } from "./reactions/api";
 import { tokenActor } from "./access/tokens.service";
 import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
@@ -164,6 +165,7 @@ export function createApiApp() {
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
+  registerReactionRoutes(api);
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -14,6 +14,8 @@ import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
 import { ProfilesService, type ProfileLifecycleHooks } from "./profiles/service";
+import { ReactionRunner } from "./reactions/runner";
+import { TriggersService } from "./reactions/triggers.service";
 
 export interface Services {
   env: Env;
@@ -31,6 +33,8 @@ export interface Services {
   products: ProductsService;
   definitions: DefinitionsService;
   ledger: LedgerService;
+  triggers: TriggersService;
+  reactions: ReactionRunner;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -60,7 +64,11 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const transactions = new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer });
   transactions.incentives = ledger;
   ledger.history = (profileId) => transactions.historyOf(profileId);
-  return {
+  const triggers = new TriggersService(db, clock, audit);
+  // the runner calls back into the other services (ledger, profiles), so it gets the finished set
+  let self: Services | null = null;
+  const reactions = new ReactionRunner(() => self!, triggers);
+  self = {
     env,
     db,
     clock,
@@ -76,6 +84,9 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     products,
     definitions,
     ledger,
+    triggers,
+    reactions,
     defer,
   };
+  return self;
 }

@@ -23,6 +23,13 @@ export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; ru
       if (winner_id && loser_id) await services.ledger.onMerge(winner_id, loser_id);
     },
   },
+  // triggers (workers/reactions): every active trigger on the event's type, once per (event, trigger)
+  reactions: {
+    types: "*",
+    run: async (event, services) => {
+      await services.reactions.onEvent(event);
+    },
+  },
 };
 
 export async function claimReceipt(services: Services, eventId: string, consumer: string): Promise<boolean> {
