@@ -13,7 +13,7 @@ export default defineConfig(async () => {
         main: "./workers/app.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, BENCH_MODE: "0", STOREFRONT_TOKEN_SECRET: "test-storefront-secret-0123456789abcdef0123456789" },
+          bindings: { TEST_MIGRATIONS: migrations, BENCH_MODE: "0", STOREFRONT_TOKEN_SECRET: "test-storefront-secret-0123456789abcdef0123456789", WEBHOOK_ENCRYPTION_KEY: "test-webhook-encryption-key-0123456789abcdef" },
         },
       }),
     ],

@@ -86,6 +86,8 @@ export function createApiApp() {
     const found = await services.tokens.authenticate(match[1]!);
     if (!found) throw new DomainError("unauthenticated", "The API token is unknown, expired or revoked");
     if (found.touch) services.defer(found.touch);
+    // events this request writes carry the token's namespace, so its own webhooks do not echo them back
+    services.outbox.namespace = found.token.namespace ?? null;
     c.set("auth", { ...found, actor: tokenActor(found.token, found.owner, requestMeta(c.req.raw, c.get("requestId"))) });
     await next();
   });

@@ -4,3 +4,4 @@ export * from "./events";
 export * from "./profiles";
 export * from "./incentives";
 export * from "./reactions";
+export * from "./delivery";

@@ -16,7 +16,7 @@ export interface Actor {
   userAgent?: string | null;
   requestId?: string | null;
   /** a reaction's triggering event (system actors of workers/reactions): what it causes continues that chain */
-  causedBy?: { eventId: string; depth: number } | null;
+  causedBy?: { eventId: string; depth: number; namespace?: string } | null;
 }
 
 export function systemActor(label: string): Actor {
@@ -24,6 +24,6 @@ export function systemActor(label: string): Actor {
 }
 
 /** The actor of a reaction: audited as "system: reaction <name>", its ledger writes sourced "reaction". */
-export function reactionActor(id: string, name: string, causedBy: { eventId: string; depth: number } | null): Actor {
+export function reactionActor(id: string, name: string, causedBy: { eventId: string; depth: number; namespace?: string } | null): Actor {
   return { type: "system", id, label: `system: reaction ${name}`, userId: null, role: null, causedBy };
 }

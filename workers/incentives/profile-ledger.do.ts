@@ -70,7 +70,7 @@ export interface LedgerSource {
   /** a person's email or a token's name, for the console */
   label?: string | null;
   /** a reaction's triggering event: the events this operation emits continue its causation chain */
-  causation?: { eventId: string; depth: number } | null;
+  causation?: { eventId: string; depth: number; namespace?: string } | null;
 }
 
 export interface LedgerTransaction {
@@ -520,7 +520,7 @@ export class ProfileLedger extends DurableObject<Env> {
   }
 
   /** The causation of the operation running now (a reaction's), carried by the events it emits. */
-  private causedBy: { eventId: string; depth: number } | null = null;
+  private causedBy: { eventId: string; depth: number; namespace?: string } | null = null;
 
   private emit(type: string, data: Record<string, unknown>): void {
     // the causation travels inside the stored data (the outbox table has no column for it) and is

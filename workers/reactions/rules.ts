@@ -3,6 +3,7 @@
 // that makes a trigger act once per event, and the causation-depth stop. No I/O here.
 import jsonLogic from "json-logic-js";
 import { MAX_CAUSATION_DEPTH } from "../platform/outbox";
+import { canonicalEventType as canonicalType } from "../events/catalogue";
 import { conditionErrors, conditionHolds } from "../incentives/rules/conditions";
 
 export { MAX_CAUSATION_DEPTH };
@@ -86,14 +87,9 @@ export function isActionType(s: string): s is ActionType {
   return Object.hasOwn(ACTION_CATALOGUE, s);
 }
 
-/** Omneo's event names where ours differ. */
-export const EVENT_ALIASES: Record<string, string> = {
-  "reward.created": "reward.issued",
-  "benefit.created": "benefit.issued",
-};
-
+/** Our name for an event type (Omneo's aliases resolved); an unknown one is returned as given. */
 export function canonicalEventType(t: string): string {
-  return EVENT_ALIASES[t] ?? t;
+  return canonicalType(t) ?? t;
 }
 
 export interface ActionArgument {

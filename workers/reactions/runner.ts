@@ -89,7 +89,7 @@ export class ReactionRunner {
 
   /** Runs a chain and records each action's outcome; actions that already succeeded are not run again. */
   private async execute(run: ReactionRunRow, actions: readonly StoredAction[], event: DomainEvent, context: EventContext): Promise<ReactionRunRow> {
-    const actor = reactionActor(run.triggerId, run.triggerName, { eventId: event.id, depth: run.depth });
+    const actor = reactionActor(run.triggerId, run.triggerName, { eventId: event.id, depth: run.depth, ...(event.causation?.namespace ? { namespace: event.causation.namespace } : {}) });
     const previous = new Map(run.outcomes.map((o) => [o.action_id, o]));
     const outcomes: ActionOutcome[] = [];
     let status: ReactionRunRow["status"] = "succeeded";

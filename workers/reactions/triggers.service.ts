@@ -10,6 +10,7 @@ import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import { pageOffset, type PageRequest } from "../platform/pagination";
+import { unknownEventTypeMessage } from "../events/catalogue";
 import { EVENT_TYPES } from "./context";
 import { ACTION_CATALOGUE, actionErrors, canonicalEventType, isActionType, type ArgumentSpec, type DefinitionRefKind } from "./rules";
 import type { ActionInput, TriggerInput, TriggerUpdateInput } from "./schema";
@@ -48,7 +49,7 @@ export class TriggersService {
   /** The event type to store for what a client sent, or a field error. */
   eventTypeError(type: string): string | null {
     const canonical = canonicalEventType(type);
-    return this.eventTypes().includes(canonical) ? null : `Unknown event type "${type}"; one of ${this.eventTypes().join(", ")}`;
+    return this.eventTypes().includes(canonical) ? null : unknownEventTypeMessage(type);
   }
 
   /**
