@@ -14,6 +14,8 @@ import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
 import { ProfilesService, type ProfileLifecycleHooks } from "./profiles/service";
+import { AutomationsService } from "./reactions/automations.service";
+import { buildReactionContext } from "./reactions/context";
 import { ReactionRunner } from "./reactions/runner";
 import { TriggersService } from "./reactions/triggers.service";
 
@@ -35,6 +37,7 @@ export interface Services {
   ledger: LedgerService;
   triggers: TriggersService;
   reactions: ReactionRunner;
+  automations: AutomationsService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -67,7 +70,8 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const triggers = new TriggersService(db, clock, audit);
   // the runner calls back into the other services (ledger, profiles), so it gets the finished set
   let self: Services | null = null;
-  const reactions = new ReactionRunner(() => self!, triggers);
+  const reactions = new ReactionRunner(() => self!, triggers, buildReactionContext);
+  const automations = new AutomationsService(() => self!, triggers, buildReactionContext);
   self = {
     env,
     db,
@@ -86,6 +90,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     ledger,
     triggers,
     reactions,
+    automations,
     defer,
   };
   return self;

@@ -8,6 +8,7 @@ import { isBackfillMessage } from "../incentives/ledger.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
 import { isJobMessage, processBatchJob } from "../profiles/batch";
 import { feedSignup } from "../profiles/live-feed";
+import { isAutomationPageMessage } from "../reactions/automations.service";
 import type { Services } from "../services";
 
 export type EventHandler = (event: DomainEvent, services: Services) => Promise<void>;
@@ -78,6 +79,16 @@ export async function consumeEvents(batch: MessageBatch<unknown>, services: Serv
         msg.ack();
       } catch (err) {
         console.error("events: ledger backfill step failed, will retry", msg.body.job_id, err);
+        msg.retry({ delaySeconds: 30 });
+      }
+      continue;
+    }
+    if (isAutomationPageMessage(msg.body)) {
+      try {
+        await services.automations.processPage(msg.body);
+        msg.ack();
+      } catch (err) {
+        console.error("events: automation page failed, will retry", msg.body.run_id, err);
         msg.retry({ delaySeconds: 30 });
       }
       continue;

@@ -9,6 +9,8 @@ export interface ScheduledReport {
   resentEvents: number;
   /** tier changes made by the anniversary job (the daily cron only) */
   tierChanges: number | null;
+  /** automation runs started (each due automation once per scheduled time) */
+  automationsStarted: number;
 }
 
 /** The daily cron (wrangler.toml): tier anniversaries, after the brand's night. */
@@ -36,5 +38,6 @@ export async function runScheduled(services: Services, cron?: string): Promise<S
   } else {
     tierChanges = await services.ledger.maintainDueTiers(50);
   }
-  return { resentEvents, tierChanges };
+  const automationsStarted = await services.automations.startDue();
+  return { resentEvents, tierChanges, automationsStarted };
 }
