@@ -69,12 +69,13 @@ export const AUTOMATION_TEMPLATES = {
   },
   "win-back": {
     name: "Win-back after 90 days",
-    description: "A reward for members who last bought exactly 90 days ago",
+    description: "A reward, once, for members who have not bought for 90 days (tagged win-back; remove the tag when they return)",
     type: "scheduled",
-    frequency: "weekly",
+    frequency: "daily",
     slot: "10:00",
     query: [{ type: "no_purchase_in_days", days: 90 }],
     actions: (handles: { reward?: string; points?: string; target?: string }) => [
+      { uuid: "filter", name: "Not won back already", arguments: [{ name: "condition", value: { "!": { in: ["win-back", { var: "tags" }] } }, is_dynamic: false }] },
       { uuid: "profile.tag", name: "Tag as lapsed", arguments: [profileArg, { name: "tag", value: "win-back", is_dynamic: false }] },
       { uuid: "reward.create", name: "Come-back reward", arguments: [profileArg, { name: "definition", value: handles.reward ?? "win-back", is_dynamic: false }] },
     ],
