@@ -5,7 +5,7 @@ import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import type { AppEnv } from "../platform/http";
 import { listEnvelope, parsePage } from "../platform/pagination";
-import { AUTOMATION_TEMPLATES, type AutomationTemplate } from "./automations.service";
+import { AUTOMATION_TEMPLATES, type AutomationTemplate } from "./rules";
 import { ActionSchema, AutomationInput, AutomationRunSchema, AutomationSchema, AutomationUpdateInput, QuerySamplesInput, TriggerAutomationInput } from "./schema";
 import { serializeAction, serializeAutomation, serializeAutomationRun } from "./views";
 

@@ -16,7 +16,9 @@ import type { DomainEvent } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { Services } from "../services";
 import type { ContextBuilder } from "./context";
-import { evaluateArguments, filterPasses } from "./rules";
+import { AUTOMATION_TEMPLATES, evaluateArguments, filterPasses, type AutomationTemplate } from "./rules";
+
+export { AUTOMATION_TEMPLATES, type AutomationTemplate };
 import type { AutomationInput, AutomationUpdateInput, QueryCondition } from "./schema";
 import { nextRunAt, scheduleErrors, type Schedule } from "./schedule";
 import type { TriggersService } from "./triggers.service";
@@ -41,58 +43,7 @@ export function automationRunId(automationId: string, scheduledFor: Date): strin
   return `${automationId}:${scheduledFor.getTime()}`;
 }
 
-const profileArg = { name: "profile_id", value: { var: "profile_id" }, is_dynamic: true };
 
-/** Ready-made automations a brand switches on (their definitions are named by handle when created). */
-export const AUTOMATION_TEMPLATES = {
-  "birthday-reward": {
-    name: "Birthday reward",
-    description: "Every morning, a reward for members whose birthday is today",
-    type: "scheduled",
-    frequency: "daily",
-    slot: "08:00",
-    query: [{ type: "birthday_today" }],
-    actions: (handles: { reward?: string; points?: string; target?: string }) => [
-      { uuid: "reward.create", name: "Birthday reward", arguments: [profileArg, { name: "definition", value: handles.reward ?? "birthday", is_dynamic: false }] },
-    ],
-  },
-  "welcome-points": {
-    name: "Welcome points",
-    description: "Points for members who joined yesterday",
-    type: "scheduled",
-    frequency: "daily",
-    slot: "09:00",
-    query: [{ type: "joined_days_ago", days: 1 }],
-    actions: (handles: { reward?: string; points?: string; target?: string }) => [
-      { uuid: "points.award", name: "Welcome points", arguments: [profileArg, { name: "definition", value: handles.points ?? "points", is_dynamic: false }, { name: "points", value: 100, is_dynamic: false }] },
-    ],
-  },
-  "win-back": {
-    name: "Win-back after 90 days",
-    description: "A reward, once, for members who have not bought for 90 days (tagged win-back; remove the tag when they return)",
-    type: "scheduled",
-    frequency: "daily",
-    slot: "10:00",
-    query: [{ type: "no_purchase_in_days", days: 90 }],
-    actions: (handles: { reward?: string; points?: string; target?: string }) => [
-      { uuid: "filter", name: "Not won back already", arguments: [{ name: "condition", value: { "!": { in: ["win-back", { var: "tags" }] } }, is_dynamic: false }] },
-      { uuid: "profile.tag", name: "Tag as lapsed", arguments: [profileArg, { name: "tag", value: "win-back", is_dynamic: false }] },
-      { uuid: "reward.create", name: "Come-back reward", arguments: [profileArg, { name: "definition", value: handles.reward ?? "win-back", is_dynamic: false }] },
-    ],
-  },
-  "reward-expiring": {
-    name: "Reward-expiring reminder",
-    description: "Members with a reward expiring within 7 days hear about it through a target",
-    type: "scheduled",
-    frequency: "daily",
-    slot: "11:00",
-    query: [{ type: "reward_expiring_within_days", days: 7 }],
-    actions: (handles: { reward?: string; points?: string; target?: string }) => [
-      { uuid: "target.send", name: "Remind", arguments: [{ name: "target", value: handles.target ?? "reward-expiring-email", is_dynamic: false }, profileArg] },
-    ],
-  },
-} as const;
-export type AutomationTemplate = keyof typeof AUTOMATION_TEMPLATES;
 
 export class AutomationsService {
   constructor(

@@ -201,3 +201,58 @@ export function toCents(v: unknown): number | null {
   if (!Number.isFinite(n) || n <= 0) return null;
   return Math.round(n * 100);
 }
+
+// ── automation templates ─────────────────────────────────────────────────────────────────────
+
+const templateProfileArg = { name: "profile_id", value: { var: "profile_id" }, is_dynamic: true };
+
+/** Ready-made automations a brand switches on (their definitions are named by handle when created). */
+export const AUTOMATION_TEMPLATES = {
+  "birthday-reward": {
+    name: "Birthday reward",
+    description: "Every morning, a reward for members whose birthday is today",
+    type: "scheduled",
+    frequency: "daily",
+    slot: "08:00",
+    query: [{ type: "birthday_today" }],
+    actions: (handles: { reward?: string; points?: string; target?: string }) => [
+      { uuid: "reward.create", name: "Birthday reward", arguments: [templateProfileArg, { name: "definition", value: handles.reward ?? "birthday", is_dynamic: false }] },
+    ],
+  },
+  "welcome-points": {
+    name: "Welcome points",
+    description: "Points for members who joined yesterday",
+    type: "scheduled",
+    frequency: "daily",
+    slot: "09:00",
+    query: [{ type: "joined_days_ago", days: 1 }],
+    actions: (handles: { reward?: string; points?: string; target?: string }) => [
+      { uuid: "points.award", name: "Welcome points", arguments: [templateProfileArg, { name: "definition", value: handles.points ?? "points", is_dynamic: false }, { name: "points", value: 100, is_dynamic: false }] },
+    ],
+  },
+  "win-back": {
+    name: "Win-back after 90 days",
+    description: "A reward, once, for members who have not bought for 90 days (tagged win-back; remove the tag when they return)",
+    type: "scheduled",
+    frequency: "daily",
+    slot: "10:00",
+    query: [{ type: "no_purchase_in_days", days: 90 }],
+    actions: (handles: { reward?: string; points?: string; target?: string }) => [
+      { uuid: "filter", name: "Not won back already", arguments: [{ name: "condition", value: { "!": { in: ["win-back", { var: "tags" }] } }, is_dynamic: false }] },
+      { uuid: "profile.tag", name: "Tag as lapsed", arguments: [templateProfileArg, { name: "tag", value: "win-back", is_dynamic: false }] },
+      { uuid: "reward.create", name: "Come-back reward", arguments: [templateProfileArg, { name: "definition", value: handles.reward ?? "win-back", is_dynamic: false }] },
+    ],
+  },
+  "reward-expiring": {
+    name: "Reward-expiring reminder",
+    description: "Members with a reward expiring within 7 days hear about it through a target",
+    type: "scheduled",
+    frequency: "daily",
+    slot: "11:00",
+    query: [{ type: "reward_expiring_within_days", days: 7 }],
+    actions: (handles: { reward?: string; points?: string; target?: string }) => [
+      { uuid: "target.send", name: "Remind", arguments: [{ name: "target", value: handles.target ?? "reward-expiring-email", is_dynamic: false }, templateProfileArg] },
+    ],
+  },
+} as const;
+export type AutomationTemplate = keyof typeof AUTOMATION_TEMPLATES;
