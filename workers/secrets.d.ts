@@ -7,5 +7,11 @@ declare namespace Cloudflare {
     WEBHOOK_ENCRYPTION_KEY?: string;
     /** "true" in .dev.vars only: webhooks and targets may call http://localhost and 127.0.0.1 */
     ALLOW_INSECURE_WEBHOOK_URLS?: string;
+    /** Metabase signed embedding (optional; the console's Metabase tab shows only when both are set) */
+    METABASE_SITE_URL?: string;
+    /** the Metabase embedding secret: `wrangler secret put METABASE_SECRET_KEY` */
+    METABASE_SECRET_KEY?: string;
+    /** the Metabase dashboard to embed (default 1) */
+    METABASE_DASHBOARD_ID?: string;
   }
 }

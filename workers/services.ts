@@ -18,6 +18,7 @@ import { AutomationsService } from "./reactions/automations.service";
 import { buildReactionContext } from "./reactions/context";
 import { ReactionRunner } from "./reactions/runner";
 import { TriggersService } from "./reactions/triggers.service";
+import { ReportingService } from "./reporting/service";
 
 export interface Services {
   env: Env;
@@ -38,6 +39,7 @@ export interface Services {
   triggers: TriggersService;
   reactions: ReactionRunner;
   automations: AutomationsService;
+  reporting: ReportingService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -91,6 +93,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     triggers,
     reactions,
     automations,
+    reporting: new ReportingService(db, env.DB, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney", currency: "AUD" }),
     defer,
   };
   return self;

@@ -5,3 +5,4 @@ export * from "./profiles";
 export * from "./incentives";
 export * from "./reactions";
 export * from "./delivery";
+export * from "./reporting";
