@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { bodyLimit } from "hono/body-limit";
 import { registerAccessRoutes } from "./access/api";
 import { registerCommerceRoutes } from "./commerce/api";
+import { registerDeliveryRoutes } from "./delivery/api";
 import { registerProfileRoutes } from "./profiles/api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
@@ -180,6 +181,7 @@ export function createApiApp() {
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
   registerReactionRoutes(api);
+  registerDeliveryRoutes(api);
   registerImportRoutes(api);
   registerReportingRoutes(api);
 
