@@ -78,7 +78,7 @@ describe("/targets", () => {
   it("refuses private URLs and unknown methods", async () => {
     const { token } = await makeToken(["*"]);
     for (const [over, field] of [[{ url: "https://10.0.0.8/hook" }, "url"], [{ method: "TRACE" }, "method"]] as const) {
-      const res = await api("/targets", { method: "POST", token, json: { name: "X", handle: uid("x"), template: "{}", ...{ url: "https://receiver.test/x/ok", ...over } } });
+      const res = await api("/targets", { method: "POST", token, json: { name: "X", handle: uid("x"), template: "{}", ...(Object.assign({ url: "https://receiver.test/x/ok" }, over) as Record<string, unknown>) } });
       expect(res.status).toBe(422);
       expect(Object.keys((await problem(res)).errors ?? {})).toContain(field);
     }
