@@ -80,6 +80,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const deliveries = new DeliveriesService(db, clock, env, opts.deliveriesQueue ?? (env.DELIVERIES as unknown as DeliveryQueue));
   const targets = new TargetsService(db, clock, audit, env, deliveries);
   const triggers = new TriggersService(db, clock, audit);
+  triggers.targetExists = async (handle) => !!(await targets.findByHandle(handle));
   // the runner calls back into the other services (ledger, profiles), so it gets the finished set
   let self: Services | null = null;
   const reactions = new ReactionRunner(() => self!, triggers, buildReactionContext);

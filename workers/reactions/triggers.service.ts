@@ -28,6 +28,9 @@ const DEFINITION_TABLES = {
 export type EventTypeList = () => readonly string[];
 
 export class TriggersService {
+  /** Whether a target handle exists (delivery's targets; set by the composition root). */
+  targetExists: ((handle: string) => Promise<boolean>) | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -67,6 +70,9 @@ export class TriggersService {
         const specs = ACTION_CATALOGUE[type].arguments as readonly ArgumentSpec[];
         for (const [j, arg] of args.entries()) {
           const s = specs.find((x) => x.name === arg.name);
+          if (s?.kind === "target" && !arg.is_dynamic && this.targetExists && !(await this.targetExists(String(arg.value)))) {
+            (errors[`${prefix}.${i}.arguments.${j}.value`] ??= []).push(`No target with handle "${String(arg.value)}"`);
+          }
           if (!s || s.kind !== "definition" || arg.is_dynamic || !s.definition) continue;
           if (!(await this.resolveDefinition(s.definition, String(arg.value)))) {
             (errors[`${prefix}.${i}.arguments.${j}.value`] ??= []).push(`No live ${s.definition} definition with handle or id "${String(arg.value)}"`);

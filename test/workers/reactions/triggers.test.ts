@@ -3,7 +3,7 @@
 // dry runs without side effects, and the action history with retry.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, reactionRuns, triggers } from "../../../db/schema";
+import { auditLog, deliveries, reactionRuns, targets, triggers } from "../../../db/schema";
 import { api, countRows, makeToken, problem, services } from "../helpers";
 import { makeProfile, purchase, rewardDef } from "../incentives/ledger-support";
 import { postTx } from "../commerce/support";
@@ -166,5 +166,29 @@ describe("triggers: runs", () => {
     expect((await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def2.id)).toHaveLength(1);
     const again = await api(`/action-history/${encodeURIComponent(run!.id)}/retry`, { method: "POST", token });
     expect(again.status).toBe(409);
+  });
+
+  it("target.send names a real target at save, and sends once per (event, trigger, action)", async () => {
+    const { token } = await makeToken(["*"] as never);
+    const sendArgs = (target: string) => [{ name: "target", value: target }, { name: "profile_id", value: { var: "profile_id" }, is_dynamic: true }];
+    const refused = await api("/triggers", { method: "POST", token, json: { name: "Notify", trigger: "transaction.created", actions: [{ uuid: "target.send", arguments: sendArgs("no-such-target") }] } });
+    expect(refused.status).toBe(422);
+    expect(Object.keys((await problem(refused)).errors!)).toEqual(["actions.0.arguments.0.value"]);
+
+    const handle = `notify-${crypto.randomUUID().slice(0, 8)}`;
+    const made = await api("/targets", { method: "POST", token, json: { name: "Notify", handle, url: `https://receiver.test/${handle}/ok`, template: '{"total": {{ transaction.total }}}' } });
+    expect(made.status, await made.clone().text()).toBe(201);
+    const trigger = await createTrigger(token, { name: "Notify", trigger: "transaction.created", is_active: true, actions: [{ uuid: "target.send", arguments: sendArgs(handle) }] });
+    const profile = await makeProfile(token);
+    await postTx(token, purchase(profile.id, 12), 201);
+    const [event] = await eventsOf(profile.id, "transaction.created");
+    await deliver(event!);
+    await services().reactions.onEvent(event!);
+    const [run] = await services().db.select().from(reactionRuns).where(eq(reactionRuns.triggerId, trigger.id));
+    expect(run!.status).toBe("succeeded");
+    const [target] = await services().db.select().from(targets).where(eq(targets.handle, handle));
+    const sent = await services().db.select().from(deliveries).where(eq(deliveries.targetId, target!.id));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).toContain('"total": 12');
   });
 });
