@@ -13,6 +13,7 @@ import { tokenActor } from "./access/tokens.service";
 import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
 import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
+import { unknownQueryParams } from "./platform/list-query";
 import { errorToResponse, requestMeta, type AppEnv } from "./platform/http";
 
 export const API_VERSION = "3.0.0";
@@ -26,6 +27,11 @@ export function createApiApp() {
     // Every validation failure becomes one 422 naming each bad field.
     defaultHook: (result, c) => {
       if (!result.success) {
+        // an unknown filter, sort or include is a 400 naming it, never silently ignored
+        if ((result as { target?: string }).target === "query") {
+          const unknown = unknownQueryParams(result.error.issues as never);
+          if (unknown) throw unknown;
+        }
         const target = (result as { target?: string }).target;
         const errors = fieldErrorsFromIssues(result.error.issues);
         const fields = Object.keys(errors).join(", ");

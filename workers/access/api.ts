@@ -2,6 +2,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, problemResponses, single } from "../platform/api-schemas";
 import type { AppEnv } from "../platform/http";
+import { listQuery } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { requireScope } from "./guards";
 import { ApiTokenSchema, CreateApiTokenInput, CreatedApiTokenSchema, MeSchema } from "./schema";
@@ -38,7 +39,7 @@ export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
       tags: ["Auth"],
       summary: "List API tokens (secrets are never shown again)",
       middleware: [requireScope("*")] as const,
-      request: { query: PageQuery },
+      request: { query: listQuery() },
       responses: { 200: { description: "Tokens, newest first", content: { "application/json": { schema: listOf(ApiTokenSchema) } } }, ...problemResponses },
     }),
     async (c) => {

@@ -155,6 +155,20 @@ function isUniqueViolation(err: unknown): boolean {
 
 type AttributeInput = NonNullable<CreateProfileInput["attributes"]>;
 
+export const PROFILE_SORTS = ["created_at", "updated_at", "first_name", "last_name", "email"] as const;
+export interface ProfileSort {
+  field: (typeof PROFILE_SORTS)[number];
+  desc: boolean;
+}
+export interface ProfileListFilter {
+  search?: string;
+  type?: ProfileType | "all";
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  mobilePhone?: string;
+}
+
 export class ProfilesService {
   constructor(
     private readonly db: Db,
@@ -276,18 +290,30 @@ export class ProfilesService {
     return this.first(this.resolveQuery(ref));
   }
 
-  async list(filter: { search?: string; type?: ProfileType | "all" }, page: PageRequest): Promise<{ rows: ProfileView[]; total: number }> {
+  async list(filter: ProfileListFilter, page: PageRequest, sort: ProfileSort = { field: "created_at", desc: true }): Promise<{ rows: ProfileView[]; total: number }> {
+    const exact = (p: { email: string; firstName: string | null; lastName: string | null; mobilePhone: string | null }) =>
+      (filter.email === undefined || p.email.toLowerCase() === filter.email.toLowerCase()) &&
+      (filter.firstName === undefined || p.firstName?.toLowerCase() === filter.firstName.toLowerCase()) &&
+      (filter.lastName === undefined || p.lastName?.toLowerCase() === filter.lastName.toLowerCase()) &&
+      (filter.mobilePhone === undefined || p.mobilePhone === filter.mobilePhone);
     if (filter.search?.trim()) {
       // search ranks up to 100 matches; the type filter and the page apply to those: two round trips
       const ids = await this.searchIds(filter.search, 100);
       const all = await this.viewsByIds(ids, { includeDeleted: filter.type === "deleted" || filter.type === "all" });
-      const found = filter.type && filter.type !== "all" ? all.filter((p) => p.type === filter.type) : all;
+      const found = all.filter((p) => (!filter.type || filter.type === "all" || p.type === filter.type) && exact(p));
       return { rows: found.slice(pageOffset(page), pageOffset(page) + page.size), total: found.length };
     }
-    const where: SQL | undefined =
-      filter.type === "all" ? undefined : filter.type ? eq(profiles.type, filter.type) : ne(profiles.type, "deleted");
+    // every filter the API accepts is applied here: an ignored one would answer with the wrong members
+    const where = and(
+      filter.type === "all" ? undefined : filter.type ? eq(profiles.type, filter.type) : ne(profiles.type, "deleted"),
+      filter.email !== undefined ? sql`lower(${profiles.email}) = ${filter.email.toLowerCase()}` : undefined,
+      filter.firstName !== undefined ? sql`lower(${profiles.firstName}) = ${filter.firstName.toLowerCase()}` : undefined,
+      filter.lastName !== undefined ? sql`lower(${profiles.lastName}) = ${filter.lastName.toLowerCase()}` : undefined,
+      filter.mobilePhone !== undefined ? eq(profiles.mobilePhone, filter.mobilePhone) : undefined,
+    );
+    const column = { created_at: profiles.createdAt, updated_at: profiles.updatedAt, first_name: profiles.firstName, last_name: profiles.lastName, email: profiles.email }[sort.field];
     const [rows, [total]] = await this.db.batch([
-      this.db.select().from(profiles).where(where).orderBy(desc(profiles.createdAt), desc(profiles.id)).limit(page.size).offset(pageOffset(page)),
+      this.db.select().from(profiles).where(where).orderBy(sort.desc ? desc(column) : asc(column), desc(profiles.id)).limit(page.size).offset(pageOffset(page)),
       this.db.select({ n: count() }).from(profiles).where(where),
     ]);
     return { rows: await this.attachAll(rows), total: total?.n ?? 0 };
