@@ -3,6 +3,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, LinksSchema, listOf, MetaSchema, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { strictBody } from "../platform/strict-body";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
 import { toCents } from "../platform/money";
@@ -28,7 +29,7 @@ import {
 } from "./schema";
 import { serializeTransaction, type TransactionFilter } from "./transactions.service";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflictResponse = {
   409: { description: "Conflicts with what is recorded", content: { "application/problem+json": { schema: ProblemSchema } } },

@@ -6,6 +6,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { strictBody } from "../platform/strict-body";
 import type { AppEnv } from "../platform/http";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
@@ -45,7 +46,7 @@ import {
   type DefinitionKind,
 } from "./definitions.service";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflictResponse = {
   409: { description: "The handle is taken, the definition is archived, or it changed meanwhile", content: { "application/problem+json": { schema: ProblemSchema } } },

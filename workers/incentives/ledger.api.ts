@@ -4,6 +4,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
 import {
@@ -22,7 +23,7 @@ import {
 import { issueStorefrontToken, STOREFRONT_TOKEN_TTL_SECONDS } from "./storefront";
 import { listQuery } from "../platform/list-query";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflict = { 409: { description: "Not possible in the instance's current state", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
 

@@ -2,6 +2,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, problemResponses, single } from "../platform/api-schemas";
+import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
@@ -20,7 +21,7 @@ import {
 } from "./schema";
 import { PROFILE_SORTS, serializeAggregations, serializeIdentity, serializeInteraction, serializeProfile, type ProfileSort } from "./service";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const IdentitySchema = z

@@ -78,6 +78,8 @@ export function serializeProfile(p: ProfileView) {
     company: p.company,
     currency: p.currency,
     type: p.type,
+    profile_type: p.type,
+    mobile_phone_e164: p.mobilePhone,
     joined_at: p.joinedAt.toISOString(),
     joined_location_id: p.joinedLocationId,
     preferred_location_id: p.preferredLocationId,
