@@ -9,9 +9,12 @@ import { registerCommerceRoutes } from "./commerce/api";
 import { registerProfileRoutes } from "./profiles/api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
+import { registerImportRoutes } from "./imports/api";
+import { registerReportingRoutes } from "./reporting/api";
 import { tokenActor } from "./access/tokens.service";
 import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
+import { jsonTextDepth, MAX_BODY_DEPTH } from "./platform/json-bounds";
 import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
 import { unknownQueryParams } from "./platform/list-query";
 import { errorToResponse, requestMeta, type AppEnv } from "./platform/http";
@@ -25,7 +28,7 @@ const STOREFRONT_PATH = /^\/api\/v3\/profiles\/me(\/|$)/;
 export function createApiApp() {
   const api = new OpenAPIHono<AppEnv>({
     // Every validation failure becomes one 422 naming each bad field.
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (!result.success) {
         // an unknown filter, sort or include is a 400 naming it, never silently ignored
         if ((result as { target?: string }).target === "query") {
@@ -45,6 +48,7 @@ export function createApiApp() {
     throw new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`);
   });
 
+  let storefrontRoutes: Set<string> | undefined;
   api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new DomainError("payload_too_large", `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`); } }));
 
   // The storefront's /profiles/me/*: a storefront token instead of an API token, and CORS for the
@@ -69,6 +73,10 @@ export function createApiApp() {
       });
     }
     try {
+      // a strict router: only the storefront's own GET routes, never a fall-through to /profiles/{id}/…
+      storefrontRoutes ??= new Set(api.routes.filter((r) => r.method === "GET" && /^\/profiles\/me\/[\w-]+$/.test(r.path)).map((r) => `/api/v3${r.path}`));
+      if (!storefrontRoutes.has(c.req.path)) throw new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`);
+      if (c.req.method !== "GET" && c.req.method !== "HEAD") throw new DomainError("method_not_allowed", `${c.req.path} answers GET only`, { headers: { Allow: "GET" } });
       const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
       if (!match) throw new DomainError("unauthenticated", "Send a storefront token as \"Authorization: Bearer <token>\" (POST /auth/storefront-tokens)");
       c.set("storefrontProfileId", await verifyStorefrontToken(services.env, match[1]!, services.clock.now()));
@@ -103,6 +111,10 @@ export function createApiApp() {
       const hasBody = length ? Number(length) > 0 : c.req.raw.body !== null;
       if (hasBody && !/^application\/([\w.-]+\+)?json\b/i.test(type)) {
         throw new DomainError("unsupported_media_type", `Send the body as application/json (got ${type || "no Content-Type"})`);
+      }
+      // nesting is bounded before anything parses or walks the body (a recursive walk would overflow)
+      if (hasBody && jsonTextDepth(await c.req.text()) > MAX_BODY_DEPTH) {
+        throw new DomainError("validation_failed", `The request body nests more than ${MAX_BODY_DEPTH} levels deep`, { errors: { body: [`nests more than ${MAX_BODY_DEPTH} levels deep`] } });
       }
     }
     await next();
@@ -170,6 +182,8 @@ export function createApiApp() {
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
+  registerImportRoutes(api);
+  registerReportingRoutes(api);
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -5,7 +5,8 @@ import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { routePartykitRequest } from "partyserver";
 // The Remix Vite server build (output of `remix vite:build`).
-// @ts-ignore - generated file without types
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- generated file without types, absent before the first build (so not @ts-expect-error)
+// @ts-ignore
 import * as build from "../build/server";
 import { can } from "./access/rules";
 import { SESSION_COOKIE } from "./access/session-cookie";
@@ -35,8 +36,30 @@ export function isCrossSiteWrite(req: Request): boolean {
   if (req.headers.get("Sec-Fetch-Site") === "cross-site") return true;
   const origin = req.headers.get("Origin");
   if (!origin) return false;
-  if (origin === "null") return true;
+  if (origin === "null" || !URL.canParse(origin)) return true;
   return new URL(origin).host !== new URL(req.url).host;
+}
+
+const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/**
+ * Console actions read forms only: a write whose body is not a form, or a form that does not parse
+ * (a malformed multipart), is refused here, before any action's `request.formData()` would throw a 500.
+ */
+export async function unreadableConsoleForm(req: Request): Promise<{ status: 400 | 415; message: string } | null> {
+  if (SAFE_METHODS.has(req.method) || req.body === null) return null;
+  const type = req.headers.get("Content-Type") ?? "";
+  if (!FORM_TYPE.test(type)) {
+    const length = req.headers.get("Content-Length");
+    if (length === "0") return null;
+    return { status: 415, message: "Send the form as application/x-www-form-urlencoded or multipart/form-data" };
+  }
+  try {
+    await req.clone().formData();
+    return null;
+  } catch {
+    return { status: 400, message: "The form body could not be read" };
+  }
 }
 
 export const app = new Hono<AppEnv>();
@@ -70,10 +93,12 @@ app.all("/parties/*", async (c) => {
   return (await routePartykitRequest(c.req.raw, c.env)) ?? c.notFound();
 });
 
-app.all("*", (c) => {
+app.all("*", async (c) => {
   if (isCrossSiteWrite(c.req.raw)) {
     return c.text("Cross-site request refused", 403);
   }
+  const unreadable = await unreadableConsoleForm(c.req.raw);
+  if (unreadable) return c.text(unreadable.message, unreadable.status);
   return remixHandler(
     c.req.raw,
     getLoadContext({

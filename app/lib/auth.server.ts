@@ -35,6 +35,12 @@ export async function requireUser(request: Request, context: AppLoadContext, per
 
 /** Only same-site relative paths, so /login?redirectTo= can't be turned into an open redirect. */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || !to.startsWith("/") || to.length > 2000) return fallback;
+  // browsers drop tabs and newlines from a URL and read "\" as "/", so "/\t/evil.com" is "//evil.com";
+  // a control character would also make the Location header invalid
+  if (/[\x00-\x1f\x7f\\]/.test(to)) return fallback;
+  const base = "https://console.invalid";
+  const resolved = new URL(to, base);
+  if (resolved.origin !== base || to.startsWith("//")) return fallback;
+  return resolved.pathname + resolved.search + resolved.hash;
 }

@@ -25,6 +25,8 @@ export const eventReceipts = sqliteTable(
     eventId: text("event_id").notNull(),
     consumer: text("consumer").notNull(),
     processedAt: integer("processed_at", { mode: "timestamp_ms" }).notNull(),
+    /** while the handler runs: when another delivery may take it over (a crash); null once it has run */
+    leasedUntil: integer("leased_until", { mode: "timestamp_ms" }),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.consumer] })],
 );

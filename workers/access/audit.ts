@@ -1,9 +1,10 @@
 // The audit log: every change by a user, token or the system, with old and new values.
-import { and, count, desc, eq, gte, like, lte, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, lte, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
+import { textMatch } from "../platform/sql";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { Actor } from "./actor";
 
@@ -66,10 +67,10 @@ export class AuditService {
   async list(filter: AuditFilter, page: PageRequest): Promise<{ rows: AuditEntry[]; total: number }> {
     const conditions: SQL[] = [];
     if (filter.actor) {
-      const cond = or(like(auditLog.actorLabel, `%${filter.actor}%`), eq(auditLog.actorId, filter.actor));
+      const cond = or(textMatch(auditLog.actorLabel, filter.actor, "contains"), eq(auditLog.actorId, filter.actor));
       if (cond) conditions.push(cond);
     }
-    if (filter.action) conditions.push(like(auditLog.action, `${filter.action}%`));
+    if (filter.action) conditions.push(textMatch(auditLog.action, filter.action, "prefix"));
     if (filter.entityType) conditions.push(eq(auditLog.entityType, filter.entityType));
     if (filter.entityId) conditions.push(eq(auditLog.entityId, filter.entityId));
     if (filter.from) conditions.push(gte(auditLog.at, filter.from));

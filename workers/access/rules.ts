@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   "tokens:manage",
   "users:manage",
   "audit:view",
+  "data:export",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,7 +25,7 @@ const READ: Permission[] = ["dashboard:view", "profiles:view", "transactions:vie
 /** The fixed permission matrix, shown as-is in Settings → Users. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  manager: [...READ, "profiles:edit", "incentives:issue"],
+  manager: [...READ, "profiles:edit", "incentives:issue", "data:export"],
   reporting: READ,
   machine: [],
 };
@@ -61,6 +62,7 @@ export const API_SCOPES = [
   "incentives:write",
   "config:read",
   "config:write",
+  "reports:read",
   "*",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -74,6 +76,7 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   "incentives:write": "Issue, redeem and void incentives",
   "config:read": "Read definitions, locations and products",
   "config:write": "Change definitions, locations and products",
+  "reports:read": "Read the dashboard's reports (summary and timeseries from the daily rollups)",
   "*": "Everything, including API token management",
 };
 
@@ -84,9 +87,9 @@ export function scopesAllowedForRole(role: Role): readonly ApiScope[] {
     case "machine":
       return API_SCOPES;
     case "manager":
-      return ["profiles:read", "profiles:write", "transactions:read", "transactions:write", "incentives:read", "incentives:write", "config:read"];
+      return ["profiles:read", "profiles:write", "transactions:read", "transactions:write", "incentives:read", "incentives:write", "config:read", "reports:read"];
     case "reporting":
-      return ["profiles:read", "transactions:read", "incentives:read", "config:read"];
+      return ["profiles:read", "transactions:read", "incentives:read", "config:read", "reports:read"];
   }
 }
 

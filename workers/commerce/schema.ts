@@ -2,13 +2,14 @@
 // and the OpenAPI document. Amounts come in as decimals and leave these schemas as integer cents.
 import { z } from "@hono/zod-openapi";
 import type { OpeningHours } from "../../db/schema/commerce";
+import { boundedJsonObject } from "../platform/json-bounds";
 import { toCents } from "../platform/money";
 import { canonicalTimezone, normaliseOpeningHours, openingHoursErrors } from "./rules";
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────────
 
 /** A decimal amount (19.99 or "19.99") → integer cents; more than two decimal places is a 422. */
-export function amount(field: string) {
+export function amount(field: string, opts: { nonNegative?: boolean } = {}) {
   return z
     .union([z.number(), z.string()], { error: `${field} must be a decimal amount such as 19.99` })
     .transform((v, ctx) => {
@@ -17,9 +18,13 @@ export function amount(field: string) {
         ctx.addIssue({ code: "custom", message: `${field} must be a decimal amount with at most two decimal places (got ${JSON.stringify(v)})` });
         return z.NEVER;
       }
+      if (opts.nonNegative && cents < 0) {
+        ctx.addIssue({ code: "custom", message: `${field} must not be negative (got ${JSON.stringify(v)})` });
+        return z.NEVER;
+      }
       return cents;
     })
-    .openapi({ type: "number", example: 19.99, description: "Decimal amount, at most two decimal places" });
+    .openapi({ type: "number", example: 19.99, description: "Decimal amount, at most two decimal places", ...(opts.nonNegative ? { minimum: 0 } : {}) });
 }
 
 /** An identifier that integrations may send as a string or a whole number (receipt and card numbers). */
@@ -61,7 +66,7 @@ const Handle = z
   .trim()
   .min(1, "handle must not be empty")
   .max(64, "handle must be at most 64 characters")
-  .regex(/^[a-z0-9][a-z0-9_.-]*$/i, "handle may contain letters, digits, '-', '_' and '.'")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "handle may contain letters, digits, '-', '_' and '.'")
   .transform((h) => h.toLowerCase());
 
 // ── transactions ────────────────────────────────────────────────────────────────────────────────
@@ -128,7 +133,7 @@ export const TransactionInput = z
     redemption_id: optionalText("redemption_id", 100),
     original_external_id: optionalText("original_external_id", 191).openapi({ description: "On a return: the receipt number of the purchase it returns; its points are clawed back from that purchase first" }),
     tags: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
-    meta: z.record(z.string(), z.unknown()).nullish(),
+    meta: boundedJsonObject("meta").nullish(),
     channel: optionalText("channel", 64),
     items: z.array(TransactionItemInput, { error: "items must be a list" }).min(1, "items must not be empty").max(MAX_ITEMS, `A transaction holds at most ${MAX_ITEMS} items`),
   })
@@ -207,7 +212,7 @@ export const VariantInput = z
   .object({
     sku: Sku,
     name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(300),
-    price: amount("price").nullish(),
+    price: amount("price", { nonNegative: true }).nullish(),
     options: z.record(z.string().max(64), z.string().max(200)).nullish(),
   })
   .openapi("ProductVariantInput");
@@ -217,7 +222,7 @@ const productFields = {
   name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(300, "name must be at most 300 characters"),
   brand: optionalText("brand", 200),
   category: optionalText("category", 200),
-  price: amount("price").nullish(),
+  price: amount("price", { nonNegative: true }).nullish(),
   external_id: identifier("external_id", 100).nullish(),
   is_active: z.boolean({ error: "is_active must be true or false" }).optional(),
   variants: z.array(VariantInput).max(200, "A product holds at most 200 variants").optional(),

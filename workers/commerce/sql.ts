@@ -1,6 +1,7 @@
 // SQL helpers the commerce services share: literal LIKE matching, batches of any length, and
 // recognising a unique-index clash.
-import { sql, type SQL } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { textMatch } from "../platform/sql";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
@@ -13,10 +14,12 @@ export async function runBatch(db: Db, statements: Statement[]): Promise<void> {
   await db.batch(statements as [Statement, ...Statement[]]);
 }
 
-/** `column LIKE prefix || text || suffix` where the caller's text matches literally: % and _ in it are escaped. */
-export function likeText(column: SQLiteColumn, prefix: string, text: string, suffix: string): SQL {
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return sql`${column} LIKE ${`${prefix}${escaped}${suffix}`} ESCAPE '\\'`;
+/**
+ * `column` matches `text` literally: contains it (prefix "%") or starts with it (prefix ""). No LIKE
+ * pattern is built, so D1's 50-byte pattern limit never applies (platform/sql.ts).
+ */
+export function likeText(column: SQLiteColumn, prefix: "" | "%", text: string, _suffix: "%"): SQL {
+  return textMatch(column, text, prefix === "%" ? "contains" : "prefix");
 }
 
 export function isUniqueViolation(err: unknown): boolean {

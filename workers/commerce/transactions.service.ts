@@ -11,7 +11,7 @@ import type { Clock } from "../platform/clock";
 import { newId, sha256Hex } from "../platform/crypto";
 import { DomainError, isDomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";
-import type { EventRow, Outbox } from "../platform/outbox";
+import { MAX_MESSAGE_BYTES, type EventRow, type Outbox } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { TransactionFact } from "../profiles/rules";
 import type { Profile, ProfilesService } from "../profiles/service";
@@ -19,7 +19,7 @@ import type { Location, LocationsService } from "./locations.service";
 import type { ProductsService } from "./products.service";
 import { canonicalJson, checkTotals, deriveTotals, lineTotal, type TransactionCursor } from "./rules";
 import type { TransactionInput } from "./schema";
-import { errorText, isUniqueViolation, runBatch, type Statement } from "./sql";
+import { errorText, isUniqueViolation, type Statement } from "./sql";
 
 export type Transaction = typeof transactions.$inferSelect;
 export type TransactionItem = typeof transactionItems.$inferSelect;
@@ -402,7 +402,7 @@ export class TransactionsService {
     let i = 4;
     const profile = profileQ ? ((results[i++] as Array<{ profile: Profile }>)[0]?.profile ?? undefined) : undefined;
     const facts = factsQ ? (results[i++] as TransactionFact[]) : undefined;
-    const locationRows = locationQ ? (results[i++] as Location[]) : undefined;
+    const locationRows = locationQ ? (results[i] as Location[]) : undefined;
     return { existing: existing[0], profile, facts, locationRows, ...match.read(byProduct, byVariant, byIds) };
   }
 
@@ -532,6 +532,10 @@ export class TransactionsService {
       throw new DomainError("validation_failed", `Invalid transaction: ${Object.keys(errors).join(", ")}`, { errors });
     }
     const message: TransactionMessage = { kind: TRANSACTION_MESSAGE, input, actor, queued_at: this.clock.now().toISOString() };
+    const bytes = new TextEncoder().encode(JSON.stringify(message)).length;
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw new DomainError("payload_too_large", `A queued transaction must be under ${MAX_MESSAGE_BYTES / 1024} KB as JSON (this one is ${Math.ceil(bytes / 1024)} KB); send it to POST /transactions instead`);
+    }
     await this.queue.send(message, { contentType: "json" });
     return { externalId: input.external_id };
   }

@@ -1,13 +1,15 @@
 // The `events` queue consumer. Each handler acts on an event once: a receipt row (event id, handler)
-// is claimed first, so a redelivered message does nothing twice. Later areas register their handlers
+// is claimed first as a lease and made final when the handler has run, so a redelivered message does
+// nothing twice and a crash mid-handler only delays it until the lease runs out. Later areas register their handlers
 // (live feed, reactions, webhooks, metric rollups) in EVENT_HANDLERS.
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull, lt } from "drizzle-orm";
 import { eventReceipts } from "../../db/schema";
 import { isTransactionMessage, processQueuedTransaction } from "../commerce/transactions.service";
 import { isBackfillMessage } from "../incentives/ledger.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
-import { isJobMessage, processBatchJob } from "../profiles/batch";
+import { isJobMessage, processJob } from "../imports/jobs";
 import { feedSignup } from "../profiles/live-feed";
+import { ROLLUP_EVENT_TYPES } from "../reporting/rules";
 import type { Services } from "../services";
 
 export type EventHandler = (event: DomainEvent, services: Services) => Promise<void>;
@@ -15,6 +17,13 @@ export type EventHandler = (event: DomainEvent, services: Services) => Promise<v
 /** handler name → (event types it wants, what it does). Names are stable: they key the receipts. */
 export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; run: EventHandler }> = {
   "live-feed": { types: ["profile.created"], run: feedSignup },
+  // daily metric rollups: each event's rows added once (the receipt above keys on this name)
+  "report-rollups": {
+    types: ROLLUP_EVENT_TYPES,
+    run: async (event, services) => {
+      await services.reporting.applyEvent(event);
+    },
+  },
   // the merge hook moves the ledger at once; this resumes it if that was interrupted (every step is idempotent)
   "ledger-merge": {
     types: ["profile.merged"],
@@ -25,13 +34,34 @@ export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; ru
   },
 };
 
+/** How long a claimed receipt is held for its handler before another delivery may take it over. */
+export const RECEIPT_LEASE_MS = 5 * 60 * 1000;
+
+/**
+ * Claim (event, handler) before running it: a new receipt, or one whose lease ran out because the
+ * worker that held it crashed mid-handler. A finished receipt (no lease) is never claimed again.
+ */
 export async function claimReceipt(services: Services, eventId: string, consumer: string): Promise<boolean> {
+  const now = services.clock.now();
+  const leasedUntil = new Date(now.getTime() + RECEIPT_LEASE_MS);
   const rows = await services.db
     .insert(eventReceipts)
-    .values({ eventId, consumer, processedAt: services.clock.now() })
-    .onConflictDoNothing()
+    .values({ eventId, consumer, processedAt: now, leasedUntil })
+    .onConflictDoUpdate({
+      target: [eventReceipts.eventId, eventReceipts.consumer],
+      set: { processedAt: now, leasedUntil },
+      setWhere: and(isNotNull(eventReceipts.leasedUntil), lt(eventReceipts.leasedUntil, now)),
+    })
     .returning({ eventId: eventReceipts.eventId });
   return rows.length > 0;
+}
+
+/** The handler ran: the receipt is final. */
+export async function completeReceipt(services: Services, eventId: string, consumer: string): Promise<void> {
+  await services.db
+    .update(eventReceipts)
+    .set({ leasedUntil: null, processedAt: services.clock.now() })
+    .where(and(eq(eventReceipts.eventId, eventId), eq(eventReceipts.consumer, consumer)));
 }
 
 export async function handleEvent(event: DomainEvent, services: Services, handlers = EVENT_HANDLERS): Promise<string[]> {
@@ -49,6 +79,7 @@ export async function handleEvent(event: DomainEvent, services: Services, handle
         .where(and(eq(eventReceipts.eventId, event.id), eq(eventReceipts.consumer, name)));
       throw err;
     }
+    await completeReceipt(services, event.id, name);
   }
   return ran;
 }
@@ -57,7 +88,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, services: Serv
   for (const msg of batch.messages) {
     if (isJobMessage(msg.body)) {
       try {
-        await processBatchJob(services, msg.body.job_id);
+        await processJob(services, msg.body.job_id);
         msg.ack();
       } catch (err) {
         console.error("events: job failed, will retry", msg.body.job_id, err);

@@ -25,7 +25,7 @@ const Handle = z
   .trim()
   .min(1, "handle must not be empty")
   .max(64, "handle must be at most 64 characters")
-  .regex(/^[a-z0-9][a-z0-9_.-]*$/i, "handle may contain letters, digits, '-', '_' and '.'")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "handle may contain letters, digits, '-', '_' and '.'")
   .transform((h) => h.toLowerCase())
   .openapi({ type: "string", example: "birthday-10", description: "Unique per definition type; derived from the name when absent" });
 

@@ -18,6 +18,7 @@ import type { AuditService } from "../access/audit";
 import type { LocationsService } from "../commerce/locations.service";
 import { deriveHandle, uniqueHandle } from "../commerce/rules";
 import { isUniqueViolation, errorText, likeText, runBatch, type Statement } from "../commerce/sql";
+import { inList } from "../platform/sql";
 import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { profileConditionContext } from "../profiles/rules";
@@ -602,7 +603,7 @@ export class DefinitionsService {
     const rows = await this.db
       .select({ id: locations.id, externalId: locations.externalId })
       .from(locations)
-      .where(or(inArray(locations.id, unique), inArray(locations.externalId, unique)));
+      .where(or(inList(locations.id, unique), inList(locations.externalId, unique)));
     const ids: string[] = [];
     for (const v of unique) {
       const hit = rows.find((r) => r.id === v) ?? rows.find((r) => r.externalId === v);

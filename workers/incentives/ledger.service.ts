@@ -74,8 +74,14 @@ export class LedgerService implements ProfileLifecycleHooks {
     return p;
   }
 
-  private key(actor: Actor, idempotencyKey: string | null | undefined, op: string): string {
-    return idempotencyKey ? `${op}:${actor.type}:${actor.id ?? "-"}:${idempotencyKey}` : `${op}:${crypto.randomUUID()}`;
+  /**
+   * The ledger op's key: the client's Idempotency-Key, else a natural key the retry of the same request
+   * repeats (a redemption against one receipt), else a fresh one (the caller should send a key).
+   */
+  private key(actor: Actor, idempotencyKey: string | null | undefined, op: string, natural?: string | null): string {
+    if (idempotencyKey) return `${op}:${actor.type}:${actor.id ?? "-"}:${idempotencyKey}`;
+    if (natural) return `${op}:${actor.type}:${actor.id ?? "-"}:natural:${natural}`;
+    return `${op}:${crypto.randomUUID()}`;
   }
 
   // ── reads ────────────────────────────────────────────────────────────────────────────────────
@@ -188,7 +194,7 @@ export class LedgerService implements ProfileLifecycleHooks {
   async startBackfill(actor: Actor, opts: { enqueue?: boolean } = {}): Promise<BatchJob> {
     const now = this.clock.now();
     const [{ n }] = (await this.db.select({ n: sql<number>`count(distinct ${transactions.profileId})` }).from(transactions).where(isNotNull(transactions.profileId))) as [{ n: number }];
-    const job: BatchJob = { id: crypto.randomUUID(), kind: "ledger-backfill", status: "queued", total: n, payload: null, processed: 0, succeeded: 0, failed: 0, results: null, createdBy: actor.label, createdAt: now, completedAt: null };
+    const job: BatchJob = { id: crypto.randomUUID(), kind: "ledger-backfill", status: "queued", total: n, payload: null, processed: 0, succeeded: 0, failed: 0, results: null, createdBy: actor.label, actor: null, createdAt: now, completedAt: null };
     await this.db.insert(batchJobs).values(job);
     if (opts.enqueue !== false) return this.kick(job);
     return job;
@@ -338,7 +344,7 @@ export class LedgerService implements ProfileLifecycleHooks {
   async redeemBenefit(profileId: string, id: string, input: { transaction_external_id?: string | null }, actor: Actor, idempotencyKey?: string | null) {
     await this.live(profileId);
     return this.unwrap(
-      await this.stub(profileId).redeemBenefit({ profileId, key: this.key(actor, idempotencyKey, `benefit-redeem:${id}`), id, source: ledgerSource(actor), transactionExternalId: input.transaction_external_id ?? null }),
+      await this.stub(profileId).redeemBenefit({ profileId, key: this.key(actor, idempotencyKey, `benefit-redeem:${id}`, input.transaction_external_id ? `tx:${input.transaction_external_id}` : null), id, source: ledgerSource(actor), transactionExternalId: input.transaction_external_id ?? null }),
     );
   }
 
@@ -356,7 +362,8 @@ export class LedgerService implements ProfileLifecycleHooks {
     return this.unwrap(
       await this.stub(profileId).redeem({
         profileId,
-        key: this.key(actor, idempotencyKey, "redeem"),
+        // without a key, a retried redemption against the same receipt spends once
+        key: this.key(actor, idempotencyKey, "redeem", input.transaction_external_id ? `tx:${input.transaction_external_id}:${input.strategy}:${input.amount}` : null),
         strategy: input.strategy,
         amountCents: input.amount,
         transactionExternalId: input.transaction_external_id ?? null,

@@ -15,6 +15,7 @@ describe("toProblem", () => {
     { code: "forbidden", status: 403, type: "forbidden", title: "Forbidden" },
     { code: "csrf_rejected", status: 403, type: "csrf-rejected", title: "Cross-site request rejected" },
     { code: "not_found", status: 404, type: "not-found", title: "Not found" },
+    { code: "method_not_allowed", status: 405, type: "method-not-allowed", title: "Method not allowed" },
     { code: "conflict", status: 409, type: "conflict", title: "Conflict" },
     { code: "idempotency_in_flight", status: 409, type: "idempotency-in-flight", title: "Request with this Idempotency-Key is still in progress" },
     { code: "payload_too_large", status: 413, type: "payload-too-large", title: "Payload too large" },

@@ -1,13 +1,15 @@
 // Idempotency-Key support for API writes: the first response under a key is stored for 24 hours and
 // replayed for a retry with the same body; the same key with a different body is a 422, and a retry
-// while the first is still running is a 409.
-import { and, eq, lt } from "drizzle-orm";
+// while the first is still running is a 409 (for at most a minute: a crashed request's key is then taken over).
+import { and, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { idempotencyKeys } from "../../db/schema";
 import type { Clock } from "./clock";
 import { DomainError } from "./errors";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A key stays "in flight" this long at most: longer than any request runs, short enough for a retry. */
+export const IDEMPOTENCY_LEASE_MS = 60 * 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export interface StoredResponse {
@@ -47,6 +49,15 @@ export class IdempotencyStore {
         );
       }
       if (existing.statusCode === null) {
+        // a request that crashed never completes or releases its key: after a short lease the retry takes it over
+        if (now.getTime() - existing.createdAt.getTime() >= IDEMPOTENCY_LEASE_MS) {
+          const taken = await this.db
+            .update(idempotencyKeys)
+            .set({ createdAt: now })
+            .where(and(where, isNull(idempotencyKeys.statusCode), eq(idempotencyKeys.createdAt, existing.createdAt)))
+            .returning({ key: idempotencyKeys.key });
+          if (taken.length) return null;
+        }
         throw new DomainError("idempotency_in_flight", `A request with Idempotency-Key "${key}" is still being processed; retry shortly`, {
           headers: { "Retry-After": "1" },
         });

@@ -3,6 +3,8 @@ import { DomainError } from "./errors";
 
 export const DEFAULT_PAGE_SIZE = 15;
 export const MAX_PAGE_SIZE = 100;
+/** Keeps the offset a small integer (D1 refuses a float offset); no list is a million pages deep. */
+export const MAX_PAGE_NUMBER = 1_000_000;
 
 export interface PageRequest {
   number: number;
@@ -12,7 +14,8 @@ export interface PageRequest {
 function parsePositiveInt(raw: string | undefined, field: string, max?: number): number | undefined {
   if (raw === undefined || raw === "") return undefined;
   if (!/^\d+$/.test(raw)) throw DomainError.field(field, `${field} must be a whole number, got "${raw}"`);
-  const n = Number(raw);
+  // compared as digits first: a 30-digit number is not a safe integer
+  const n = raw.replace(/^0+(?=\d)/, "").length > 15 ? Number.MAX_SAFE_INTEGER : Number(raw);
   if (n < 1) throw DomainError.field(field, `${field} must be at least 1`);
   if (max !== undefined && n > max) throw DomainError.field(field, `${field} must be at most ${max}`);
   return n;
@@ -21,7 +24,7 @@ function parsePositiveInt(raw: string | undefined, field: string, max?: number):
 /** Read page[number] / page[size] from a query-string record; bad values are a 422 naming the field. */
 export function parsePage(query: Record<string, string | undefined>): PageRequest {
   return {
-    number: parsePositiveInt(query["page[number]"], "page[number]") ?? 1,
+    number: parsePositiveInt(query["page[number]"], "page[number]", MAX_PAGE_NUMBER) ?? 1,
     size: parsePositiveInt(query["page[size]"], "page[size]", MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE,
   };
 }

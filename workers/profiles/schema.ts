@@ -1,6 +1,7 @@
 // Contracts of the customer record, shared by the API, the console's forms and the OpenAPI document.
 import { z } from "@hono/zod-openapi";
 import { PROFILE_TYPES } from "../../db/schema/profiles";
+import { boundedJsonObject, jsonBoundsError } from "../platform/json-bounds";
 
 const trimmed = (max: number) => z.string().trim().max(max, `Must be at most ${max} characters`);
 const nullableText = (max: number) => trimmed(max).nullish().transform((v) => (v === "" ? null : v));
@@ -17,7 +18,7 @@ export const Handle = z
   .trim()
   .min(1, "handle is required")
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9_.-]*$/i, "handle may contain letters, digits, '-', '_' and '.'")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "handle may contain letters, digits, '-', '_' and '.'")
   .transform((h) => h.toLowerCase());
 
 export const IdentityInput = z
@@ -49,6 +50,8 @@ export const CustomAttributeInput = z.object({
     (a.type === "boolean" && typeof a.value === "boolean") ||
     (a.type === "date" && typeof a.value === "string" && /^\d{4}-\d{2}-\d{2}/.test(a.value) && !Number.isNaN(Date.parse(a.value)));
   if (!ok) ctx.addIssue({ code: "custom", path: ["value"], message: `value must be a ${a.type}` });
+  const tooBig = ok && a.type === "json" ? jsonBoundsError("value", a.value) : null;
+  if (tooBig) ctx.addIssue({ code: "custom", path: ["value"], message: tooBig });
 });
 
 export const AttributesInput = z
@@ -146,7 +149,7 @@ export const InteractionInput = z
     name: nullableText(200),
     interacted_at: z.iso.datetime({ offset: true, error: "interacted_at must be an ISO 8601 date-time" }).nullish(),
     location_id: z.string().max(100).nullish(),
-    meta: z.record(z.string(), z.unknown()).nullish(),
+    meta: boundedJsonObject("meta").nullish(),
   })
   .openapi("InteractionInput");
 export type InteractionInput = z.infer<typeof InteractionInput>;

@@ -26,6 +26,7 @@ import { DomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";
 import type { EventRow, Outbox } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
+import { insertRows } from "../platform/sql";
 import { classifySearch, computeAggregations, ftsQuery, fullName, mergeAttributes, normalizeMobile, type Aggregations, type TransactionFact } from "./rules";
 import type { CreateProfileInput, IdentityInput, InteractionInput, UpdateProfileInput } from "./schema";
 
@@ -142,7 +143,7 @@ export function serializeInteraction(i: Interaction) {
 
 /** The data a profile event carries: enough for the live feed and consumers, no more. */
 function eventProfile(p: Profile) {
-  return { id: p.id, full_name: fullName(p.firstName, p.lastName), email: p.email, joined_at: p.joinedAt.toISOString(), type: p.type };
+  return { id: p.id, full_name: fullName(p.firstName, p.lastName), email: p.email, joined_at: p.joinedAt.toISOString(), joined_location_id: p.joinedLocationId, type: p.type };
 }
 
 /** Whether an actor may learn which other profile holds a clashing email, mobile or identity. */
@@ -557,8 +558,8 @@ export class ProfilesService {
     const event = this.outbox.event("profile.created", { profile: eventProfile(profile) }, { profileId: id });
     await this.commit([
       this.db.insert(profiles).values(profile),
-      ...(identityRows.length ? [this.db.insert(identities).values(identityRows)] : []),
-      ...(addressRows.length ? [this.db.insert(addresses).values(addressRows)] : []),
+      ...insertRows(this.db, identities, identityRows),
+      ...insertRows(this.db, addresses, addressRows),
       this.outbox.insert([event]),
       this.audit.entry(actor, { action: "profile.created", entityType: "profile", entityId: id, newValues: { email, mobile_phone: mobile ?? null, first_name: profile.firstName, last_name: profile.lastName } }),
     ]);
@@ -602,7 +603,7 @@ export class ProfilesService {
     await this.commit([
       this.db.update(profiles).set({ ...change, updatedAt: now }).where(eq(profiles.id, id)),
       ...(addressRows ? [this.db.delete(addresses).where(eq(addresses.profileId, id))] : []),
-      ...(addressRows?.length ? [this.db.insert(addresses).values(addressRows)] : []),
+      ...insertRows(this.db, addresses, addressRows ?? []),
       this.outbox.insert([event]),
       this.audit.entry(actor, {
         action: "profile.updated",
