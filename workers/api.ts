@@ -7,6 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import { registerAccessRoutes } from "./access/api";
 import { registerCommerceRoutes } from "./commerce/api";
 import { registerProfileRoutes } from "./profiles/api";
+import { registerOmneoProfileRoutes } from "./profiles/omneo.api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
 import { registerImportRoutes } from "./imports/api";
@@ -179,6 +180,7 @@ export function createApiApp() {
 
   registerAccessRoutes(api);
   registerProfileRoutes(api);
+  registerOmneoProfileRoutes(api);
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);

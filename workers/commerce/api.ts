@@ -148,12 +148,14 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
     },
   );
 
+  // POST /transactions and Omneo's POST /transactions/update-create are the same idempotent ingest
+  for (const path of ["/transactions", "/transactions/update-create"] as const) {
   api.openapi(
     createRoute({
       method: "post",
-      path: "/transactions",
+      path,
       tags,
-      summary: "Record a transaction (idempotent on external_id: the same receipt again returns the first with 200)",
+      summary: path === "/transactions" ? "Record a transaction (idempotent on external_id: the same receipt again returns the first with 200)" : "Omneo's name for POST /transactions: a receipt already recorded is returned as it is (transactions are immutable)",
       middleware: [requireScope("transactions:write")] as const,
       request: { headers: IdempotencyHeader, body: json(TransactionInput) },
       responses: {
@@ -169,7 +171,8 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
       // a receipt for a profile also says what it earned and the balances after; an anonymous one is as GET shows it
       return c.json({ data: { ...serializeTransaction(transaction), ...(incentives ? { incentives: incentives as never } : {}) } }, created ? 201 : 200);
     },
-  );
+  );  }
+
 
   api.openapi(
     createRoute({
@@ -245,6 +248,25 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
       const page = parsePage(c.req.query());
       const { rows, total } = await c.get("services").transactions.listForProfile(c.req.valid("param").id, page);
       return c.json(listEnvelope(rows.map(serializeTransaction), total, page, c.req.url), 200);
+    },
+  );
+
+  // Omneo's read of one of a profile's transactions
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/profiles/{id}/transactions/{transactionId}",
+      tags,
+      summary: "One of the profile's transactions",
+      middleware: [requireScope("transactions:read")] as const,
+      request: { params: IdParam.extend({ transactionId: z.string().openapi({ param: { name: "transactionId", in: "path" } }) }) },
+      responses: { 200: ok(single(TransactionSchema), "The transaction"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { id, transactionId } = c.req.valid("param");
+      const t = await c.get("services").transactions.find(transactionId);
+      if (!t || t.profileId !== id) throw new DomainError("not_found", `Profile ${id} has no transaction ${transactionId}`);
+      return c.json({ data: serializeTransaction(t) }, 200);
     },
   );
 

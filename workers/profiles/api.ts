@@ -89,6 +89,7 @@ const IdentifierParam = z.object({
 const IdentityLookupQuery = z.object({
   "identity[handle]": z.string().max(64).optional().openapi({ description: "Look the profile up by this identity handle (e.g. shopify); {id} is then the identifier" }),
 });
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ProfileIdentityParams = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" } }),
   identityId: z.string().openapi({ param: { name: "identityId", in: "path" } }),
@@ -346,14 +347,17 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "delete",
       path: "/profiles/{id}/identities/{identityId}",
       tags: ["Identities"],
-      summary: "Unlink an identity",
+      summary: "Unlink an identity (by its id, or by its handle as Omneo does)",
       middleware: [requireScope("profiles:write")] as const,
       request: { params: ProfileIdentityParams },
       responses: { 204: { description: "Unlinked" }, ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {
       const { id, identityId } = c.req.valid("param");
-      await c.get("services").profiles.removeIdentity(id, identityId, c.get("auth").actor);
+      const s = c.get("services");
+      // Omneo names the identity by its handle here; ours are UUIDs, so the two never collide
+      const target = UUID_RE.test(identityId) ? identityId : (await s.profiles.getIdentity(id, { handle: identityId })).id;
+      await s.profiles.removeIdentity(id, target, c.get("auth").actor);
       return c.body(null, 204);
     },
   );

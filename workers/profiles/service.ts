@@ -386,7 +386,7 @@ export class ProfilesService {
    * Profiles (and, with relations, their identities and addresses) for ids, in the ids' order, in one
    * D1 batch. The ids travel as one JSON parameter, since D1 allows 100 bound parameters per statement.
    */
-  private async viewsByIds(ids: string[], opts: { includeDeleted?: boolean; relations?: boolean } = {}): Promise<ProfileView[]> {
+  async viewsByIds(ids: string[], opts: { includeDeleted?: boolean; relations?: boolean } = {}): Promise<ProfileView[]> {
     if (!ids.length) return [];
     const idSet = sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
     const where = opts.includeDeleted ? sql`${profiles.id} IN ${idSet}` : and(sql`${profiles.id} IN ${idSet}`, ne(profiles.type, "deleted"));
@@ -817,18 +817,53 @@ export class ProfilesService {
     this.publish([event]);
   }
 
-  async searchIdentities(filter: { handle?: string; identifier?: string }, page: PageRequest): Promise<{ rows: Identity[]; total: number }> {
-    if (!filter.handle && !filter.identifier) throw DomainError.field("identifier", "Give handle, identifier or both");
-    const conds = [filter.handle ? eq(identities.handle, filter.handle.toLowerCase()) : undefined, filter.identifier ? eq(identities.identifier, filter.identifier) : undefined].filter(
-      (c): c is SQL => Boolean(c),
-    );
-    const where = and(...conds);
+  async searchIdentities(filter: { handle?: string; identifier?: string; profileId?: string }, page: PageRequest, opts: { requireFilter?: boolean } = {}): Promise<{ rows: Identity[]; total: number }> {
+    if ((opts.requireFilter ?? true) && !filter.handle && !filter.identifier) throw DomainError.field("identifier", "Give handle, identifier or both");
+    const conds = [
+      filter.handle ? eq(identities.handle, filter.handle.toLowerCase()) : undefined,
+      filter.identifier ? eq(identities.identifier, filter.identifier) : undefined,
+      filter.profileId ? eq(identities.profileId, filter.profileId) : undefined,
+    ].filter((c): c is SQL => Boolean(c));
+    const where = conds.length ? and(...conds) : undefined;
     const [rows, [total]] = await this.db.batch([
-      this.db.select().from(identities).where(where).orderBy(asc(identities.createdAt)).limit(page.size).offset(pageOffset(page)),
+      this.db.select().from(identities).where(where).orderBy(asc(identities.createdAt), asc(identities.id)).limit(page.size).offset(pageOffset(page)),
       this.db.select({ n: count() }).from(identities).where(where),
     ]);
     return { rows, total: total?.n ?? 0 };
   }
+
+  /** One of a profile's identities, by its id or (Omneo's way) by its handle. */
+  async getIdentity(profileId: string, ref: { id: string } | { handle: string }): Promise<Identity> {
+    await this.require(profileId);
+    const where = "id" in ref ? eq(identities.id, ref.id) : eq(identities.handle, ref.handle.toLowerCase());
+    const row = await this.db.query.identities.findFirst({ where: and(where, eq(identities.profileId, profileId)), orderBy: [desc(identities.isPrimary), asc(identities.createdAt)] });
+    if (!row) throw new DomainError("not_found", `Profile ${profileId} has no identity ${"id" in ref ? ref.id : `with handle "${ref.handle}"`}`);
+    return row;
+  }
+
+  /** Change an identity's identifier or flags; the identifier stays unique across profiles. */
+  async updateIdentity(profileId: string, identityId: string, input: { identifier?: string; is_primary?: boolean; is_active?: boolean }, actor: Actor): Promise<Identity> {
+    const profile = await this.require(profileId);
+    const row = await this.getIdentity(profileId, { id: identityId });
+    const next: Identity = { ...row, identifier: input.identifier ?? row.identifier, isPrimary: input.is_primary ?? row.isPrimary, isActive: input.is_active ?? row.isActive };
+    if (next.identifier !== row.identifier) {
+      const taken = await this.db.query.identities.findFirst({ where: and(eq(identities.handle, row.handle), eq(identities.identifier, next.identifier), ne(identities.id, row.id)) });
+      if (taken) throw DomainError.field("identifier", `The ${row.handle} identifier "${next.identifier}" belongs to another profile`);
+    }
+    const event = this.outbox.event("profile.updated", { profile: eventProfile(profile), changed: ["identities"] }, { profileId });
+    await this.commit(
+      [
+        this.db.update(identities).set({ identifier: next.identifier, isPrimary: next.isPrimary, isActive: next.isActive }).where(eq(identities.id, row.id)),
+        ...(next.isPrimary && !row.isPrimary ? [this.db.update(identities).set({ isPrimary: false }).where(and(eq(identities.profileId, profileId), eq(identities.handle, row.handle), ne(identities.id, row.id)))] : []),
+        this.outbox.insert([event]),
+        this.audit.entry(actor, { action: "identity.updated", entityType: "profile", entityId: profileId, oldValues: { identifier: row.identifier, is_primary: row.isPrimary, is_active: row.isActive }, newValues: { identifier: next.identifier, is_primary: next.isPrimary, is_active: next.isActive } }),
+      ],
+      "identifier",
+    );
+    this.publish([event]);
+    return next;
+  }
+
 
   // ── interactions ────────────────────────────────────────────────────────────────────────────
 
