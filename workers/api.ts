@@ -8,6 +8,7 @@ import { registerAccessRoutes } from "./access/api";
 import { registerCommerceRoutes } from "./commerce/api";
 import { registerDeliveryRoutes } from "./delivery/api";
 import { registerProfileRoutes } from "./profiles/api";
+import { registerOmneoProfileRoutes } from "./profiles/omneo.api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
 import { registerReactionRoutes } from "./reactions/api";
@@ -18,6 +19,7 @@ import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
 import { jsonTextDepth, MAX_BODY_DEPTH } from "./platform/json-bounds";
 import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
+import { unknownQueryParams } from "./platform/list-query";
 import { errorToResponse, requestMeta, type AppEnv } from "./platform/http";
 
 export const API_VERSION = "3.0.0";
@@ -31,6 +33,11 @@ export function createApiApp() {
     // Every validation failure becomes one 422 naming each bad field.
     defaultHook: (result) => {
       if (!result.success) {
+        // an unknown filter, sort or include is a 400 naming it, never silently ignored
+        if ((result as { target?: string }).target === "query") {
+          const unknown = unknownQueryParams(result.error.issues as never);
+          if (unknown) throw unknown;
+        }
         const target = (result as { target?: string }).target;
         const errors = fieldErrorsFromIssues(result.error.issues);
         const fields = Object.keys(errors).join(", ");
@@ -177,6 +184,7 @@ export function createApiApp() {
 
   registerAccessRoutes(api);
   registerProfileRoutes(api);
+  registerOmneoProfileRoutes(api);
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);

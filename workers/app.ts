@@ -81,6 +81,8 @@ app.use("*", async (c, next) => {
 
 app.route("/api/v3", createApiApp());
 app.get("/api/docs", (c) => c.html(apiDocsPage("/api/v3/openapi.json")));
+// Omneo's SDK checks liveness at /api/health, beside /api/v3 (the same check as /api/v3/health, no token needed).
+app.get("/api/health", (c) => c.json({ data: { status: "ok" } }, 200));
 
 // The benchmark baseline: the cheapest possible route through the same worker, only in bench mode.
 app.get("/__bench/noop", (c) => (c.env.BENCH_MODE === "1" ? c.text("ok") : c.notFound()));
