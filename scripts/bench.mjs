@@ -373,7 +373,7 @@ async function main() {
   return 0;
 }
 
-let code = 1;
+let code;
 try {
   code = await main();
 } catch (err) {

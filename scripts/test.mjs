@@ -1,4 +1,4 @@
-// `npm test`: the whole suite. Builds once, then runs the workers lane (vitest inside workerd against
+// `npm test`: the whole suite. Lint and typecheck first, then builds once, then runs the workers lane (vitest inside workerd against
 // real D1, Durable Objects and Queues) and the browser lane (Playwright driving Debian's Chromium
 // against the built worker under `wrangler dev`). The browser lane needs Chromium (CHROMIUM_PATH, then
 // /usr/bin/chromium); without it the lane is skipped loudly, unless REQUIRE_BROWSER=1 (as in CI).
@@ -26,7 +26,13 @@ function lane(name, args) {
 }
 
 mkdirSync(".cache", { recursive: true });
-console.log("▸ Building the console and worker");
+console.log("▸ Lint and typecheck");
+for (const [name, args] of [["lint", ["eslint", "."]], ["typecheck", ["tsc", "-p", "."]]]) {
+  const status = run("npx", args);
+  results.push({ name, passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0, status, static: true });
+}
+
+console.log("\n▸ Building the console and worker");
 if (run("npx", ["remix", "vite:build", "--logLevel", "warn"]) !== 0) process.exit(1);
 
 console.log("\n▸ Workers lane (workerd: real D1, Durable Objects, Queues)");
@@ -45,10 +51,11 @@ if (existsSync(chromium)) {
   results.push({ name: "browser", passed: 0, failed: 0, skipped: 0, status: 0, skippedLane: true });
 }
 
-const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = results.filter((r) => !r.static).reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
 console.log("\n── Summary ─────────────────────────────────────");
 for (const r of results) {
-  console.log(`  ${r.name.padEnd(8)} ${r.skippedLane ? "SKIPPED (no Chromium)" : `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}`}`);
+  const outcome = r.static ? (r.status === 0 ? "clean" : "FAILED") : r.skippedLane ? "SKIPPED (no Chromium)" : `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}`;
+  console.log(`  ${r.name.padEnd(9)} ${outcome}`);
 }
 console.log(`  time     ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);

@@ -9,6 +9,7 @@ import { registerCommerceRoutes } from "./commerce/api";
 import { registerProfileRoutes } from "./profiles/api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
+import { registerImportRoutes } from "./imports/api";
 import { tokenActor } from "./access/tokens.service";
 import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
@@ -25,7 +26,7 @@ const STOREFRONT_PATH = /^\/api\/v3\/profiles\/me(\/|$)/;
 export function createApiApp() {
   const api = new OpenAPIHono<AppEnv>({
     // Every validation failure becomes one 422 naming each bad field.
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (!result.success) {
         const target = (result as { target?: string }).target;
         const errors = fieldErrorsFromIssues(result.error.issues);
@@ -174,6 +175,7 @@ export function createApiApp() {
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
+  registerImportRoutes(api);
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

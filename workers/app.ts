@@ -5,7 +5,8 @@ import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { routePartykitRequest } from "partyserver";
 // The Remix Vite server build (output of `remix vite:build`).
-// @ts-ignore - generated file without types
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- generated file without types, absent before the first build (so not @ts-expect-error)
+// @ts-ignore
 import * as build from "../build/server";
 import { can } from "./access/rules";
 import { SESSION_COOKIE } from "./access/session-cookie";

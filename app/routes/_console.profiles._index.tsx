@@ -3,6 +3,7 @@ import { Link, useLoaderData, useLocation, useNavigate, useNavigation, useRevali
 import { useCallback, useEffect, useRef } from "react";
 import { Badge } from "~/components/ui/badge";
 import { EmptyState, PageHeader } from "~/components/ui/card";
+import { ExportLink } from "~/components/ui/export-link";
 import { cn } from "~/components/ui/cn";
 import { Pagination } from "~/components/ui/pagination";
 import { Table, TBody, Td, Th, THead, Tr } from "~/components/ui/table";
@@ -14,6 +15,7 @@ import { ProfileSearch, TYPE_FILTERS, type TypeFilter } from "~/components/profi
 import { ProfileTypeBadge } from "~/components/profiles/type-badge";
 import type { SignupItem } from "~/components/profiles/types";
 import { requireUser } from "~/lib/auth.server";
+import { can } from "../../workers/access/rules";
 import type { Services } from "../../workers/services";
 import { fullName } from "../../workers/profiles/rules";
 import type { ProfileView } from "../../workers/profiles/service";
@@ -58,13 +60,14 @@ async function findProfiles(services: Services, q: string, type: TypeFilter, pag
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context, "profiles:view");
+  const { user } = await requireUser(request, context, "profiles:view");
   const url = new URL(request.url);
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 200);
   const type = typeFilter(url.searchParams.get("type"));
   const page = pageNumber(url.searchParams.get("page"));
   const [found, feed] = await Promise.all([findProfiles(context.services, q, type, page), recentSignups(context.services)]);
   return {
+    canExport: can(user.role, "data:export"),
     q,
     type,
     page,
@@ -122,7 +125,7 @@ function useRefreshOnSignup(active: boolean) {
 }
 
 export default function ProfilesPage() {
-  const { q, type, page, total, lastPage, rows, feed, searchCapped, notice } = useLoaderData<typeof loader>();
+  const { canExport, q, type, page, total, lastPage, rows, feed, searchCapped, notice } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const stale = useNavigation().state === "loading";
   useNotice(notice);
@@ -131,7 +134,11 @@ export default function ProfilesPage() {
 
   return (
     <>
-      <PageHeader title="Profiles" description="Every member of the programme: search by name, email, mobile or any linked identity, and open a profile for its details, identities, activity and figures." />
+      <PageHeader
+        title="Profiles"
+        description="Every member of the programme: search by name, email, mobile or any linked identity, and open a profile for its details, identities, activity and figures."
+        actions={canExport ? <ExportLink to="/profiles/export.csv" /> : undefined}
+      />
       <LiveFeedPanel initial={feed.items} source={feed.source} onSignup={onSignup} />
 
       <div className="mb-4">

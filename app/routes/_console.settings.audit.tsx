@@ -3,21 +3,17 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { EmptyState, PageHeader } from "~/components/ui/card";
+import { ExportLink } from "~/components/ui/export-link";
 import { Input, Select } from "~/components/ui/input";
 import { Pagination } from "~/components/ui/pagination";
 import { Table, TBody, Td, Th, THead, Tr } from "~/components/ui/table";
+import { auditFilterFrom } from "~/lib/audit-filter.server";
 import { requireUser } from "~/lib/auth.server";
 import { parsePage } from "../../workers/platform/pagination";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Loyalty Edge" }];
 
 const PAGE_SIZE = 25;
-
-function parseDay(raw: string | null, endOfDay: boolean): Date | undefined {
-  if (!raw || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return undefined;
-  const d = new Date(`${raw}T${endOfDay ? "23:59:59.999" : "00:00:00.000"}Z`);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, "audit:view");
@@ -29,13 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } catch {
     page = { number: 1, size: PAGE_SIZE };
   }
-  const filter = {
-    actor: q.get("actor")?.trim() || undefined,
-    action: q.get("action") || undefined,
-    entityType: q.get("entity") || undefined,
-    from: parseDay(q.get("from"), false),
-    to: parseDay(q.get("to"), true),
-  };
+  const filter = auditFilterFrom(q);
   const [{ rows, total }, actions] = await Promise.all([context.services.audit.list(filter, page), context.services.audit.distinctActions()]);
   return {
     filters: { actor: q.get("actor") ?? "", action: q.get("action") ?? "", entity: q.get("entity") ?? "", from: q.get("from") ?? "", to: q.get("to") ?? "" },
@@ -60,7 +50,11 @@ export default function AuditPage() {
   const { rows, filters, actions, page, lastPage, total } = useLoaderData<typeof loader>();
   return (
     <>
-      <PageHeader title="Audit log" description="Every change made by a user, an API token or the system: who, what, old and new values, when and from where." />
+      <PageHeader
+        title="Audit log"
+        description="Every change made by a user, an API token or the system: who, what, old and new values, when and from where."
+        actions={<ExportLink to="/settings/audit/export.csv" />}
+      />
       <Form method="get" className="mb-4 grid gap-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-6" role="search">
         <Input name="actor" placeholder="Actor (email or token)" defaultValue={filters.actor} aria-label="Actor" className="lg:col-span-2" />
         <Select name="action" defaultValue={filters.action} aria-label="Action">

@@ -12,6 +12,8 @@ import {
   type TransactionRow,
 } from "~/components/commerce/transactions.server";
 import { EmptyState, PageHeader } from "~/components/ui/card";
+import { ExportLink } from "~/components/ui/export-link";
+import { can } from "../../workers/access/rules";
 import { cn } from "~/components/ui/cn";
 import { Pagination } from "~/components/ui/pagination";
 import { requireUser } from "~/lib/auth.server";
@@ -26,7 +28,7 @@ function pageNumber(raw: string | null): number {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context, "transactions:view");
+  const { user } = await requireUser(request, context, "transactions:view");
   const { services } = context;
   const url = new URL(request.url);
   const page = pageNumber(url.searchParams.get("page"));
@@ -55,6 +57,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     rows = found.rows.map((t) => transactionRow(t, customers, locationMap));
   }
   return {
+    canExport: can(user.role, "data:export"),
     rows,
     total,
     page,
@@ -70,13 +73,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function TransactionsPage() {
-  const { rows, total, page, lastPage, invalid, errors, values, zone, active, customer, locations } = useLoaderData<typeof loader>();
+  const { canExport, rows, total, page, lastPage, invalid, errors, values, zone, active, customer, locations } = useLoaderData<typeof loader>();
   const stale = useNavigation().state === "loading";
   return (
     <>
       <PageHeader
         title="Transactions"
         description="Purchases and returns from every channel, with customer, receipt, items, location, staff and spend breakdown."
+        actions={canExport ? <ExportLink to="/transactions/export.csv" /> : undefined}
       />
       <TransactionFilters values={values} errors={errors} locations={locations} zone={zone} active={active} />
       {customer ? (

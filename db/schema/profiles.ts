@@ -1,5 +1,6 @@
 // The customer record: profiles, identities, addresses, interactions and aggregations.
 // Money is integer cents; dates are epoch milliseconds or ISO dates (YYYY-MM-DD) where a day is meant.
+import type { Actor } from "../../workers/access/actor";
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -136,7 +137,7 @@ export const profileAggregations = sqliteTable("profile_aggregations", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
 
-/** Jobs for POST /profiles/batch: the request is accepted, processed by the events queue, and polled. */
+/** Jobs for POST /profiles/batch and /transactions/batch: the request is accepted, processed by the events queue, and polled. */
 export const batchJobs = sqliteTable("batch_jobs", {
   id: text("id").primaryKey(),
   kind: text("kind").notNull(),
@@ -147,8 +148,12 @@ export const batchJobs = sqliteTable("batch_jobs", {
   processed: integer("processed").notNull().default(0),
   succeeded: integer("succeeded").notNull().default(0),
   failed: integer("failed").notNull().default(0),
-  results: text("results", { mode: "json" }).$type<Array<{ index: number; status: string; profile_id?: string; errors?: Record<string, string[]> }>>(),
+  results: text("results", { mode: "json" }).$type<
+    Array<{ index: number; status: string; external_id?: string | null; profile_id?: string; transaction_id?: string; errors?: Record<string, string[]> }>
+  >(),
   createdBy: text("created_by"),
+  /** who submitted it, so the records are written (and audited, and namespaced for webhooks) as them */
+  actor: text("actor", { mode: "json" }).$type<Actor | null>(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   completedAt: integer("completed_at", { mode: "timestamp_ms" }),
 });

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { idempotencyKeys, loginAttempts, sessions } from "../../db/schema/access";
-import { eventReceipts, events } from "../../db/schema/events";
+import { eventReceipts } from "../../db/schema/events";
 import { EVENT_HANDLERS, handleEvent, type EventHandler } from "../../workers/events/consumer";
 import { runScheduled } from "../../workers/events/scheduled";
 import worker from "../../workers/app";

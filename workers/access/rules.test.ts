@@ -41,6 +41,8 @@ describe("permission matrix", () => {
     "tokens:manage": { admin: true, manager: false, reporting: false, machine: false },
     "users:manage": { admin: true, manager: false, reporting: false, machine: false },
     "audit:view": { admin: true, manager: false, reporting: false, machine: false },
+    // CSV exports carry members' personal data in bulk: not for read-only reporting users
+    "data:export": { admin: true, manager: true, reporting: false, machine: false },
   };
 
   it("the expected table covers every permission and role the code defines", () => {

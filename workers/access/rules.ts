@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   "tokens:manage",
   "users:manage",
   "audit:view",
+  "data:export",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,7 +25,7 @@ const READ: Permission[] = ["dashboard:view", "profiles:view", "transactions:vie
 /** The fixed permission matrix, shown as-is in Settings → Users. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  manager: [...READ, "profiles:edit", "incentives:issue"],
+  manager: [...READ, "profiles:edit", "incentives:issue", "data:export"],
   reporting: READ,
   machine: [],
 };

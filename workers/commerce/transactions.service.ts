@@ -19,7 +19,7 @@ import type { Location, LocationsService } from "./locations.service";
 import type { ProductsService } from "./products.service";
 import { canonicalJson, checkTotals, deriveTotals, lineTotal, type TransactionCursor } from "./rules";
 import type { TransactionInput } from "./schema";
-import { errorText, isUniqueViolation, runBatch, type Statement } from "./sql";
+import { errorText, isUniqueViolation, type Statement } from "./sql";
 
 export type Transaction = typeof transactions.$inferSelect;
 export type TransactionItem = typeof transactionItems.$inferSelect;
@@ -402,7 +402,7 @@ export class TransactionsService {
     let i = 4;
     const profile = profileQ ? ((results[i++] as Array<{ profile: Profile }>)[0]?.profile ?? undefined) : undefined;
     const facts = factsQ ? (results[i++] as TransactionFact[]) : undefined;
-    const locationRows = locationQ ? (results[i++] as Location[]) : undefined;
+    const locationRows = locationQ ? (results[i] as Location[]) : undefined;
     return { existing: existing[0], profile, facts, locationRows, ...match.read(byProduct, byVariant, byIds) };
   }
 

@@ -7,7 +7,7 @@ import { eventReceipts } from "../../db/schema";
 import { isTransactionMessage, processQueuedTransaction } from "../commerce/transactions.service";
 import { isBackfillMessage } from "../incentives/ledger.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
-import { isJobMessage, processBatchJob } from "../profiles/batch";
+import { isJobMessage, processJob } from "../imports/jobs";
 import { feedSignup } from "../profiles/live-feed";
 import type { Services } from "../services";
 
@@ -80,7 +80,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, services: Serv
   for (const msg of batch.messages) {
     if (isJobMessage(msg.body)) {
       try {
-        await processBatchJob(services, msg.body.job_id);
+        await processJob(services, msg.body.job_id);
         msg.ack();
       } catch (err) {
         console.error("events: job failed, will retry", msg.body.job_id, err);

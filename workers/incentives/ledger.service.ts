@@ -194,7 +194,7 @@ export class LedgerService implements ProfileLifecycleHooks {
   async startBackfill(actor: Actor, opts: { enqueue?: boolean } = {}): Promise<BatchJob> {
     const now = this.clock.now();
     const [{ n }] = (await this.db.select({ n: sql<number>`count(distinct ${transactions.profileId})` }).from(transactions).where(isNotNull(transactions.profileId))) as [{ n: number }];
-    const job: BatchJob = { id: crypto.randomUUID(), kind: "ledger-backfill", status: "queued", total: n, payload: null, processed: 0, succeeded: 0, failed: 0, results: null, createdBy: actor.label, createdAt: now, completedAt: null };
+    const job: BatchJob = { id: crypto.randomUUID(), kind: "ledger-backfill", status: "queued", total: n, payload: null, processed: 0, succeeded: 0, failed: 0, results: null, createdBy: actor.label, actor: null, createdAt: now, completedAt: null };
     await this.db.insert(batchJobs).values(job);
     if (opts.enqueue !== false) return this.kick(job);
     return job;

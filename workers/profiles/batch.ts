@@ -48,6 +48,7 @@ export async function createBatchJob(services: Services, records: unknown[], act
     failed: 0,
     results: null,
     createdBy: actor.label,
+    actor: null,
     createdAt: services.clock.now(),
     completedAt: null,
   };

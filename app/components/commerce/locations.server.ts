@@ -60,7 +60,7 @@ export function locationValues(form: FormData): { values: Record<string, unknown
 
 /** Every IANA zone the runtime knows (for the select), with UTC and the zones already in use. */
 export function timezones(inUse: Array<string | null | undefined> = []): string[] {
-  let all: string[] = [];
+  let all: string[];
   try {
     all = Intl.supportedValuesOf("timeZone");
   } catch {

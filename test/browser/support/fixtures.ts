@@ -36,7 +36,7 @@ export function launchChromium(): Promise<Browser> {
 export const test = base
   .extend("baseUrl", { scope: "file" }, () => inject("baseUrl"))
   .extend("api", { scope: "file" }, ({ baseUrl }) => new Api(baseUrl, inject("apiToken")))
-  .extend("browser", { scope: "file" }, async ({}, { onCleanup }) => {
+  .extend("browser", { scope: "file" }, async (_ctx, { onCleanup }) => {
     const browser = await launchChromium();
     onCleanup(() => browser.close());
     return browser;

@@ -1,0 +1,15 @@
+// GET /profiles/export.csv: the profiles list as searched and filtered on the page, streamed as CSV.
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { TYPE_FILTERS } from "~/components/profiles/profile-search";
+import { requireUser } from "~/lib/auth.server";
+import type { ProfileType } from "../../db/schema/profiles";
+import { exportProfiles } from "../../workers/imports/exports";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = await requireUser(request, context, "data:export");
+  const q = new URL(request.url).searchParams;
+  const search = (q.get("q") ?? "").trim().slice(0, 200) || undefined;
+  const rawType = q.get("type");
+  const type = rawType && TYPE_FILTERS.some((t) => t.value === rawType) ? (rawType as ProfileType | "all") : undefined;
+  return exportProfiles(context.services, { search, type }, actor);
+}

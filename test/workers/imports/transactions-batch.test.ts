@@ -1,0 +1,113 @@
+// POST /transactions/batch: records checked before the 202, the good ones recorded by the queue and the
+// bad ones reported by index; resubmitting creates nothing twice; one member's receipts earn in date order.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, makeToken } from "../helpers";
+import { daysAgo, makeProfile, simpleReceipt, uid } from "../commerce/support";
+import { create, rateBody, tierBody, tierPointsBody } from "../incentives/support";
+
+type Json = Record<string, any>;
+let token: string;
+beforeAll(async () => {
+  token = (await makeToken(["*"])).token;
+});
+
+async function submit(transactions: unknown[], t = token): Promise<{ res: Response; job: Json }> {
+  const res = await api("/transactions/batch", { method: "POST", token: t, json: { transactions } });
+  const body = (await res.clone().json()) as Json;
+  return { res, job: body.data };
+}
+
+async function finished(id: string): Promise<Json> {
+  for (let i = 0; i < 100; i++) {
+    const polled = ((await (await api(`/jobs/${id}`, { token })).json()) as { data: Json }).data;
+    if (polled.status === "completed") return polled;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`job ${id} did not complete`);
+}
+
+const count = async (externalIds: string[]) =>
+  (await env.DB.prepare(`SELECT count(*) AS n FROM transactions WHERE external_id IN (${externalIds.map(() => "?").join(",")})`).bind(...externalIds).first<{ n: number }>())!.n;
+
+describe("POST /transactions/batch", () => {
+  it("records the good records, reports the bad ones by index, external_id and field", async () => {
+    const profile = await makeProfile(token);
+    const good = [simpleReceipt(10, { profile_id: profile.id }), simpleReceipt(20, { profile_id: profile.id }), simpleReceipt(5)];
+    const noItems = { ...simpleReceipt(1), items: [] };
+    const dup = { ...simpleReceipt(3), external_id: good[0].external_id };
+    const { res, job } = await submit([good[0], noItems, good[1], dup, good[2]]);
+    expect(res.status).toBe(202);
+    expect(res.headers.get("Location")).toBe(`/api/v3/jobs/${job.id}`);
+    // what could be checked before the 202 is in the job at once
+    expect(job).toMatchObject({ type: "transactions.batch", total: 5, failed: 2 });
+    expect(job.errors).toEqual([
+      { index: 1, external_id: noItems.external_id, field: "items", message: expect.any(String) },
+      { index: 3, external_id: good[0].external_id, field: "external_id", message: expect.stringContaining("record 0") },
+    ]);
+
+    const done = await finished(job.id);
+    expect(done).toMatchObject({ total: 5, done: 5, failed: 2, succeeded: 3 });
+    expect(done.results.map((r: Json) => r.status)).toEqual(["created", "invalid", "created", "invalid", "created"]);
+    expect(done.results[0].profile_id).toBe(profile.id);
+    expect(await count(good.map((g) => g.external_id))).toBe(3);
+    // the duplicate's body was never written over the first record
+    const first = ((await (await api(`/transactions/external/${encodeURIComponent(good[0].external_id)}`, { token })).json()) as { data: Json }).data;
+    expect(first.total).toBe(10);
+  });
+
+  it("resubmitted after a failure, creates nothing twice", async () => {
+    const records = [simpleReceipt(7), simpleReceipt(8)];
+    const once = await finished((await submit(records)).job.id);
+    expect(once.results.map((r: Json) => r.status)).toEqual(["created", "created"]);
+    const extra = simpleReceipt(9);
+    const again = await finished((await submit([...records, extra])).job.id);
+    expect(again.results.map((r: Json) => r.status)).toEqual(["replayed", "replayed", "created"]);
+    expect(again.results[0].transaction_id).toBe(once.results[0].transaction_id);
+    expect(await count([...records, extra].map((r) => r.external_id))).toBe(3);
+    // the same external_id with a different body is a per-record error, not an overwrite
+    const changed = await finished((await submit([{ ...records[0], total: 70, items: [{ sku: uid("S-"), name: "Other", quantity: 1, price_sell: 70 }] }])).job.id);
+    expect(changed).toMatchObject({ failed: 1, succeeded: 0 });
+    expect(changed.errors[0]).toMatchObject({ index: 0, external_id: records[0].external_id });
+  });
+
+  it("earns one member's receipts in date order, so a tier is attained on the receipt that crossed it", async () => {
+    const tp = await create(token, "/points/definitions", tierPointsBody());
+    await create(token, "/rates", rateBody(tp.id, { multiplier: 1 }));
+    const tier = await create(token, "/tiers/definitions", tierBody(tp.id, { name: "Silver", value_min: 100, value_maintain: 80 }));
+    const profile = await makeProfile(token);
+    const [d3, d2, d1] = [daysAgo(30), daysAgo(20), daysAgo(10)];
+    // submitted newest first: in submission order the oldest receipt would cross the threshold
+    const records = [d1, d2, d3].map((d) => simpleReceipt(40, { profile_id: profile.id, transacted_at: d.at }));
+    const done = await finished((await submit(records)).job.id);
+    expect(done).toMatchObject({ succeeded: 3, failed: 0 });
+    const tiers = ((await (await api(`/profiles/${profile.id}/tiers`, { token })).json()) as { data: Json[] }).data;
+    const ladder = tiers.find((t) => t.point_definition_id === tp.id)!;
+    expect(ladder.current.id).toBe(tier.id);
+    expect(ladder.achieved_at.slice(0, 10)).toBe(d1.day);
+  });
+
+  it("refuses a batch over 500 records, an empty one and an unknown field, writing nothing", async () => {
+    const before = (await env.DB.prepare("SELECT count(*) AS n FROM batch_jobs").first<{ n: number }>())!.n;
+    const over = await api("/transactions/batch", { method: "POST", token, json: { transactions: Array.from({ length: 501 }, () => ({})) } });
+    expect(over.status).toBe(422);
+    expect(((await over.json()) as Json).errors.transactions).toBeTruthy();
+    const empty = await api("/transactions/batch", { method: "POST", token, json: { transactions: [] } });
+    expect(empty.status).toBe(422);
+    const unknown = await api("/transactions/batch", { method: "POST", token, json: { transactions: [simpleReceipt(1)], match_on: "x" } });
+    expect(unknown.status).toBe(422);
+    expect(JSON.stringify(await unknown.json())).toContain("match_on");
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM batch_jobs").first<{ n: number }>())!.n).toBe(before);
+  });
+
+  it("needs transactions:write to submit and the job's read scope to poll", async () => {
+    const { token: reader } = await makeToken(["transactions:read"]);
+    expect((await submit([simpleReceipt(1)], reader)).res.status).toBe(403);
+    const { job } = await submit([simpleReceipt(1)]);
+    expect((await api(`/jobs/${job.id}`, { token: reader })).status).toBe(200);
+    const { token: profilesOnly } = await makeToken(["profiles:read"]);
+    expect((await api(`/jobs/${job.id}`, { token: profilesOnly })).status).toBe(403);
+    expect((await api(`/jobs/${crypto.randomUUID()}`, { token })).status).toBe(404);
+    await finished(job.id);
+  });
+});

@@ -1,0 +1,32 @@
+// Batch jobs of every kind: read one, and run one from the events queue.
+import { eq } from "drizzle-orm";
+import { batchJobs } from "../../db/schema";
+import { DomainError } from "../platform/errors";
+import { processBatchJob } from "../profiles/batch";
+import type { Services } from "../services";
+import { processTransactionsJob, TRANSACTIONS_JOB } from "./transactions-batch";
+import type { BatchJobRow } from "./views";
+
+export interface JobMessage {
+  kind: "job";
+  job: string;
+  job_id: string;
+}
+
+export function isJobMessage(body: unknown): body is JobMessage {
+  return !!body && typeof body === "object" && (body as JobMessage).kind === "job" && typeof (body as JobMessage).job_id === "string";
+}
+
+export async function getJob(services: Services, id: string): Promise<BatchJobRow> {
+  const job = await services.db.query.batchJobs.findFirst({ where: eq(batchJobs.id, id) });
+  if (!job) throw new DomainError("not_found", `No job with id ${id}`);
+  return job;
+}
+
+/** Run a queued job (a redelivered message resumes it; a completed one is left alone). */
+export async function processJob(services: Services, jobId: string): Promise<BatchJobRow | null> {
+  const job = await services.db.query.batchJobs.findFirst({ where: eq(batchJobs.id, jobId) });
+  if (!job) return null;
+  if (job.kind === TRANSACTIONS_JOB) return processTransactionsJob(services, job);
+  return processBatchJob(services, jobId);
+}

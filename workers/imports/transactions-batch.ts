@@ -1,0 +1,116 @@
+// POST /transactions/batch: up to 500 receipts accepted at once, checked record by record before the
+// 202, then recorded by the events queue in date order (so a member's history replays tiers and expiry
+// as it happened) and polled through GET /jobs/{id}. Every record is idempotent by its external_id: a
+// job resubmitted after a failure replays what it already wrote and creates nothing twice.
+import { eq } from "drizzle-orm";
+import { batchJobs } from "../../db/schema";
+import type { Actor } from "../access/actor";
+import { TransactionInput } from "../commerce/schema";
+import { newId } from "../platform/crypto";
+import { DomainError, fieldErrorsFromIssues, isDomainError, type FieldErrors } from "../platform/errors";
+import type { Services } from "../services";
+import { TRANSACTION_BATCH_MAX } from "./schema";
+import type { BatchJobRow, JobResultRow } from "./views";
+
+export const TRANSACTIONS_JOB = "transactions.batch";
+
+/** Records are checkpointed this often, so a redelivered message resumes instead of starting over. */
+const CHECKPOINT_EVERY = 25;
+
+interface Checked {
+  index: number;
+  input?: TransactionInput;
+  result?: JobResultRow;
+}
+
+function externalIdOf(record: unknown): string | null {
+  const id = record && typeof record === "object" ? (record as { external_id?: unknown }).external_id : undefined;
+  return typeof id === "string" ? id.slice(0, 191) : null;
+}
+
+/**
+ * Check every record as POST /transactions would before writing anything: its shape, and an
+ * external_id not repeated inside the batch. The failures become the job's first results.
+ */
+export function checkRecords(services: Services, records: unknown[]): Checked[] {
+  const seen = new Map<string, number>();
+  return records.map((record, index): Checked => {
+    const external_id = externalIdOf(record);
+    const parsed = TransactionInput.safeParse(record);
+    if (!parsed.success) return { index, result: { index, status: "invalid", external_id, errors: fieldErrorsFromIssues(parsed.error.issues) } };
+    const errors: FieldErrors = services.transactions.validateShape(parsed.data);
+    const first = seen.get(parsed.data.external_id);
+    if (first !== undefined) errors.external_id = [`external_id repeats record ${first} of this batch`];
+    else seen.set(parsed.data.external_id, index);
+    if (Object.keys(errors).length) return { index, result: { index, status: "invalid", external_id, errors } };
+    return { index, input: parsed.data };
+  });
+}
+
+/** Date order (oldest first), submission order among equals; receipts without a date go last, as they are dated on arrival. */
+export function processingOrder(checked: Array<{ index: number; input?: TransactionInput }>): number[] {
+  const dated = checked.filter((c) => c.input).map((c) => ({ index: c.index, at: c.input!.transacted_at ? Date.parse(String(c.input!.transacted_at)) : Number.POSITIVE_INFINITY }));
+  return dated.sort((a, b) => a.at - b.at || a.index - b.index).map((d) => d.index);
+}
+
+export async function createTransactionsJob(services: Services, records: unknown[], actor: Actor): Promise<BatchJobRow> {
+  if (records.length > TRANSACTION_BATCH_MAX) throw DomainError.field("transactions", `A batch holds at most ${TRANSACTION_BATCH_MAX} transactions`);
+  const checked = checkRecords(services, records);
+  const invalid = checked.flatMap((c) => (c.result ? [c.result] : []));
+  const job: BatchJobRow = {
+    id: newId(),
+    kind: TRANSACTIONS_JOB,
+    status: invalid.length === records.length ? "completed" : "queued",
+    total: records.length,
+    payload: invalid.length === records.length ? null : records,
+    processed: invalid.length,
+    succeeded: 0,
+    failed: invalid.length,
+    results: invalid,
+    createdBy: actor.label,
+    actor: { type: actor.type, id: actor.id, label: actor.label, userId: actor.userId, role: actor.role, ...(actor.scopes ? { scopes: actor.scopes } : {}) },
+    createdAt: services.clock.now(),
+    completedAt: invalid.length === records.length ? services.clock.now() : null,
+  };
+  await services.db.batch([
+    services.db.insert(batchJobs).values(job),
+    services.audit.entry(actor, { action: "transaction.batch_submitted", entityType: "batch_job", entityId: job.id, newValues: { total: job.total, invalid: invalid.length } }),
+  ]);
+  if (job.status === "queued") await services.env.EVENTS.send({ kind: "job", job: TRANSACTIONS_JOB, job_id: job.id }, { contentType: "json" });
+  return job;
+}
+
+/** Record a queued job's receipts; safe to run again (a completed job is left alone, a half-done one resumes). */
+export async function processTransactionsJob(services: Services, job: BatchJobRow): Promise<BatchJobRow> {
+  if (job.status === "completed") return job;
+  const records = job.payload ?? [];
+  const results = [...(job.results ?? [])];
+  const finished = new Set(results.map((r) => r.index));
+  const actor: Actor = job.actor ?? { type: "system", id: null, label: `system: batch job ${job.id}`, userId: null, role: null };
+  const checked = checkRecords(services, records);
+  await services.db.update(batchJobs).set({ status: "processing" }).where(eq(batchJobs.id, job.id));
+  let sinceCheckpoint = 0;
+  for (const index of processingOrder(checked)) {
+    if (finished.has(index)) continue;
+    const input = checked[index].input!;
+    try {
+      const { transaction, created } = await services.transactions.create(input, actor);
+      results.push({ index, status: created ? "created" : "replayed", external_id: input.external_id, transaction_id: transaction.id, profile_id: transaction.profileId ?? undefined });
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      results.push({ index, status: "failed", external_id: input.external_id, errors: err.errors ?? { record: [err.message] } });
+    }
+    if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
+      sinceCheckpoint = 0;
+      await services.db.update(batchJobs).set(progress(results)).where(eq(batchJobs.id, job.id));
+    }
+  }
+  const done = { ...progress(results), status: "completed" as const, results: results.sort((a, b) => a.index - b.index), payload: null, completedAt: services.clock.now() };
+  await services.db.update(batchJobs).set(done).where(eq(batchJobs.id, job.id));
+  return { ...job, ...done };
+}
+
+function progress(results: JobResultRow[]) {
+  const failed = results.filter((r) => r.status === "invalid" || r.status === "failed").length;
+  return { results, processed: results.length, failed, succeeded: results.length - failed };
+}
