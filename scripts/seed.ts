@@ -72,6 +72,9 @@ export async function seed(services: Services, opts: { seed: number; staff: numb
   // The history went straight into D1, past the ledger: a backfill job earns for it once a worker runs
   // (the cron starts it; `npm start` triggers the cron as soon as the worker is up).
   await services.ledger.startBackfill(actor, { enqueue: false });
+  // the dashboard's rollups: the history above came in without events, so rebuild them from the tables
+  // (the backfill's points, rewards and tiers then arrive as events and add themselves)
+  await services.reporting.rebuild(actor);
   return { token, brand, ms: Date.now() - started };
 }
 

@@ -10,6 +10,7 @@ import { registerProfileRoutes } from "./profiles/api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
 import { registerImportRoutes } from "./imports/api";
+import { registerReportingRoutes } from "./reporting/api";
 import { tokenActor } from "./access/tokens.service";
 import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
@@ -181,6 +182,7 @@ export function createApiApp() {
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
   registerImportRoutes(api);
+  registerReportingRoutes(api);
 
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

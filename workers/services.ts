@@ -14,6 +14,7 @@ import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
 import { ProfilesService, type ProfileLifecycleHooks } from "./profiles/service";
+import { ReportingService } from "./reporting/service";
 
 export interface Services {
   env: Env;
@@ -31,6 +32,7 @@ export interface Services {
   products: ProductsService;
   definitions: DefinitionsService;
   ledger: LedgerService;
+  reporting: ReportingService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -76,6 +78,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     products,
     definitions,
     ledger,
+    reporting: new ReportingService(db, env.DB, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney", currency: "AUD" }),
     defer,
   };
 }

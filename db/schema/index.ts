@@ -3,3 +3,4 @@ export * from "./commerce";
 export * from "./events";
 export * from "./profiles";
 export * from "./incentives";
+export * from "./reporting";

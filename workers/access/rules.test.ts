@@ -86,13 +86,13 @@ describe("hasScope", () => {
 });
 
 describe("scopesAllowedForRole", () => {
-  const READS: ApiScope[] = ["profiles:read", "transactions:read", "incentives:read", "config:read"];
+  const READS: ApiScope[] = ["profiles:read", "transactions:read", "incentives:read", "config:read", "reports:read"];
   it.each<{ role: Role; expected: readonly ApiScope[] }>([
     { role: "admin", expected: API_SCOPES },
     { role: "machine", expected: API_SCOPES },
     {
       role: "manager",
-      expected: ["profiles:read", "profiles:write", "transactions:read", "transactions:write", "incentives:read", "incentives:write", "config:read"],
+      expected: ["profiles:read", "profiles:write", "transactions:read", "transactions:write", "incentives:read", "incentives:write", "config:read", "reports:read"],
     },
     { role: "reporting", expected: READS },
   ])("$role may hold exactly its scopes", ({ role, expected }) => {

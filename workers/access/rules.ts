@@ -62,6 +62,7 @@ export const API_SCOPES = [
   "incentives:write",
   "config:read",
   "config:write",
+  "reports:read",
   "*",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -75,6 +76,7 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   "incentives:write": "Issue, redeem and void incentives",
   "config:read": "Read definitions, locations and products",
   "config:write": "Change definitions, locations and products",
+  "reports:read": "Read the dashboard's reports (summary and timeseries from the daily rollups)",
   "*": "Everything, including API token management",
 };
 
@@ -85,9 +87,9 @@ export function scopesAllowedForRole(role: Role): readonly ApiScope[] {
     case "machine":
       return API_SCOPES;
     case "manager":
-      return ["profiles:read", "profiles:write", "transactions:read", "transactions:write", "incentives:read", "incentives:write", "config:read"];
+      return ["profiles:read", "profiles:write", "transactions:read", "transactions:write", "incentives:read", "incentives:write", "config:read", "reports:read"];
     case "reporting":
-      return ["profiles:read", "transactions:read", "incentives:read", "config:read"];
+      return ["profiles:read", "transactions:read", "incentives:read", "config:read", "reports:read"];
   }
 }
 

@@ -9,6 +9,7 @@ import { isBackfillMessage } from "../incentives/ledger.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
 import { isJobMessage, processJob } from "../imports/jobs";
 import { feedSignup } from "../profiles/live-feed";
+import { ROLLUP_EVENT_TYPES } from "../reporting/rules";
 import type { Services } from "../services";
 
 export type EventHandler = (event: DomainEvent, services: Services) => Promise<void>;
@@ -16,6 +17,13 @@ export type EventHandler = (event: DomainEvent, services: Services) => Promise<v
 /** handler name → (event types it wants, what it does). Names are stable: they key the receipts. */
 export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; run: EventHandler }> = {
   "live-feed": { types: ["profile.created"], run: feedSignup },
+  // daily metric rollups: each event's rows added once (the receipt above keys on this name)
+  "report-rollups": {
+    types: ROLLUP_EVENT_TYPES,
+    run: async (event, services) => {
+      await services.reporting.applyEvent(event);
+    },
+  },
   // the merge hook moves the ledger at once; this resumes it if that was interrupted (every step is idempotent)
   "ledger-merge": {
     types: ["profile.merged"],

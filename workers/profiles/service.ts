@@ -141,7 +141,7 @@ export function serializeInteraction(i: Interaction) {
 
 /** The data a profile event carries: enough for the live feed and consumers, no more. */
 function eventProfile(p: Profile) {
-  return { id: p.id, full_name: fullName(p.firstName, p.lastName), email: p.email, joined_at: p.joinedAt.toISOString(), type: p.type };
+  return { id: p.id, full_name: fullName(p.firstName, p.lastName), email: p.email, joined_at: p.joinedAt.toISOString(), joined_location_id: p.joinedLocationId, type: p.type };
 }
 
 /** Whether an actor may learn which other profile holds a clashing email, mobile or identity. */
