@@ -6,9 +6,11 @@ import { sql } from "drizzle-orm";
 import { bodyLimit } from "hono/body-limit";
 import { registerAccessRoutes } from "./access/api";
 import { registerCommerceRoutes } from "./commerce/api";
+import { registerDeliveryRoutes } from "./delivery/api";
 import { registerProfileRoutes } from "./profiles/api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
+import { registerReactionRoutes } from "./reactions/api";
 import { registerImportRoutes } from "./imports/api";
 import { registerReportingRoutes } from "./reporting/api";
 import { tokenActor } from "./access/tokens.service";
@@ -93,6 +95,8 @@ export function createApiApp() {
     const found = await services.tokens.authenticate(match[1]!);
     if (!found) throw new DomainError("unauthenticated", "The API token is unknown, expired or revoked");
     if (found.touch) services.defer(found.touch);
+    // events this request writes carry the token's namespace, so its own webhooks do not echo them back
+    services.outbox.namespace = found.token.namespace ?? null;
     c.set("auth", { ...found, actor: tokenActor(found.token, found.owner, requestMeta(c.req.raw, c.get("requestId"))) });
     await next();
   });
@@ -176,6 +180,8 @@ export function createApiApp() {
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
+  registerReactionRoutes(api);
+  registerDeliveryRoutes(api);
   registerImportRoutes(api);
   registerReportingRoutes(api);
 

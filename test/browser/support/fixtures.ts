@@ -36,7 +36,7 @@ export function launchChromium(): Promise<Browser> {
 export const test = base
   .extend("baseUrl", { scope: "file" }, () => inject("baseUrl"))
   .extend("api", { scope: "file" }, ({ baseUrl }) => new Api(baseUrl, inject("apiToken")))
-  // vitest reads a fixture's first parameter as a destructuring pattern (a plain name is a FixtureParseError)
+  // vitest requires a destructuring pattern as a fixture's first argument, even an empty one
   // eslint-disable-next-line no-empty-pattern
   .extend("browser", { scope: "file" }, async ({}, { onCleanup }) => {
     const browser = await launchChromium();
