@@ -24,3 +24,12 @@ CREATE TABLE `report_snapshot` (
 	`data` text NOT NULL,
 	`computed_at` integer NOT NULL
 );
+--> statement-breakpoint
+CREATE TABLE `report_staging` (
+	`day` text NOT NULL,
+	`metric` text NOT NULL,
+	`location_id` text DEFAULT '' NOT NULL,
+	`dimension` text DEFAULT '' NOT NULL,
+	`value` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`day`, `metric`, `location_id`, `dimension`)
+);

@@ -18,6 +18,19 @@ export const reportDaily = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.metric, t.locationId, t.dimension] }), index("report_daily_location_idx").on(t.locationId, t.day)],
 );
 
+/** Where a rebuild assembles the new rollups, a year of source rows at a time, before swapping them in. */
+export const reportStaging = sqliteTable(
+  "report_staging",
+  {
+    day: text("day").notNull(),
+    metric: text("metric").notNull(),
+    locationId: text("location_id").notNull().default(""),
+    dimension: text("dimension").notNull().default(""),
+    value: integer("value").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.metric, t.locationId, t.dimension] })],
+);
+
 /** Each exact rebuild from the source tables: when, by whom, how long. */
 export const reportRebuilds = sqliteTable("report_rebuilds", {
   id: text("id").primaryKey(),

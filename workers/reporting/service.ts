@@ -107,7 +107,7 @@ export class ReportingService {
 
   /**
    * Replaces every rollup row with what the source tables say (transactions, profiles, the incentive
-   * ledger projection), in one D1 batch: readers see the old rollups or the new, never half. Day cuts in
+   * ledger projection), swapped in by one D1 batch: readers see the old rollups or the new, never half. Day cuts in
    * the brand's zone are a CASE over the zone's offset changes, so SQLite groups without reading rows out.
    */
   async rebuild(actor: Actor): Promise<{ rows: number; ms: number }> {
@@ -128,8 +128,13 @@ export class ReportingService {
     const txDay = localDaySql("transacted_at", segments);
     const joinedDay = localDaySql("joined_at", segments);
     const ledgerDay = localDaySql("at_ms", segments);
-    const insert = `INSERT INTO report_daily (day, metric, location_id, dimension, value)`;
-    const stmts = [this.d1.prepare(`DELETE FROM report_daily`), this.d1.prepare(`DELETE FROM report_snapshot`)];
+    // Built a year of source rows at a time into report_staging (so no single query nears D1's time limit
+    // at any size), then swapped in with one batch: readers see the old rollups or the new, never half.
+    // A local day cut by a window's edge gets a row from each window: the upsert adds them together.
+    const insert = `INSERT INTO report_staging (day, metric, location_id, dimension, value)`;
+    const upsert = `ON CONFLICT(day, metric, location_id, dimension) DO UPDATE SET value = report_staging.value + excluded.value`;
+    await this.d1.prepare(`DELETE FROM report_staging`).run();
+    const stmts: D1PreparedStatement[] = [];
     // sales: purchases and returns counted apart, revenue net of returns, members' part beside it (SQLite
     // has no LATERAL: each source row meets the five metrics in a cross join and a CASE picks its value)
     stmts.push(
@@ -144,21 +149,22 @@ export class ReportingService {
              WHEN 'member_transactions' THEN (t.profile_id IS NOT NULL AND t.total >= 0)
              WHEN 'member_revenue' THEN CASE WHEN t.profile_id IS NOT NULL THEN t.total ELSE 0 END
            END AS v
-         FROM (SELECT ${txDay} AS day, coalesce(location_id, '') AS loc, total, profile_id FROM transactions WHERE is_void = 0) t,
+         FROM (SELECT ${txDay} AS day, coalesce(location_id, '') AS loc, total, profile_id FROM transactions WHERE is_void = 0 AND transacted_at >= ?1 AND transacted_at < ?2) t,
               (SELECT 'transactions' AS metric UNION ALL SELECT 'returns' UNION ALL SELECT 'revenue' UNION ALL SELECT 'member_transactions' UNION ALL SELECT 'member_revenue') m
-       ) WHERE true GROUP BY day, metric, loc HAVING SUM(v) != 0`,
+       ) WHERE true GROUP BY day, metric, loc ${upsert}`,
       ),
       this.d1.prepare(
         `${insert}
-         SELECT ${joinedDay} AS day, 'new_members', coalesce(joined_location_id, ''), '', COUNT(*) FROM profiles WHERE type != 'system'
-         GROUP BY day, coalesce(joined_location_id, '')`,
+         SELECT ${joinedDay} AS day, 'new_members', coalesce(joined_location_id, ''), '', COUNT(*) FROM profiles WHERE type != 'system' AND joined_at >= ?1 AND joined_at < ?2
+         GROUP BY day, coalesce(joined_location_id, '') ${upsert}`,
       ),
       // the incentive ledger, entry by entry as rules.ledgerDeltas reads it
       this.d1.prepare(
         `WITH ledger AS (
            -- as rules.ledgerDayAt: earning and claw-back on the receipt's day, the rest when written
            SELECT *, CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END AS at_ms
-           FROM incentive_ledger
+           FROM incentive_ledger WHERE (CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END) >= ?1
+             AND (CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END) < ?2
          )
          ${insert}
          SELECT day, metric, '', dim, SUM(v) FROM (
@@ -187,10 +193,19 @@ export class ReportingService {
            FROM ledger WHERE kind IN ('points', 'reward', 'tier')
            UNION ALL
            SELECT ${ledgerDay}, 'rewards_issued', coalesce(definition_id, ''), 1 FROM ledger WHERE kind = 'reward' AND action = 'issue'
-         ) WHERE metric IS NOT NULL GROUP BY day, metric, dim HAVING SUM(v) != 0`,
+         ) WHERE metric IS NOT NULL GROUP BY day, metric, dim ${upsert}`,
       ),
     );
-    await this.d1.batch(stmts);
+    const YEAR_MS = 365 * 86_400_000;
+    for (let from = lo; from <= hi; from += YEAR_MS) {
+      await this.d1.batch(stmts.map((st) => st.bind(from, Math.min(from + YEAR_MS, hi + 1))));
+    }
+    await this.d1.batch([
+      this.d1.prepare(`DELETE FROM report_daily`),
+      this.d1.prepare(`INSERT INTO report_daily (day, metric, location_id, dimension, value) SELECT day, metric, location_id, dimension, value FROM report_staging WHERE value != 0`),
+      this.d1.prepare(`DELETE FROM report_staging`),
+      this.d1.prepare(`DELETE FROM report_snapshot`),
+    ]);
     const count = await this.d1.prepare(`SELECT COUNT(*) AS n FROM report_daily`).first<{ n: number }>();
     const ms = Date.now() - t0;
     const id = crypto.randomUUID();

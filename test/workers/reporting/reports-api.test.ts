@@ -119,3 +119,29 @@ describe("GET /reports/summary and /reports/timeseries", () => {
     expect(doc.paths["/reports/timeseries"]?.get?.parameters?.map((p) => p.name).sort()).toEqual(["from", "interval", "location_id", "metric", "to"]);
   });
 });
+
+// Last in this file: a rebuild replaces the synthetic rollups the tests above wrote.
+describe("rebuild in yearly windows", () => {
+  it("a local day cut by a window's edge is summed from both windows", async () => {
+    const insert = (id: string, at: string, total: number) =>
+      env.DB.prepare(
+        `INSERT INTO transactions (id, external_id, request_hash, transacted_at, currency, subtotal, discount, tax, total, created_at, location_id) VALUES (?1, ?1, 'h', ?2, 'AUD', ?3, 0, 0, ?3, 0, 'L-window')`,
+      )
+        .bind(id, Date.parse(at), total)
+        .run();
+    // the first window starts at the earliest row and is 365 days long: it ends at 2031-01-01T01:00Z,
+    // inside Sydney's 1 January 2031 (UTC+11)
+    await insert("w-1", "2030-01-01T01:00:00.000Z", 100);
+    await insert("w-2", "2031-01-01T00:30:00.000Z", 250);
+    await insert("w-3", "2031-01-01T01:30:00.000Z", 400);
+    await insert("w-4", "2032-06-01T01:30:00.000Z", 700);
+    await services().reporting.rebuild((await import("../../../workers/access/actor")).systemActor("test"));
+    expect(await value("2030-01-01", "revenue", "L-window")).toBe(100);
+    expect(await value("2031-01-01", "revenue", "L-window")).toBe(650);
+    expect(await value("2031-01-01", "transactions", "L-window")).toBe(2);
+    expect(await value("2032-06-01", "revenue", "L-window")).toBe(700);
+    // nothing the source tables do not say survives a rebuild
+    expect(await value("2031-05-05", "revenue", "L-redeliver")).toBe(0);
+    expect(await countRows(reportDaily)).toBe(6);
+  });
+});

@@ -85,6 +85,20 @@ describe("rollups: incremental equals rebuild", () => {
     expect(summary.metrics.returns!.current).toBe(direct!.returns);
     expect(summary.metrics.revenue!.current).toBe(direct!.revenue / 100);
     expect(summary.metrics.member_revenue!.current).toBe(direct!.member_revenue / 100);
+    const ledger = await env.DB.prepare(
+      `SELECT SUM(CASE WHEN kind = 'points' AND action IN ('earn', 'issue') THEN delta ELSE 0 END) AS earned,
+         SUM(CASE WHEN kind = 'points' AND action = 'clawback' THEN -delta ELSE 0 END) AS clawed,
+         SUM(CASE WHEN kind = 'reward' AND action = 'issue' THEN delta ELSE 0 END) AS issued,
+         SUM(CASE WHEN kind = 'reward' AND action IN ('redeem', 'reverse') THEN -delta ELSE 0 END) AS redeemed
+       FROM incentive_ledger`,
+    ).first<{ earned: number; clawed: number; issued: number; redeemed: number }>();
+    const members = await env.DB.prepare(`SELECT COUNT(*) AS n FROM profiles WHERE type != 'system'`).first<{ n: number }>();
+    expect(summary.metrics.points_earned!.current).toBe(ledger!.earned);
+    expect(summary.metrics.points_clawed_back!.current).toBe(ledger!.clawed);
+    expect(summary.metrics.rewards_issued_value!.current).toBe(ledger!.issued / 100);
+    expect(summary.metrics.rewards_redeemed_value!.current).toBe(ledger!.redeemed / 100);
+    expect(summary.metrics.redemption_rate!.current).toBeCloseTo(ledger!.redeemed / ledger!.issued, 10);
+    expect(summary.metrics.new_members!.current).toBe(members!.n);
   });
 });
 
