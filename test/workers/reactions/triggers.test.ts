@@ -168,7 +168,6 @@ describe("triggers: runs", () => {
     const [event] = await eventsOf(profile.id, "transaction.created");
     const body = rewardTrigger("transaction.created", def.handle, [{ uuid: "filter", arguments: [{ name: "condition", value: { ">": [{ var: "transaction.total" }, 50] } }] }]);
 
-    const runsBefore = await countRows(reactionRuns);
     const dry = await api("/triggers/dry-run", { method: "POST", token, json: { event_id: event!.id, trigger: body } });
     expect(dry.status, await dry.clone().text()).toBe(200);
     const plan = (await dry.json<{ data: { would_run: boolean; actions: Array<{ outcome: string; passes?: boolean }> } }>()).data;
@@ -178,7 +177,8 @@ describe("triggers: runs", () => {
     const plan2 = (await pasted.json<{ data: { would_run: boolean; actions: Array<{ outcome: string }> } }>()).data;
     expect(plan2.would_run).toBe(true);
     expect(plan2.actions[1]!.outcome).toContain("would issue");
-    expect(await countRows(reactionRuns)).toBe(runsBefore);
+    // no run recorded for the pasted event, and nothing issued (other tests' active triggers do run on real events meanwhile)
+    expect(await countRows(reactionRuns, eq(reactionRuns.eventId, "dry-run"))).toBe(0);
     expect((await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def.id)).toHaveLength(0);
 
     // a run that fails (its definition archived after the save), then succeeds on retry once it is back
@@ -223,5 +223,24 @@ describe("triggers: runs", () => {
     const sent = await services().db.select().from(deliveries).where(and(eq(deliveries.targetId, target!.id), eq(deliveries.eventId, event!.id)));
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toContain('"total": 12');
+  });
+
+  it("a run another worker holds is left alone; one left running past its lease is taken over", async () => {
+    const { token } = await makeToken(["*"] as never);
+    const def = await rewardDef(token);
+    const trigger = await createTrigger(token, rewardTrigger("profile.updated", def.handle));
+    const profile = await makeProfile(token);
+    const event = { id: crypto.randomUUID(), type: "profile.updated", occurred_at: new Date().toISOString(), profile_id: profile.id, data: {}, causation: null };
+    const s = services();
+    const held = { id: `${event.id}:${trigger.id}`, triggerId: trigger.id, triggerName: "x", eventId: event.id, eventType: event.type, profileId: profile.id, depth: 1, status: "running" as const, outcomes: [], error: null, attempts: 1, finishedAt: null };
+    await s.db.insert(reactionRuns).values({ ...held, startedAt: new Date() });
+    await s.reactions.onEvent(event);
+    expect((await s.reactions.run(held.id)).status).toBe("running");
+    expect((await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def.id)).toHaveLength(0);
+
+    await s.db.update(reactionRuns).set({ startedAt: new Date(Date.now() - 6 * 60_000) }).where(eq(reactionRuns.id, held.id));
+    await s.reactions.onEvent(event);
+    expect(await s.reactions.run(held.id)).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect((await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def.id)).toHaveLength(1);
   });
 });
