@@ -10,6 +10,7 @@ import { registerDeliveryRoutes } from "./delivery/api";
 import { registerProfileRoutes } from "./profiles/api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
+import { registerReactionRoutes } from "./reactions/api";
 import { registerImportRoutes } from "./imports/api";
 import { registerReportingRoutes } from "./reporting/api";
 import { tokenActor } from "./access/tokens.service";
@@ -179,6 +180,7 @@ export function createApiApp() {
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
+  registerReactionRoutes(api);
   registerDeliveryRoutes(api);
   registerImportRoutes(api);
   registerReportingRoutes(api);

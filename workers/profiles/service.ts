@@ -1,7 +1,7 @@
 // Use-cases of the customer record: create, read, search, update, lifecycle (soft delete, restore,
 // purge, depersonalise), merge, identities, interactions and aggregations. Every write validates
 // first, then lands in one D1 batch with its audit entry and outbox events.
-import { and, asc, count, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   addresses,
@@ -277,7 +277,7 @@ export class ProfilesService {
     return this.first(this.resolveQuery(ref));
   }
 
-  async list(filter: { search?: string; type?: ProfileType | "all" }, page: PageRequest): Promise<{ rows: ProfileView[]; total: number }> {
+  async list(filter: { search?: string; type?: ProfileType | "all"; atRisk?: { atRiskBefore: string; shoppedSince: string } }, page: PageRequest): Promise<{ rows: ProfileView[]; total: number }> {
     if (filter.search?.trim()) {
       // search ranks up to 100 matches; the type filter and the page apply to those: two round trips
       const ids = await this.searchIds(filter.search, 100);
@@ -285,8 +285,21 @@ export class ProfilesService {
       const found = filter.type && filter.type !== "all" ? all.filter((p) => p.type === filter.type) : all;
       return { rows: found.slice(pageOffset(page), pageOffset(page) + page.size), total: found.length };
     }
-    const where: SQL | undefined =
+    const byType: SQL | undefined =
       filter.type === "all" ? undefined : filter.type ? eq(profiles.type, filter.type) : ne(profiles.type, "deleted");
+    // the dashboard's at-risk segment (reporting's atRiskBounds): past their at-risk date, shopped within the year
+    const where = filter.atRisk
+      ? and(
+          byType,
+          inArray(
+            profiles.id,
+            this.db
+              .select({ id: profileAggregations.profileId })
+              .from(profileAggregations)
+              .where(and(lt(profileAggregations.atRiskDate, filter.atRisk.atRiskBefore), gte(profileAggregations.latestShopDate, filter.atRisk.shoppedSince))),
+          ),
+        )
+      : byType;
     const [rows, [total]] = await this.db.batch([
       this.db.select().from(profiles).where(where).orderBy(desc(profiles.createdAt), desc(profiles.id)).limit(page.size).offset(pageOffset(page)),
       this.db.select({ n: count() }).from(profiles).where(where),
