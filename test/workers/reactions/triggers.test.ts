@@ -61,7 +61,7 @@ describe("triggers: validation before save", () => {
     expect(del.status).toBe(204);
     // an unknown filter is named, not ignored
     const unknown = await api("/triggers?filter[colour]=red", { token });
-    expect(unknown.status).toBe(422);
+    expect(unknown.status).toBe(400);
     expect(JSON.stringify((await problem(unknown)).errors)).toContain("filter[colour]");
   });
 
