@@ -3,7 +3,7 @@
 // reaction actor. A run's id is (event, trigger) and each action's ledger idempotency key is (run,
 // action), so a redelivered event or a retried run issues nothing twice. Events beyond causation
 // depth 5 start no runs: the stop is recorded instead. Dry runs share the same path with no writes.
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { events, reactionRuns, type ActionOutcome, type StoredAction } from "../../db/schema";
 import { reactionActor, type Actor } from "../access/actor";
 import { DomainError, isDomainError } from "../platform/errors";
@@ -17,6 +17,9 @@ import type { ReactionRunRow, TriggerRow } from "./views";
 
 /** What sends an event context through a target (delivery's service); null until it is wired. */
 export type TargetSender = (handle: string, context: EventContext, opts: { key: string; dryRun: boolean }) => Promise<unknown>;
+
+/** A run still "running" after this long was left by a crashed worker and may be taken over. */
+export const RUN_LEASE_MS = 5 * 60 * 1000;
 
 export interface ActionPlan {
   action_id: string;
@@ -81,10 +84,15 @@ export class ReactionRunner {
     };
     const inserted = await this.s.db.insert(reactionRuns).values(row).onConflictDoNothing().returning({ id: reactionRuns.id });
     if (inserted.length) return row;
-    // a redelivery: a run that was interrupted ("running") resumes; one that ended stays ended
-    const existing = await this.s.db.query.reactionRuns.findFirst({ where: eq(reactionRuns.id, runId) });
-    if (!existing || existing.status !== "running") return null;
-    return existing;
+    // a redelivery: a run that ended stays ended; one still "running" is someone else's, unless it has
+    // been so for longer than a lease (its worker crashed), when it is taken over and resumed
+    const stale = new Date(now.getTime() - RUN_LEASE_MS);
+    const taken = await this.s.db
+      .update(reactionRuns)
+      .set({ startedAt: now, attempts: sql`${reactionRuns.attempts} + 1` })
+      .where(and(eq(reactionRuns.id, runId), eq(reactionRuns.status, "running"), lt(reactionRuns.startedAt, stale)))
+      .returning();
+    return taken[0] ?? null;
   }
 
   /** Runs a chain and records each action's outcome; actions that already succeeded are not run again. */

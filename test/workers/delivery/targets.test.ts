@@ -9,7 +9,7 @@ import type { DeliveryMessage, DeliveryQueue } from "../../../workers/delivery/d
 import { sampleContext } from "../../../workers/events/context";
 import { createServices } from "../../../workers/services";
 import { uid } from "../commerce/support";
-import { api, countRows, makeToken, problem } from "../helpers";
+import { api, consoleAction, countRows, makeToken, problem, signedInAs } from "../helpers";
 
 afterEach(async () => {
   const db = createServices(env).db;
@@ -82,5 +82,29 @@ describe("/targets", () => {
       expect(res.status).toBe(422);
       expect(Object.keys((await problem(res)).errors ?? {})).toContain(field);
     }
+  });
+});
+
+describe("console and OpenAPI", () => {
+  it("Settings → Targets previews a draft and shows a template error at its line, saving nothing", async () => {
+    const { cookie } = await signedInAs("admin");
+    const ok = await consoleAction("/settings/targets", { intent: "preview", template: "Hi {{ first_name }}" }, { cookie });
+    expect(ok.status).toBe(200);
+    expect(ok.data).toMatchObject({ ok: true, preview: "Hi Jane" });
+    const before = await countRows(targets);
+    const bad = await consoleAction("/settings/targets", { intent: "save", name: "B", handle: uid("b"), url: "https://receiver.test/x/ok", method: "POST", template: "a\nb\n{{ x|nope }}" }, { cookie });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.data)).toContain("line 3");
+    expect(await countRows(targets)).toBe(before);
+  });
+
+  it("the OpenAPI document has the webhook and target routes with Omneo's fields", async () => {
+    const doc = (await (await api("/openapi.json")).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    for (const p of ["/webhooks", "/webhooks/{id}", "/webhooks/events", "/webhooks/{id}/rotate-secret", "/webhooks/{id}/test", "/webhooks/{id}/deliveries", "/webhooks/{id}/deliveries/replay", "/deliveries/{id}", "/deliveries/{id}/replay", "/targets", "/targets/{id}", "/targets/{id}/preview", "/targets/preview"]) {
+      expect(doc.paths[p], p).toBeDefined();
+    }
+    expect(Object.keys(doc.paths["/webhooks/{id}"]!.delete!.responses)).toContain("204");
+    expect(Object.keys(doc.components.schemas.WebhookInput!.properties!).sort()).toEqual(["condition", "is_active", "namespace", "queue", "retry_daily", "retry_hourly", "trigger", "url"]);
+    expect(Object.keys(doc.components.schemas.TargetInput!.properties!).sort()).toEqual(["condition", "description", "handle", "headers", "method", "name", "notes", "template", "url"]);
   });
 });

@@ -1,7 +1,7 @@
 // Triggers end to end: validation before save (nothing written on a refusal), event → trigger →
 // reward issued through the ledger, redelivery running nothing twice, the loop stop at depth 5,
 // dry runs without side effects, and the action history with retry.
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, deliveries, reactionRuns, targets, triggers } from "../../../db/schema";
 import { api, countRows, makeToken, problem, services } from "../helpers";
@@ -59,6 +59,34 @@ describe("triggers: validation before save", () => {
     expect(list.data).toHaveLength(1);
     const del = await api(`/triggers/${t.id}`, { method: "DELETE", token });
     expect(del.status).toBe(204);
+    // an unknown filter is named, not ignored
+    const unknown = await api("/triggers?filter[colour]=red", { token });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify((await problem(unknown)).errors)).toContain("filter[colour]");
+  });
+
+  it("the OpenAPI document lists the reactions routes", async () => {
+    const doc = (await (await api("/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        "GET /triggers",
+        "POST /triggers",
+        "POST /triggers/dry-run",
+        "PUT /triggers/{id}",
+        "DELETE /triggers/{id}",
+        "GET /triggers/{id}/actions",
+        "POST /triggers/{id}/actions",
+        "POST /triggers/{id}/dry-run",
+        "GET /action-history",
+        "POST /action-history/{id}/retry",
+        "GET /automations",
+        "POST /automations",
+        "POST /automations/{id}/trigger",
+        "GET /automations/{id}/runs",
+        "POST /automations/queries/samples",
+      ]),
+    );
   });
 });
 
@@ -87,8 +115,8 @@ describe("triggers: runs", () => {
     expect(rewards).toHaveLength(1);
     expect((await rewardsOf(small.id)).filter((r) => r.reward_definition_id === def.id)).toHaveLength(0);
 
-    const runs = await services().db.select().from(reactionRuns).where(eq(reactionRuns.triggerId, trigger.id));
-    expect(runs.map((r) => r.status).sort()).toEqual(["filtered", "succeeded"]);
+    const ofTheseTwo = inArray(reactionRuns.eventId, [bigEvent!.id, smallEvent!.id]);
+    await expect.poll(async () => (await services().db.select().from(reactionRuns).where(and(eq(reactionRuns.triggerId, trigger.id), ofTheseTwo))).map((r) => r.status).sort(), { timeout: 10_000 }).toEqual(["filtered", "succeeded"]);
     // audited as the reaction
     const audits = await services().db.select().from(auditLog).where(eq(auditLog.entityId, big.id));
     expect(audits.some((a) => a.action === "reward.issued" && a.actorLabel.startsWith("system: reaction"))).toBe(true);
@@ -110,18 +138,21 @@ describe("triggers: runs", () => {
     );
     const first = await api(`/profiles/${profile.id}/rewards`, { method: "POST", token, json: { reward_definition_id: def.id, reason: "start" } });
     expect(first.status).toBe(201);
+    // deliver each new reward.issued as it appears (the queue's own consumer may take some first)
     const handled = new Set<string>();
-    for (let round = 0; round < 10; round++) {
-      const pending = (await eventsOf(profile.id, "reward.issued")).filter((e) => !handled.has(e.id));
-      if (!pending.length) break;
-      for (const e of pending) {
+    const round = async () => {
+      for (const e of (await eventsOf(profile.id, "reward.issued")).filter((x) => !handled.has(x.id))) {
         handled.add(e.id);
         await deliver(e);
       }
-    }
+      const runs = await services().db.select().from(reactionRuns).where(and(eq(reactionRuns.triggerId, trigger.id), eq(reactionRuns.profileId, profile.id)));
+      return runs.filter((r) => r.status !== "running").length;
+    };
+    await expect.poll(round, { timeout: 20_000, interval: 100 }).toBe(6);
     const rewards = (await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def.id);
     expect(rewards).toHaveLength(6); // the first, then one per depth 1..5
-    const runs = await services().db.select().from(reactionRuns).where(eq(reactionRuns.triggerId, trigger.id));
+    // the trigger hears every profile's reward.issued (other tests' too): this profile's runs
+    const runs = await services().db.select().from(reactionRuns).where(and(eq(reactionRuns.triggerId, trigger.id), eq(reactionRuns.profileId, profile.id)));
     expect(runs.filter((r) => r.status === "succeeded").map((r) => r.depth).sort()).toEqual([1, 2, 3, 4, 5]);
     const stopped = runs.filter((r) => r.status === "stopped");
     expect(stopped).toHaveLength(1);
@@ -137,7 +168,6 @@ describe("triggers: runs", () => {
     const [event] = await eventsOf(profile.id, "transaction.created");
     const body = rewardTrigger("transaction.created", def.handle, [{ uuid: "filter", arguments: [{ name: "condition", value: { ">": [{ var: "transaction.total" }, 50] } }] }]);
 
-    const runsBefore = await countRows(reactionRuns);
     const dry = await api("/triggers/dry-run", { method: "POST", token, json: { event_id: event!.id, trigger: body } });
     expect(dry.status, await dry.clone().text()).toBe(200);
     const plan = (await dry.json<{ data: { would_run: boolean; actions: Array<{ outcome: string; passes?: boolean }> } }>()).data;
@@ -147,7 +177,8 @@ describe("triggers: runs", () => {
     const plan2 = (await pasted.json<{ data: { would_run: boolean; actions: Array<{ outcome: string }> } }>()).data;
     expect(plan2.would_run).toBe(true);
     expect(plan2.actions[1]!.outcome).toContain("would issue");
-    expect(await countRows(reactionRuns)).toBe(runsBefore);
+    // no run recorded for the pasted event, and nothing issued (other tests' active triggers do run on real events meanwhile)
+    expect(await countRows(reactionRuns, eq(reactionRuns.eventId, "dry-run"))).toBe(0);
     expect((await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def.id)).toHaveLength(0);
 
     // a run that fails (its definition archived after the save), then succeeds on retry once it is back
@@ -155,7 +186,7 @@ describe("triggers: runs", () => {
     const archived = await api(`/rewards/definitions/${def.id}`, { method: "DELETE", token });
     expect(archived.status).toBeLessThan(300);
     await services().reactions.onEvent(event!);
-    const [run] = await services().db.select().from(reactionRuns).where(eq(reactionRuns.triggerId, t.id));
+    const [run] = await services().db.select().from(reactionRuns).where(and(eq(reactionRuns.triggerId, t.id), eq(reactionRuns.eventId, event!.id)));
     expect(run!.status).toBe("failed");
     expect(run!.outcomes[0]!.error).toContain(def.handle);
     const def2 = await rewardDef(token);
@@ -184,11 +215,32 @@ describe("triggers: runs", () => {
     const [event] = await eventsOf(profile.id, "transaction.created");
     await deliver(event!);
     await services().reactions.onEvent(event!);
-    const [run] = await services().db.select().from(reactionRuns).where(eq(reactionRuns.triggerId, trigger.id));
-    expect(run!.status).toBe("succeeded");
+    // the queue's own consumer may be the one running it: wait for the run to end
+    const thisRun = and(eq(reactionRuns.triggerId, trigger.id), eq(reactionRuns.eventId, event!.id));
+    await expect.poll(async () => (await services().db.select().from(reactionRuns).where(thisRun))[0]?.status, { timeout: 10_000 }).toBe("succeeded");
     const [target] = await services().db.select().from(targets).where(eq(targets.handle, handle));
-    const sent = await services().db.select().from(deliveries).where(eq(deliveries.targetId, target!.id));
+    // the trigger hears other tests' transactions too: this event's deliveries
+    const sent = await services().db.select().from(deliveries).where(and(eq(deliveries.targetId, target!.id), eq(deliveries.eventId, event!.id)));
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toContain('"total": 12');
+  });
+
+  it("a run another worker holds is left alone; one left running past its lease is taken over", async () => {
+    const { token } = await makeToken(["*"] as never);
+    const def = await rewardDef(token);
+    const trigger = await createTrigger(token, rewardTrigger("profile.updated", def.handle));
+    const profile = await makeProfile(token);
+    const event = { id: crypto.randomUUID(), type: "profile.updated", occurred_at: new Date().toISOString(), profile_id: profile.id, data: {}, causation: null };
+    const s = services();
+    const held = { id: `${event.id}:${trigger.id}`, triggerId: trigger.id, triggerName: "x", eventId: event.id, eventType: event.type, profileId: profile.id, depth: 1, status: "running" as const, outcomes: [], error: null, attempts: 1, finishedAt: null };
+    await s.db.insert(reactionRuns).values({ ...held, startedAt: new Date() });
+    await s.reactions.onEvent(event);
+    expect((await s.reactions.run(held.id)).status).toBe("running");
+    expect((await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def.id)).toHaveLength(0);
+
+    await s.db.update(reactionRuns).set({ startedAt: new Date(Date.now() - 6 * 60_000) }).where(eq(reactionRuns.id, held.id));
+    await s.reactions.onEvent(event);
+    expect(await s.reactions.run(held.id)).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect((await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def.id)).toHaveLength(1);
   });
 });
