@@ -6,9 +6,12 @@ import { sql } from "drizzle-orm";
 import { bodyLimit } from "hono/body-limit";
 import { registerAccessRoutes } from "./access/api";
 import { registerCommerceRoutes } from "./commerce/api";
+import { registerDeliveryRoutes } from "./delivery/api";
 import { registerProfileRoutes } from "./profiles/api";
+import { registerOmneoProfileRoutes } from "./profiles/omneo.api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
+import { registerReactionRoutes } from "./reactions/api";
 import { registerImportRoutes } from "./imports/api";
 import { registerReportingRoutes } from "./reporting/api";
 import { tokenActor } from "./access/tokens.service";
@@ -17,6 +20,7 @@ import { sha256Hex } from "./platform/crypto";
 import { jsonTextDepth, MAX_BODY_DEPTH } from "./platform/json-bounds";
 import { API_POLICY, checkRateLimit, limitByIp, STOREFRONT_POLICY } from "./platform/rate-limit";
 import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
+import { unknownQueryParams } from "./platform/list-query";
 import { errorToResponse, requestMeta, type AppEnv } from "./platform/http";
 
 export const API_VERSION = "3.0.0";
@@ -30,6 +34,11 @@ export function createApiApp() {
     // Every validation failure becomes one 422 naming each bad field.
     defaultHook: (result) => {
       if (!result.success) {
+        // an unknown filter, sort or include is a 400 naming it, never silently ignored
+        if ((result as { target?: string }).target === "query") {
+          const unknown = unknownQueryParams(result.error.issues as never);
+          if (unknown) throw unknown;
+        }
         const target = (result as { target?: string }).target;
         const errors = fieldErrorsFromIssues(result.error.issues);
         const fields = Object.keys(errors).join(", ");
@@ -98,6 +107,8 @@ export function createApiApp() {
     if (!found) throw new DomainError("unauthenticated", "The API token is unknown, expired or revoked");
     await checkRateLimit(c.env.API_RATE_LIMIT, `token:${found.token.id}`, API_POLICY, "for this API token");
     if (found.touch) services.defer(found.touch);
+    // events this request writes carry the token's namespace, so its own webhooks do not echo them back
+    services.outbox.namespace = found.token.namespace ?? null;
     c.set("auth", { ...found, actor: tokenActor(found.token, found.owner, requestMeta(c.req.raw, c.get("requestId"))) });
     await next();
   });
@@ -178,9 +189,12 @@ export function createApiApp() {
 
   registerAccessRoutes(api);
   registerProfileRoutes(api);
+  registerOmneoProfileRoutes(api);
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
+  registerReactionRoutes(api);
+  registerDeliveryRoutes(api);
   registerImportRoutes(api);
   registerReportingRoutes(api);
 

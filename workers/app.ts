@@ -104,6 +104,8 @@ app.use("*", async (c, next) => {
 
 app.route("/api/v3", createApiApp());
 app.get("/api/docs", (c) => c.html(apiDocsPage("/api/v3/openapi.json")));
+// Omneo's SDK checks liveness at /api/health, beside /api/v3 (the same check as /api/v3/health, no token needed).
+app.get("/api/health", (c) => c.json({ data: { status: "ok" } }, 200));
 
 // The benchmark baseline: the cheapest possible route through the same worker, only in bench mode.
 app.get("/__bench/noop", (c) => (c.env.BENCH_MODE === "1" ? c.text("ok") : c.notFound()));
@@ -156,8 +158,8 @@ export default {
   async queue(batch, env, ctx) {
     const services = createServices(env, ctx);
     if (batch.queue.endsWith("-events")) return consumeEvents(batch, services);
-    if (batch.queue.endsWith("-deliveries")) return consumeDeliveries(batch);
-    return consumeDeadLetters(batch);
+    if (batch.queue.endsWith("-deliveries")) return consumeDeliveries(batch, services);
+    return consumeDeadLetters(batch, services);
   },
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduled(createServices(env, ctx), controller.cron));

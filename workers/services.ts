@@ -8,12 +8,19 @@ import { UsersService } from "./access/users.service";
 import { LocationsService } from "./commerce/locations.service";
 import { ProductsService } from "./commerce/products.service";
 import { TransactionsService } from "./commerce/transactions.service";
+import { DeliveriesService, type DeliveryQueue } from "./delivery/deliveries.service";
+import { TargetsService } from "./delivery/targets.service";
+import { WebhooksService } from "./delivery/webhooks.service";
 import { DefinitionsService } from "./incentives/definitions.service";
 import { LedgerService } from "./incentives/ledger.service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
 import { ProfilesService, type ProfileLifecycleHooks } from "./profiles/service";
+import { AutomationsService } from "./reactions/automations.service";
+import { buildReactionContext } from "./reactions/context";
+import { ReactionRunner } from "./reactions/runner";
+import { TriggersService } from "./reactions/triggers.service";
 import { ReportingService } from "./reporting/service";
 
 export interface Services {
@@ -32,6 +39,12 @@ export interface Services {
   products: ProductsService;
   definitions: DefinitionsService;
   ledger: LedgerService;
+  triggers: TriggersService;
+  reactions: ReactionRunner;
+  automations: AutomationsService;
+  deliveries: DeliveriesService;
+  webhooks: WebhooksService;
+  targets: TargetsService;
   reporting: ReportingService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
@@ -39,6 +52,8 @@ export interface Services {
 
 export interface ServiceOptions {
   clock?: Clock;
+  /** where outbound deliveries are queued (tests capture them); the DELIVERIES queue by default */
+  deliveriesQueue?: DeliveryQueue;
 }
 
 export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil"> | null, opts: ServiceOptions = {}): Services {
@@ -62,7 +77,20 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const transactions = new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer });
   transactions.incentives = ledger;
   ledger.history = (profileId) => transactions.historyOf(profileId);
-  return {
+  const deliveries = new DeliveriesService(db, clock, env, opts.deliveriesQueue ?? (env.DELIVERIES as unknown as DeliveryQueue));
+  const targets = new TargetsService(db, clock, audit, env, deliveries);
+  const triggers = new TriggersService(db, clock, audit);
+  triggers.targetExists = async (handle) => !!(await targets.findByHandle(handle));
+  // the runner calls back into the other services (ledger, profiles), so it gets the finished set
+  let self: Services | null = null;
+  const reactions = new ReactionRunner(() => self!, triggers, buildReactionContext);
+  // target.send goes through delivery's targets: rendered, queued once per (run, action) key
+  reactions.targetSender = async (handle, context, { key }) => {
+    const r = await targets.sendTarget(handle, context, { key });
+    return r.delivery ? { delivery_id: r.delivery.id } : { skipped: r.skipped };
+  };
+  const automations = new AutomationsService(() => self!, triggers, buildReactionContext);
+  self = {
     env,
     db,
     clock,
@@ -78,7 +106,14 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     products,
     definitions,
     ledger,
+    triggers,
+    reactions,
+    automations,
+    deliveries,
+    webhooks: new WebhooksService(db, clock, audit, env, deliveries),
+    targets,
     reporting: new ReportingService(db, env.DB, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney", currency: "AUD" }),
     defer,
   };
+  return self;
 }

@@ -1,7 +1,7 @@
 // Contracts for the access area: one zod schema per input, shared by the API, the console's forms
 // and the OpenAPI document.
 import { z } from "@hono/zod-openapi";
-import { API_SCOPES, ROLES } from "./rules";
+import { API_SCOPES, ROLES, scopeFromOmneo } from "./rules";
 
 const email = z
   .string({ error: "Email is required" })
@@ -47,7 +47,18 @@ export const UpdateUserInput = z.object({
 });
 export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
 
-export const ApiScopeSchema = z.enum(API_SCOPES, { error: `Scope must be one of: ${API_SCOPES.join(", ")}` });
+/** One of our scopes, or Omneo's name for one (read-profiles, create-transactions, …), stored as ours. */
+export const ApiScopeSchema = z
+  .string({ error: `Scope must be one of: ${API_SCOPES.join(", ")}` })
+  .transform((name, ctx) => {
+    const scope = scopeFromOmneo(name);
+    if (!scope) {
+      ctx.addIssue({ code: "custom", message: `Scope must be one of: ${API_SCOPES.join(", ")} (or an Omneo scope name such as read-profiles); got "${name}"` });
+      return z.NEVER;
+    }
+    return scope;
+  })
+  .openapi({ type: "string", enum: [...API_SCOPES], description: "Our scope, or Omneo's name for one (read-profiles, create-transactions, …)" });
 
 export const CreateApiTokenInput = z
   .object({
@@ -60,6 +71,14 @@ export const CreateApiTokenInput = z
       .datetime({ offset: true, error: "expires_at must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z" })
       .nullish(),
     user_id: z.string().uuid("user_id must be a UUID").optional(),
+    namespace: z
+      .string({ error: "namespace must be a string" })
+      .trim()
+      .max(64, "namespace must be at most 64 characters")
+      .regex(/^[a-z0-9][a-z0-9_.-]*$/i, "namespace may contain letters, digits, '-', '_' and '.'")
+      .nullish()
+      .or(z.literal("").transform(() => null))
+      .openapi({ type: "string", description: "An integration's namespace: webhooks with the same namespace are not sent the events this token's requests cause" }),
   })
   .openapi("CreateApiTokenInput");
 export type CreateApiTokenInput = z.infer<typeof CreateApiTokenInput>;
@@ -76,6 +95,7 @@ export const ApiTokenSchema = z
     expires_at: z.string().nullable(),
     last_used_at: z.string().nullable(),
     revoked_at: z.string().nullable(),
+    namespace: z.string().nullable(),
   })
   .openapi("ApiToken");
 

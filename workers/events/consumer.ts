@@ -4,11 +4,13 @@
 // (live feed, reactions, webhooks, metric rollups) in EVENT_HANDLERS.
 import { and, eq, isNotNull, lt } from "drizzle-orm";
 import { eventReceipts } from "../../db/schema";
+import { fanOutWebhooks } from "../delivery/fan-out";
 import { isTransactionMessage, processQueuedTransaction } from "../commerce/transactions.service";
 import { isBackfillMessage } from "../incentives/ledger.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
 import { isJobMessage, processJob } from "../imports/jobs";
 import { feedSignup } from "../profiles/live-feed";
+import { isAutomationPageMessage } from "../reactions/automations.service";
 import { ROLLUP_EVENT_TYPES } from "../reporting/rules";
 import type { Services } from "../services";
 
@@ -17,6 +19,8 @@ export type EventHandler = (event: DomainEvent, services: Services) => Promise<v
 /** handler name → (event types it wants, what it does). Names are stable: they key the receipts. */
 export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; run: EventHandler }> = {
   "live-feed": { types: ["profile.created"], run: feedSignup },
+  // every event type a webhook may listen for; a type nobody listens for costs one indexed query
+  webhooks: { types: "*", run: fanOutWebhooks },
   // daily metric rollups: each event's rows added once (the receipt above keys on this name)
   "report-rollups": {
     types: ROLLUP_EVENT_TYPES,
@@ -30,6 +34,13 @@ export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; ru
     run: async (event, services) => {
       const { winner_id, loser_id } = event.data as { winner_id?: string; loser_id?: string };
       if (winner_id && loser_id) await services.ledger.onMerge(winner_id, loser_id);
+    },
+  },
+  // triggers (workers/reactions): every active trigger on the event's type, once per (event, trigger)
+  reactions: {
+    types: "*",
+    run: async (event, services) => {
+      await services.reactions.onEvent(event);
     },
   },
 };
@@ -102,6 +113,16 @@ export async function consumeEvents(batch: MessageBatch<unknown>, services: Serv
         msg.ack();
       } catch (err) {
         console.error("events: ledger backfill step failed, will retry", msg.body.job_id, err);
+        msg.retry({ delaySeconds: 30 });
+      }
+      continue;
+    }
+    if (isAutomationPageMessage(msg.body)) {
+      try {
+        await services.automations.processPage(msg.body);
+        msg.ack();
+      } catch (err) {
+        console.error("events: automation page failed, will retry", msg.body.run_id, err);
         msg.retry({ delaySeconds: 30 });
       }
       continue;

@@ -28,6 +28,8 @@ export interface TransactionIncentives extends TransactionOutcome {
 export function ledgerSource(actor: Actor): LedgerSource {
   if (actor.type === "user") return { type: "staff", id: actor.id, label: actor.label };
   if (actor.type === "token") return { type: "token", id: actor.id, label: actor.label };
+  // a reaction (trigger or automation) carries the event that caused it, so the events it causes continue the chain
+  if (actor.causedBy) return { type: "reaction", id: actor.id, label: actor.label, causation: actor.causedBy };
   return { type: "system", id: null, label: actor.label };
 }
 
@@ -391,7 +393,7 @@ export class LedgerService implements ProfileLifecycleHooks {
 
   // ── tiers ────────────────────────────────────────────────────────────────────────────────────
 
-  async assignTier(profileId: string, input: { tier_definition_id: string | null; point_definition_id?: string | null; reason: string }, actor: Actor) {
+  async assignTier(profileId: string, input: { tier_definition_id: string | null; point_definition_id?: string | null; reason: string }, actor: Actor, idempotencyKey?: string | null) {
     await this.live(profileId);
     const config = await this.definitions.engineConfig();
     let ladderId = input.point_definition_id ?? null;
@@ -402,7 +404,7 @@ export class LedgerService implements ProfileLifecycleHooks {
     }
     if (!ladderId) throw DomainError.field("point_definition_id", "point_definition_id names the ladder when tier_definition_id is null (removing the tier)");
     const view = this.unwrap(
-      await this.stub(profileId).assignTier({ profileId, key: `assign:${crypto.randomUUID()}`, pointDefinitionId: ladderId, tierId: input.tier_definition_id, reason: input.reason, source: ledgerSource(actor), config }),
+      await this.stub(profileId).assignTier({ profileId, key: this.key(actor, idempotencyKey, "assign"), pointDefinitionId: ladderId, tierId: input.tier_definition_id, reason: input.reason, source: ledgerSource(actor), config }),
     );
     await this.audited(actor, "tier.assigned", profileId, { tier_definition_id: input.tier_definition_id, point_definition_id: ladderId, reason: input.reason });
     return view;

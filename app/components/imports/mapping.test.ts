@@ -24,10 +24,10 @@ describe("CSV import mapping", () => {
     ];
     const { records, rowsOf } = buildRecords("transactions", rows, mapping);
     expect(records).toEqual([
-      { external_id: "R1", profile_id: "a@x.com", total: "0.50", items: [{ sku: "S1", quantity: 3, price_sell: "0.10", name: "Pin" }, { sku: "S3", quantity: 1, price_sell: "0.20", name: "Pen" }] },
-      { external_id: "R2", profile_id: "b@x.com", total: "5.00", items: [{ sku: "S2", quantity: 1, price_sell: "5" }] },
+      { external_id: "R1", profile_id: "a@x.com", profile_id_handle: "email", total: "0.50", items: [{ sku: "S1", quantity: 3, price_sell: "0.10", name: "Pin" }, { sku: "S3", quantity: 1, price_sell: "0.20", name: "Pen" }] },
+      { external_id: "R2", profile_id: "b@x.com", profile_id_handle: "email", total: "5.00", items: [{ sku: "S2", quantity: 1, price_sell: "5" }] },
       // no receipt number and a quantity that is not a number: passed on as written, for the server to name
-      { profile_id: "c@x.com", items: [{ sku: "S4", quantity: "two", price_sell: "1" }] },
+      { profile_id: "c@x.com", profile_id_handle: "email", items: [{ sku: "S4", quantity: "two", price_sell: "1" }] },
     ]);
     expect(rowsOf).toEqual([[0, 2], [1], [3]]);
   });

@@ -151,8 +151,10 @@ export function buildRecords(kind: ImportKind, rows: Array<Record<string, string
       rowsOf[at].push(i);
     }
   });
-  // a receipt without a total column totals its lines, when every line's amounts read
   for (const r of records) {
+    // a customer given by email needs no handle column
+    if (typeof r.profile_id === "string" && r.profile_id.includes("@") && r.profile_id_handle === undefined) r.profile_id_handle = "email";
+    // a receipt without a total column totals its lines, when every line's amounts read
     if (r.total !== undefined) continue;
     let sum = 0;
     for (const item of r.items) {
