@@ -75,7 +75,7 @@ export const CreateApiTokenInput = z
       .string({ error: "namespace must be a string" })
       .trim()
       .max(64, "namespace must be at most 64 characters")
-      .regex(/^[a-z0-9][a-z0-9_.-]*$/i, "namespace may contain letters, digits, '-', '_' and '.'")
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "namespace may contain letters, digits, '-', '_' and '.'")
       .nullish()
       .or(z.literal("").transform(() => null))
       .openapi({ type: "string", description: "An integration's namespace: webhooks with the same namespace are not sent the events this token's requests cause" }),

@@ -200,7 +200,7 @@ const targetFields = {
     .trim()
     .min(1, "handle is required")
     .max(64, "handle must be at most 64 characters")
-    .regex(/^[a-z0-9][a-z0-9_.-]*$/i, "handle may contain letters, digits, '-', '_' and '.'")
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "handle may contain letters, digits, '-', '_' and '.'")
     .transform((h) => h.toLowerCase()),
   url: Url,
   method: z

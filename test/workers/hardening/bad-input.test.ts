@@ -49,7 +49,7 @@ describe("LIKE patterns over D1's 50 bytes", () => {
 describe("statements over 100 bound parameters", () => {
   it("a profile with 15 identities and 10 addresses is created", async () => {
     const identities = Array.from({ length: 15 }, (_, i) => ({ handle: `card${i}`, identifier: uid(`C${i}-`) }));
-    const addresses = Array.from({ length: 10 }, (_, i) => ({ line1: `${i} Main St`, city: "Sydney", country: "AU" }));
+    const addresses = Array.from({ length: 10 }, (_, i) => ({ address_line_1: `${i} Main St`, city: "Sydney", country: "AU" }));
     const res = await notServerError(await api("/profiles", { method: "POST", token, json: { first_name: "Many", email: `${uid("m-")}@example.test`, identities, addresses } }));
     expect(res.status).toBe(201);
   });
