@@ -23,7 +23,7 @@ const TABLES = ["profiles", "identities", "transactions", "locations", "products
 
 let token: string;
 let doc: { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: { content?: Record<string, { schema?: Schema }> } }>>; components?: { schemas?: Record<string, Schema> } };
-let operations: Operation[] = [];
+const operations: Operation[] = [];
 
 const hostile = fc.oneof(
   fc.string({ maxLength: 40 }),
