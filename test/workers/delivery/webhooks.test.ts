@@ -2,11 +2,13 @@
 // event delivered through the real queues to a receiver with a signature the standardwebhooks package
 // accepts, a failing-then-recovering receiver getting each event once per webhook-id, dead-lettering
 // after the schedule and replay, 410 disabling an endpoint, and namespace echo suppression.
+import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { deliveries, deliveryAttempts, webhooks } from "../../../db/schema/delivery";
+import { deadLetters, deliveries, deliveryAttempts, webhooks } from "../../../db/schema/delivery";
+import { consumeDeadLetters } from "../../../workers/events/deliveries";
 import { systemActor } from "../../../workers/access/actor";
 import type { DeliveryMessage, DeliveryQueue } from "../../../workers/delivery/deliveries.service";
 import { fanOutWebhooks } from "../../../workers/delivery/fan-out";
@@ -114,6 +116,16 @@ describe("/webhooks API", () => {
     expect(await countRows(webhooks)).toBe(before);
   });
 
+  it("an unknown filter or status is a 422 naming it", async () => {
+    const { token } = await makeToken(["*"]);
+    const res = await api("/webhooks?filter[colour]=red", { token });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(await problem(res))).toContain("filter[colour]");
+    const log = await api(`/webhooks/${crypto.randomUUID()}/deliveries?filter[status]=lost`, { token });
+    expect(log.status).toBe(422);
+    expect(JSON.stringify(await problem(log))).toContain("filter[status]");
+  });
+
   it("needs config scopes", async () => {
     const { token } = await makeToken(["profiles:read"]);
     expect((await api("/webhooks", { token })).status).toBe(403);
@@ -214,6 +226,32 @@ describe("delivery", () => {
     expect(r).toMatchObject({ status: "dead", lastStatusCode: 302 });
     expect(r!.lastError).toMatch(/not followed/);
     expect((await received(bucket)).length).toBe(4);
+  });
+
+  it("an endpoint failing for 3 days straight is switched off, with the reason", async () => {
+    const { services, clock, drain } = captured();
+    const { webhook } = await services.webhooks.create(input({ url: `https://receiver.test/${uid("d3")}/error` }), systemActor("test"));
+    await services.db.update(webhooks).set({ failingSince: new Date(clock.now().getTime() - 3 * 24 * 3600 * 1000) }).where(eq(webhooks.id, webhook.id));
+    await fanOutWebhooks(toMessage(services.outbox.event("transaction.created", { transaction: { id: "t", total: 1 } })), services);
+    await drain(1);
+    const w = await services.db.query.webhooks.findFirst({ where: eq(webhooks.id, webhook.id) });
+    expect(w).toMatchObject({ isActive: false, disabledReason: "Failing for 3 days without a successful delivery" });
+    // its pending retry then stops instead of sending
+    expect(await drain()).toEqual(["skipped"]);
+  });
+
+  it("what the queue dead-letters is kept in D1, and a dead-lettered delivery is marked dead", async () => {
+    const { services } = captured();
+    const { webhook } = await services.webhooks.create(input({}), systemActor("test"));
+    await fanOutWebhooks(toMessage(services.outbox.event("transaction.created", { transaction: { id: "t", total: 1 } })), services);
+    const [d] = await services.db.select().from(deliveries).where(eq(deliveries.webhookId, webhook.id));
+    const batch = createMessageBatch("loyalty-edge-dlq", [
+      { id: "m1", timestamp: new Date(), attempts: 11, body: { kind: "delivery", delivery_id: d!.id, attempt: 0 } },
+      { id: "m2", timestamp: new Date(), attempts: 11, body: { something: "else" } },
+    ]);
+    await consumeDeadLetters(batch, services);
+    expect(await countRows(deadLetters, inArray(deadLetters.messageId, ["m1", "m2"]))).toBe(2);
+    expect((await services.deliveries.require(d!.id)).status).toBe("dead");
   });
 
   it("an event caused by a token of the webhook's namespace is not sent back to it", async () => {
