@@ -4,7 +4,8 @@
 // after the schedule and replay, 410 disabling an endpoint, and namespace echo suppression.
 import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
+import { events } from "../../../db/schema/events";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { deadLetters, deliveries, deliveryAttempts, webhooks } from "../../../db/schema/delivery";
@@ -266,6 +267,17 @@ describe("delivery", () => {
     expect(targets.map((t) => t.webhookId)).toContain(other.webhook.id);
     expect(targets.map((t) => t.webhookId)).not.toContain(mine.webhook.id);
     expect(sent.length).toBe(targets.length);
+  });
+
+  it("a token's namespace is stamped on the events its requests write", async () => {
+    const { token: admin } = await makeToken(["*"], { role: "admin" });
+    const res = await api("/auth/api-tokens", { method: "POST", token: admin, json: { name: "shop", scopes: ["profiles:write"], namespace: "shopify" } });
+    expect(res.status).toBe(201);
+    const created = ((await res.json()) as { data: { token: string; namespace: string } }).data;
+    expect(created.namespace).toBe("shopify");
+    const profile = await makeProfile(created.token);
+    const [row] = await createServices(env).db.select().from(events).where(and(eq(events.profileId, profile.id), eq(events.type, "profile.created")));
+    expect(row!.causation).toEqual({ depth: 0, namespace: "shopify" });
   });
 
   it("during a secret rotation both signatures are sent and each verifies", async () => {
