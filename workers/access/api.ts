@@ -1,7 +1,9 @@
 // API routes of the access area: API tokens and "who am I".
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
 import type { AppEnv } from "../platform/http";
+import { listQuery } from "../platform/list-query";
+import { strictBody } from "../platform/strict-body";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { requireScope } from "./guards";
 import { ApiTokenSchema, CreateApiTokenInput, CreatedApiTokenSchema, MeSchema } from "./schema";
@@ -38,7 +40,7 @@ export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
       tags: ["Auth"],
       summary: "List API tokens (secrets are never shown again)",
       middleware: [requireScope("*")] as const,
-      request: { query: PageQuery },
+      request: { query: listQuery() },
       responses: { 200: { description: "Tokens, newest first", content: { "application/json": { schema: listOf(ApiTokenSchema) } } }, ...problemResponses },
     }),
     async (c) => {
@@ -59,7 +61,7 @@ export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
       middleware: [requireScope("*")] as const,
       request: {
         headers: IdempotencyHeader,
-        body: { required: true, content: { "application/json": { schema: CreateApiTokenInput } } },
+        body: strictBody(CreateApiTokenInput),
       },
       responses: {
         201: { description: "Created; keep data.token, it is not shown again", content: { "application/json": { schema: single(CreatedApiTokenSchema) } } },

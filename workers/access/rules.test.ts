@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   API_SCOPES,
+  scopeFromOmneo,
   can,
   canLogIn,
   hasScope,
@@ -179,5 +180,28 @@ describe("wouldRemoveLastAdmin", () => {
     { name: "deactivating a Manager", target: { role: "manager", isActive: true }, change: { isActive: false }, admins: 1, blocked: false },
   ])("$name → blocked: $blocked", ({ target, change, admins, blocked }) => {
     expect(wouldRemoveLastAdmin(target, change, admins)).toBe(blocked);
+  });
+});
+
+describe("scopeFromOmneo", () => {
+  it.each([
+    ["read-profiles", "profiles:read"],
+    ["update-profiles", "profiles:write"],
+    ["read-identities", "profiles:read"],
+    ["create-transactions", "transactions:write"],
+    ["return", "transactions:write"],
+    ["redeem-benefits", "incentives:write"],
+    ["read-points", "incentives:read"],
+    ["create-reward-definitions", "config:write"],
+    ["view-statuses", "config:read"],
+    ["delete-webhooks", "config:write"],
+    ["profiles:read", "profiles:read"],
+    ["*", "*"],
+  ])("%s is %s", (name, scope) => {
+    expect(scopeFromOmneo(name)).toBe(scope);
+  });
+
+  it.each(["root", "read", "read-", "READ-PROFILES", "destroy-profiles"])("%s is not a scope", (name) => {
+    expect(scopeFromOmneo(name)).toBeNull();
   });
 });

@@ -67,6 +67,28 @@ export const API_SCOPES = [
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
+const OMNEO_SCOPE = /^(read|view|create|update|delete|redeem)-([a-z-]+)$/;
+const OMNEO_AREAS: Record<string, "profiles" | "transactions" | "incentives" | "config"> = {
+  profiles: "profiles", identities: "profiles", interactions: "profiles",
+  transactions: "transactions", redemptions: "transactions",
+  rewards: "incentives", benefits: "incentives", points: "incentives", ledgers: "incentives", "tier-points": "incentives", strategy: "incentives",
+};
+
+/**
+ * Omneo's scope names (`read-profiles`, `create-reward-definitions`, `redeem-benefits`, `return`, …) as
+ * ours: read/view → `area:read`, any write verb → `area:write`; definitions and everything configured
+ * (locations, products, users, tags, webhooks, …) are `config`. Null for what is neither.
+ */
+export function scopeFromOmneo(name: string): ApiScope | null {
+  if ((API_SCOPES as readonly string[]).includes(name)) return name as ApiScope;
+  if (name === "return") return "transactions:write";
+  const m = OMNEO_SCOPE.exec(name);
+  if (!m) return null;
+  const [, verb, resource] = m as unknown as [string, string, string];
+  const area = OMNEO_AREAS[resource] ?? "config";
+  return `${area}:${verb === "read" || verb === "view" ? "read" : "write"}` as ApiScope;
+}
+
 export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   "profiles:read": "Read profiles, identities and aggregations",
   "profiles:write": "Create, update, merge and delete profiles",
@@ -91,6 +113,26 @@ export function scopesAllowedForRole(role: Role): readonly ApiScope[] {
     case "reporting":
       return ["profiles:read", "transactions:read", "incentives:read", "config:read", "reports:read"];
   }
+}
+
+/**
+ * What a token may do now: its scopes intersected with what its owner's current role allows, so a
+ * demoted owner's token loses the rights the owner lost (`*` becomes the role's list; an `x:write` the
+ * role may not hold falls back to `x:read` when the role has that). Checked on every request.
+ */
+export function effectiveScopes(granted: readonly string[], role: Role): ApiScope[] {
+  const allowed = scopesAllowedForRole(role);
+  if (allowed.includes("*")) return granted.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s));
+  const wanted = granted.includes("*") ? allowed : granted;
+  const out = new Set<ApiScope>();
+  for (const s of wanted) {
+    if ((allowed as readonly string[]).includes(s)) out.add(s as ApiScope);
+    else if (s.endsWith(":write")) {
+      const read = s.replace(/:write$/, ":read");
+      if ((allowed as readonly string[]).includes(read)) out.add(read as ApiScope);
+    }
+  }
+  return [...out];
 }
 
 /** Does a token holding `granted` satisfy `required`? `*` satisfies everything; `x:write` implies `x:read`. */

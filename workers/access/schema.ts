@@ -1,7 +1,7 @@
 // Contracts for the access area: one zod schema per input, shared by the API, the console's forms
 // and the OpenAPI document.
 import { z } from "@hono/zod-openapi";
-import { API_SCOPES, ROLES } from "./rules";
+import { API_SCOPES, ROLES, scopeFromOmneo } from "./rules";
 
 const email = z
   .string({ error: "Email is required" })
@@ -47,7 +47,18 @@ export const UpdateUserInput = z.object({
 });
 export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
 
-export const ApiScopeSchema = z.enum(API_SCOPES, { error: `Scope must be one of: ${API_SCOPES.join(", ")}` });
+/** One of our scopes, or Omneo's name for one (read-profiles, create-transactions, …), stored as ours. */
+export const ApiScopeSchema = z
+  .string({ error: `Scope must be one of: ${API_SCOPES.join(", ")}` })
+  .transform((name, ctx) => {
+    const scope = scopeFromOmneo(name);
+    if (!scope) {
+      ctx.addIssue({ code: "custom", message: `Scope must be one of: ${API_SCOPES.join(", ")} (or an Omneo scope name such as read-profiles); got "${name}"` });
+      return z.NEVER;
+    }
+    return scope;
+  })
+  .openapi({ type: "string", enum: [...API_SCOPES], description: "Our scope, or Omneo's name for one (read-profiles, create-transactions, …)" });
 
 export const CreateApiTokenInput = z
   .object({

@@ -2,10 +2,12 @@
 // Handlers parse HTTP (paths, filters, pages), call one service method and shape the reply.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, LinksSchema, listOf, MetaSchema, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, LinksSchema, listOf, MetaSchema, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { strictBody } from "../platform/strict-body";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
 import { toCents } from "../platform/money";
+import { listQuery } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { serializeLocation } from "./locations.service";
 import { serializeMissingSku, serializeProduct } from "./products.service";
@@ -27,7 +29,7 @@ import {
 } from "./schema";
 import { serializeTransaction, type TransactionFilter } from "./transactions.service";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflictResponse = {
   409: { description: "Conflicts with what is recorded", content: { "application/problem+json": { schema: ProblemSchema } } },
@@ -35,16 +37,18 @@ const conflictResponse = {
 
 // ── query parsing ───────────────────────────────────────────────────────────────────────────────
 
-const TransactionListQuery = PageQuery.extend({
-  "page[cursor]": z.string().max(200).optional().openapi({ description: "Cursor pagination: empty for the first page, then meta.next_cursor" }),
-  "filter[date_from]": z.string().max(40).optional().openapi({ description: "ISO date or date-time; transactions at or after it" }),
-  "filter[date_to]": z.string().max(40).optional().openapi({ description: "ISO date (the whole day) or date-time; at or before it" }),
-  "filter[location_id]": z.string().max(100).optional().openapi({ description: "Location id or external id" }),
-  "filter[staff_id]": z.string().max(100).optional(),
-  "filter[profile_id]": z.string().max(100).optional(),
-  "filter[external_id]": z.string().max(191).optional().openapi({ description: "The receipt number" }),
-  "filter[total_min]": z.string().max(20).optional().openapi({ description: "Decimal amount", example: "10.00" }),
-  "filter[total_max]": z.string().max(20).optional().openapi({ description: "Decimal amount", example: "250.00" }),
+const TransactionListQuery = listQuery({
+  params: { "page[cursor]": z.string().max(200).optional().openapi({ description: "Cursor pagination: empty for the first page, then meta.next_cursor" }) },
+  filters: {
+    date_from: { max: 40, description: "ISO date or date-time; transactions at or after it" },
+    date_to: { max: 40, description: "ISO date (the whole day) or date-time; at or before it" },
+    location_id: { max: 100, description: "Location id or external id" },
+    staff_id: { max: 100 },
+    profile_id: { max: 100 },
+    external_id: { max: 191, description: "The receipt number" },
+    total_min: { max: 20, description: "Decimal amount, e.g. 10.00" },
+    total_max: { max: 20, description: "Decimal amount, e.g. 250.00" },
+  },
 });
 
 const TransactionListSchema = z.object({
@@ -144,12 +148,14 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
     },
   );
 
+  // POST /transactions and Omneo's POST /transactions/update-create are the same idempotent ingest
+  for (const path of ["/transactions", "/transactions/update-create"] as const) {
   api.openapi(
     createRoute({
       method: "post",
-      path: "/transactions",
+      path,
       tags,
-      summary: "Record a transaction (idempotent on external_id: the same receipt again returns the first with 200)",
+      summary: path === "/transactions" ? "Record a transaction (idempotent on external_id: the same receipt again returns the first with 200)" : "Omneo's name for POST /transactions: a receipt already recorded is returned as it is (transactions are immutable)",
       middleware: [requireScope("transactions:write")] as const,
       request: { headers: IdempotencyHeader, body: json(TransactionInput) },
       responses: {
@@ -165,7 +171,8 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
       // a receipt for a profile also says what it earned and the balances after; an anonymous one is as GET shows it
       return c.json({ data: { ...serializeTransaction(transaction), ...(incentives ? { incentives: incentives as never } : {}) } }, created ? 201 : 200);
     },
-  );
+  );  }
+
 
   api.openapi(
     createRoute({
@@ -234,13 +241,32 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "A profile's transactions, newest first",
       middleware: [requireScope("transactions:read")] as const,
-      request: { params: IdParam, query: PageQuery },
+      request: { params: IdParam, query: listQuery() },
       responses: { 200: ok(listOf(TransactionSchema), "Transactions"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {
       const page = parsePage(c.req.query());
       const { rows, total } = await c.get("services").transactions.listForProfile(c.req.valid("param").id, page);
       return c.json(listEnvelope(rows.map(serializeTransaction), total, page, c.req.url), 200);
+    },
+  );
+
+  // Omneo's read of one of a profile's transactions
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/profiles/{id}/transactions/{transactionId}",
+      tags,
+      summary: "One of the profile's transactions",
+      middleware: [requireScope("transactions:read")] as const,
+      request: { params: IdParam.extend({ transactionId: z.string().openapi({ param: { name: "transactionId", in: "path" } }) }) },
+      responses: { 200: ok(single(TransactionSchema), "The transaction"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { id, transactionId } = c.req.valid("param");
+      const t = await c.get("services").transactions.find(transactionId);
+      if (!t || t.profileId !== id) throw new DomainError("not_found", `Profile ${id} has no transaction ${transactionId}`);
+      return c.json({ data: serializeTransaction(t) }, 200);
     },
   );
 
@@ -273,9 +299,9 @@ function registerLocationRoutes(api: OpenAPIHono<AppEnv>) {
       summary: "List locations by name",
       middleware: [requireScope("config:read")] as const,
       request: {
-        query: PageQuery.extend({
-          search: z.string().max(200).optional().openapi({ description: "A fragment of the name" }),
-          "filter[type]": z.enum(LOCATION_TYPES).optional(),
+        query: listQuery({
+          params: { search: z.string().max(200).optional().openapi({ description: "A fragment of the name" }) },
+          filters: { type: { values: LOCATION_TYPES } },
         }),
       },
       responses: { 200: ok(listOf(LocationSchema), "Locations"), ...problemResponses },
@@ -283,7 +309,7 @@ function registerLocationRoutes(api: OpenAPIHono<AppEnv>) {
     async (c) => {
       const page = parsePage(c.req.query());
       const q = c.req.valid("query");
-      const { rows, total } = await c.get("services").locations.list({ type: q["filter[type]"], search: q.search }, page);
+      const { rows, total } = await c.get("services").locations.list({ type: q["filter[type]"] as (typeof LOCATION_TYPES)[number] | undefined, search: q.search }, page);
       return c.json(listEnvelope(rows.map(serializeLocation), total, page, c.req.url), 200);
     },
   );
@@ -355,11 +381,9 @@ function registerProductRoutes(api: OpenAPIHono<AppEnv>) {
       summary: "List products with their variants, by name",
       middleware: [requireScope("config:read")] as const,
       request: {
-        query: PageQuery.extend({
-          search: z.string().max(200).optional().openapi({ description: "A fragment of the name, or an exact sku" }),
-          "filter[category]": z.string().max(200).optional(),
-          "filter[brand]": z.string().max(200).optional(),
-          "filter[is_active]": z.enum(["true", "false"]).optional(),
+        query: listQuery({
+          params: { search: z.string().max(200).optional().openapi({ description: "A fragment of the name, or an exact sku" }) },
+          filters: { category: {}, brand: {}, is_active: { values: ["true", "false", "1", "0"] } },
         }),
       },
       responses: { 200: ok(listOf(ProductSchema), "Products"), ...problemResponses },
@@ -367,7 +391,7 @@ function registerProductRoutes(api: OpenAPIHono<AppEnv>) {
     async (c) => {
       const page = parsePage(c.req.query());
       const q = c.req.valid("query");
-      const active = q["filter[is_active]"];
+      const active = q["filter[is_active]"] === undefined ? undefined : q["filter[is_active]"] === "1" ? "true" : q["filter[is_active]"] === "0" ? "false" : q["filter[is_active]"];
       const { rows, total } = await c.get("services").products.list(
         { search: q.search, category: q["filter[category]"], brand: q["filter[brand]"], isActive: active === undefined ? undefined : active === "true" },
         page,
@@ -397,7 +421,7 @@ function registerProductRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "SKUs seen on transaction items that the catalogue lacks, most frequent first",
       middleware: [requireScope("config:read")] as const,
-      request: { query: PageQuery },
+      request: { query: listQuery() },
       responses: { 200: ok(listOf(MissingSkuSchema), "Missing SKUs"), ...problemResponses },
     }),
     async (c) => {

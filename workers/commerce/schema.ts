@@ -4,6 +4,7 @@ import { z } from "@hono/zod-openapi";
 import type { OpeningHours } from "../../db/schema/commerce";
 import { boundedJsonObject } from "../platform/json-bounds";
 import { toCents } from "../platform/money";
+import { zonedInstant } from "../incentives/rules/calendar";
 import { canonicalTimezone, normaliseOpeningHours, openingHoursErrors } from "./rules";
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────────
@@ -56,10 +57,16 @@ export const Timezone = z
   })
   .openapi({ type: "string", example: "Australia/Sydney" });
 
-const DateTime = (field: string) =>
-  z.iso
-    .datetime({ offset: true, error: `${field} must be an ISO 8601 date-time such as 2024-05-01T10:30:00+10:00` })
-    .transform((s) => new Date(s).toISOString());
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** An ISO 8601 date-time with offset, or Omneo's local "YYYY-MM-DD HH:MM:SS" read in the body's timezone. */
+const TransactedAt = z
+  .string({ error: "transacted_at must be a date-time" })
+  .trim()
+  .refine((v) => LOCAL_TIME.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, {
+    message: 'transacted_at must be an ISO 8601 date-time such as 2024-05-01T10:30:00+10:00, or "YYYY-MM-DD HH:MM:SS" with timezone',
+  })
+  .openapi({ type: "string", example: "2024-05-01T10:30:00+10:00" });
 
 const Handle = z
   .string({ error: "handle must be a string" })
@@ -93,9 +100,29 @@ export const TransactionItemInput = z
     price_current: amount("price_current").nullish(),
     price_sell: amount("price_sell"),
     price_tax: amount("price_tax").nullish(),
+    // Omneo's item forms: the variant by its id (accepted, not modelled: our variants are found by sku)
+    // or as an object whose sku and title stand for ours when those are absent
+    product_variant_id: z.union([z.string().max(100), z.number().int()]).nullish().openapi({ description: "Omneo field: accepted and ignored (variants are matched by sku)" }),
+    product_variant: z
+      .object({
+        sku: z.string().trim().max(100).nullish(),
+        title: z.string().trim().max(300).nullish(),
+        product_id: z.union([z.string().max(100), z.number().int()]).nullish(),
+        barcode: z.string().max(100).nullish(),
+        brand: z.string().max(200).nullish(),
+        category: z.string().max(200).nullish(),
+        price: z.union([z.number(), z.string()]).nullish(),
+      })
+      .nullish()
+      .openapi({ description: "Omneo's variant object: its sku and title are used when the item has none; the rest is accepted and ignored" }),
     discounts: z.array(DiscountInput).max(20, "at most 20 discounts per item").optional(),
   })
-  .openapi("TransactionItemInput");
+  .openapi("TransactionItemInput")
+  .transform(({ product_variant, product_variant_id: _ignored, ...item }) => ({
+    ...item,
+    sku: item.sku ?? product_variant?.sku ?? null,
+    name: item.name ?? product_variant?.title ?? null,
+  }));
 
 export const PaymentInput = z.object({
   method: z.string({ error: "method is required" }).trim().min(1, "method is required").max(64),
@@ -105,7 +132,10 @@ export const PaymentInput = z.object({
 
 export const TransactionInput = z
   .object({
-    external_id: identifier("external_id"),
+    external_id: identifier("external_id").optional().openapi({ description: "The receipt number, the idempotency key; when absent, receipt_ref, else a new id (send an Idempotency-Key to retry safely)" }),
+    receipt_ref: identifier("receipt_ref").optional().openapi({ description: "Omneo's receipt reference: stands for external_id when that is absent" }),
+    total_original: amount("total_original").optional().openapi({ description: "Omneo's total before discounts: stands for subtotal when that is absent" }),
+    systems: z.array(z.string().max(64)).max(20).optional().openapi({ description: "Omneo field: accepted and ignored" }),
     profile_id: identifier("profile_id", 254).nullish().openapi({ description: "Our profile id, or the value of profile_id_handle (an email, mobile or identity)" }),
     profile_id_handle: z
       .string({ error: "profile_id_handle must be a string" })
@@ -116,7 +146,7 @@ export const TransactionInput = z
       .openapi({ description: '"email", "mobile" or any identity handle (e.g. "loyalty-card"); profile_id then carries its value' }),
     location_id: identifier("location_id", 100).nullish().openapi({ description: "A location id or external id; an unknown one creates a placeholder location" }),
     staff_id: optionalText("staff_id", 100),
-    transacted_at: DateTime("transacted_at").optional(),
+    transacted_at: TransactedAt.optional(),
     timezone: Timezone.optional(),
     currency: z
       .string({ error: "currency must be a three-letter ISO code" })
@@ -140,7 +170,23 @@ export const TransactionInput = z
   .superRefine((t, ctx) => {
     if (t.profile_id_handle && !t.profile_id) ctx.addIssue({ code: "custom", path: ["profile_id"], message: "profile_id is required when profile_id_handle is given" });
   })
-  .openapi("TransactionInput");
+  .openapi("TransactionInput")
+  .transform(({ receipt_ref, total_original, systems: _ignored, ...t }, ctx) => {
+    let transactedAt = t.transacted_at;
+    const local = transactedAt ? LOCAL_TIME.exec(transactedAt) : null;
+    if (transactedAt && local) {
+      // Omneo's "YYYY-MM-DD HH:MM:SS" is a wall time in the transaction's timezone
+      if (!t.timezone) {
+        ctx.addIssue({ code: "custom", path: ["transacted_at"], message: "transacted_at without an offset is a local time: send timezone too (or an ISO 8601 date-time with offset)" });
+        return z.NEVER;
+      }
+      const [, y, mo, d, h, mi, sec] = local.map(Number);
+      transactedAt = zonedInstant({ year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: sec || 0, millisecond: 0 }, t.timezone).toISOString();
+    } else if (transactedAt) {
+      transactedAt = new Date(transactedAt).toISOString();
+    }
+    return { ...t, external_id: t.external_id ?? receipt_ref ?? `le-${crypto.randomUUID()}`, subtotal: t.subtotal ?? total_original, transacted_at: transactedAt };
+  });
 export type TransactionInput = z.output<typeof TransactionInput>;
 export type TransactionItemInput = z.output<typeof TransactionItemInput>;
 

@@ -3,6 +3,7 @@ import { createRoute, type z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { hasScope } from "../access/rules";
 import { IdempotencyHeader, IdParam, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
+import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
 import { getJob } from "./jobs";
@@ -11,7 +12,7 @@ import { createTransactionsJob, TRANSACTIONS_JOB } from "./transactions-batch";
 import { serializeJob } from "./views";
 
 const tags = ["Imports"];
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 export function registerImportRoutes(api: OpenAPIHono<AppEnv>) {

@@ -5,8 +5,10 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, listOf, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { strictBody } from "../platform/strict-body";
 import type { AppEnv } from "../platform/http";
+import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import type { Services } from "../services";
 import {
@@ -44,21 +46,28 @@ import {
   type DefinitionKind,
 } from "./definitions.service";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflictResponse = {
   409: { description: "The handle is taken, the definition is archived, or it changed meanwhile", content: { "application/problem+json": { schema: ProblemSchema } } },
 } as const;
 
-const ListQuery = PageQuery.extend({
-  search: z.string().max(200).optional().openapi({ description: "A fragment of the name or handle" }),
-  "filter[archived]": z.enum(["false", "true", "all"]).optional().openapi({ description: "false (default): live only; true: archived only; all: both" }),
-  "filter[point_definition_id]": z.string().max(100).optional().openapi({ description: "Tiers and rates: those of one points definition" }),
-});
+export const DEFINITION_LIST: ListSpec = {
+  params: { search: z.string().max(200).optional().openapi({ description: "A fragment of the name or handle" }) },
+  filters: {
+    archived: { values: ["false", "true", "all"], description: "false (default): live only; true: archived only; all: both" },
+    is_archived: { values: ["false", "true", "all", "0", "1"], description: "Omneo's name for filter[archived]" },
+    point_definition_id: { max: 100, description: "Tiers and rates: those of one points definition" },
+    handle: { max: 100, description: "Exact handle" },
+    name: { description: "Exact name" },
+  },
+};
+const ListQuery = listQuery(DEFINITION_LIST);
 
-function parseFilter(q: z.infer<typeof ListQuery>): DefinitionFilter {
-  const a = q["filter[archived]"];
-  return { search: q.search, archived: a === "all" ? "all" : a === "true", pointDefinitionId: q["filter[point_definition_id]"] };
+function parseFilter(raw: Record<string, unknown>): DefinitionFilter {
+  const q = parseListQuery(raw);
+  const a = filterValue(q, "archived") ?? ({ "0": "false", "1": "true" } as Record<string, string>)[filterValue(q, "is_archived") ?? ""] ?? filterValue(q, "is_archived");
+  return { search: q.raw.search, archived: a === "all" ? "all" : a === "true", pointDefinitionId: filterValue(q, "point_definition_id"), handle: filterValue(q, "handle"), name: filterValue(q, "name") };
 }
 
 type Actor = AppEnv["Variables"]["auth"]["actor"];
@@ -171,7 +180,7 @@ function registerKind<I extends z.ZodTypeAny, U extends z.ZodTypeAny>(api: OpenA
       tags,
       summary: `Every version of a ${label}, newest first, as it was saved`,
       middleware: [requireScope("config:read")] as const,
-      request: { params: IdParam },
+      request: { params: IdParam, query: listQuery({ paged: false }) },
       responses: { 200: ok(z.object({ data: z.array(DefinitionVersionSchema) }), "Versions"), ...problemResponses, ...notFoundResponse },
     },
     async (c) => c.json({ data: (await c.get("services").definitions.versions(kind, valid<{ id: string }>(c, "param").id)).map(serializeVersion) }, 200),

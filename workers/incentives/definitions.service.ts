@@ -1,7 +1,7 @@
 // Incentive definitions: rewards, points (+ earn rates), benefits, tiers and achievements. Admin-only
 // to change; every change is versioned (definition_versions) and audited. engineConfig() hands the
 // ledger DO what is live.
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   achievementDefinitions,
@@ -312,6 +312,8 @@ export interface DefinitionFilter {
   archived?: boolean | "all";
   pointDefinitionId?: string;
   search?: string;
+  handle?: string;
+  name?: string;
 }
 
 function fail(errors: FieldErrors, what: string): never {
@@ -355,6 +357,8 @@ export class DefinitionsService {
     if (archived === false) conds.push(isNull(t.archivedAt));
     else if (archived === true) conds.push(isNotNull(t.archivedAt));
     if (filter.pointDefinitionId && (kind === "tier" || kind === "rate")) conds.push(eq(kind === "tier" ? tierDefinitions.pointDefinitionId : earnRates.pointDefinitionId, filter.pointDefinitionId));
+    if (filter.handle !== undefined) conds.push(kind === "rate" ? sql`0` : eq(t.handle, filter.handle.toLowerCase()));
+    if (filter.name !== undefined) conds.push(eq(t.name, filter.name));
     const q = filter.search?.trim();
     if (q) conds.push(kind === "rate" ? likeText(t.name, "%", q, "%") : or(likeText(t.name, "%", q, "%"), likeText(t.handle, "%", q, "%"))!);
     const where = conds.length ? and(...conds) : undefined;

@@ -4,6 +4,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
 import {
@@ -20,8 +21,9 @@ import {
   VoidInput,
 } from "./ledger.schema";
 import { issueStorefrontToken, STOREFRONT_TOKEN_TTL_SECONDS } from "./storefront";
+import { listQuery } from "../platform/list-query";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflict = { 409: { description: "Not possible in the instance's current state", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
 
@@ -180,9 +182,12 @@ const InstanceParams = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" } }),
   instance: z.string().openapi({ param: { name: "instance", in: "path" } }),
 });
-const LedgerQuery = z.object({
-  "page[size]": z.string().optional().openapi({ description: "1 to 200 (default 50)" }),
-  "page[before]": z.string().optional().openapi({ description: "meta.next_before of the previous page" }),
+const LedgerQuery = listQuery({
+  paged: false,
+  params: {
+    "page[size]": z.string().optional().openapi({ description: "1 to 200 (default 50)" }),
+    "page[before]": z.string().optional().openapi({ description: "meta.next_before of the previous page" }),
+  },
 });
 
 function parseLedgerPage(q: { "page[size]"?: string; "page[before]"?: string }) {
@@ -215,15 +220,15 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     async (c) => c.json({ data: await c.get("services").ledger.balances(me(c)) }, 200),
   );
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/me/tiers", tags: ["Storefront"], ...storefront, summary: "The shopper's tiers (storefront token)", responses: { 200: ok(single(z.array(TierSchema)), "Tiers"), ...problemResponses } }),
+    createRoute({ method: "get", path: "/profiles/me/tiers", tags: ["Storefront"], ...storefront, request: { query: listQuery({ paged: false }) }, summary: "The shopper's tiers (storefront token)", responses: { 200: ok(single(z.array(TierSchema)), "Tiers"), ...problemResponses } }),
     async (c) => c.json({ data: await c.get("services").ledger.tiers(me(c)) }, 200),
   );
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/me/rewards", tags: ["Storefront"], ...storefront, summary: "The shopper's rewards (storefront token)", responses: { 200: ok(single(z.array(RewardSchema)), "Rewards"), ...problemResponses } }),
+    createRoute({ method: "get", path: "/profiles/me/rewards", tags: ["Storefront"], ...storefront, request: { query: listQuery({ paged: false }) }, summary: "The shopper's rewards (storefront token)", responses: { 200: ok(single(z.array(RewardSchema)), "Rewards"), ...problemResponses } }),
     async (c) => c.json({ data: (await c.get("services").ledger.rewards(me(c))).filter((r) => r.status === "active") }, 200),
   );
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/me/benefits", tags: ["Storefront"], ...storefront, summary: "The shopper's benefits (storefront token)", responses: { 200: ok(single(z.array(BenefitSchema)), "Benefits"), ...problemResponses } }),
+    createRoute({ method: "get", path: "/profiles/me/benefits", tags: ["Storefront"], ...storefront, request: { query: listQuery({ paged: false }) }, summary: "The shopper's benefits (storefront token)", responses: { 200: ok(single(z.array(BenefitSchema)), "Benefits"), ...problemResponses } }),
     async (c) => c.json({ data: (await c.get("services").ledger.benefits(me(c))).filter((b) => b.status === "active") }, 200),
   );
 
@@ -257,7 +262,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     async (c) => c.json({ data: await c.get("services").ledger.balances(c.req.valid("param").id) }, 200),
   );
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/tiers", tags, summary: "Current tier, next tier, progress, remaining and dates, per ladder", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(TierSchema)), "Tiers"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/tiers", tags, summary: "Current tier, next tier, progress, remaining and dates, per ladder", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(TierSchema)), "Tiers"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.tiers(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -292,7 +297,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   // ── rewards ──────────────────────────────────────────────────────────────────────────────────
 
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/rewards", tags, summary: "Reward instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(RewardSchema)), "Rewards"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/rewards", tags, summary: "Reward instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(RewardSchema)), "Rewards"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.rewards(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -329,7 +334,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   // ── points ───────────────────────────────────────────────────────────────────────────────────
 
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/points", tags, summary: "Points lots (every award, what is left of it, its expiry)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(LotSchema)), "Lots"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/points", tags, summary: "Points lots (every award, what is left of it, its expiry)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(LotSchema)), "Lots"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.points(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -355,7 +360,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   // ── benefits ─────────────────────────────────────────────────────────────────────────────────
 
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/benefits", tags, summary: "Benefit instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(BenefitSchema)), "Benefits"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/benefits", tags, summary: "Benefit instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(BenefitSchema)), "Benefits"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.benefits(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -399,7 +404,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   // ── achievements ─────────────────────────────────────────────────────────────────────────────
 
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/achievements", tags, summary: "Achievement counts and levels", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam }, responses: { 200: ok(single(z.array(AchievementSchema)), "Achievements"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/achievements", tags, summary: "Achievement counts and levels", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(AchievementSchema)), "Achievements"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.achievements(c.req.valid("param").id) }, 200),
   );
   api.openapi(

@@ -111,12 +111,21 @@ export function internalProblem(requestId?: string): Problem {
 
 /** Flatten zod issues into {field: [messages]} with the field named as a client would write it. */
 export function fieldErrorsFromIssues(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: ReadonlyArray<string> }>,
   prefix = "",
 ): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues) {
     const path = issue.path.map(String).join(".");
+    // a strict object's unknown fields: one entry per field, named where the client wrote it
+    if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+      for (const key of issue.keys) {
+        const at = path ? `${path}.${key}` : key;
+        const field = prefix ? `${prefix}.${at}` : at;
+        (out[field] ??= []).push(`Unknown field "${at}"`);
+      }
+      continue;
+    }
     const field = prefix ? (path ? `${prefix}.${path}` : prefix) : path || "body";
     (out[field] ??= []).push(issue.message);
   }

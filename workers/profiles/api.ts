@@ -1,10 +1,13 @@
 // API routes of the customer record: profiles, identities, interactions, aggregations, batch jobs.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
+import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
+import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
+import { PROFILE_TYPES, type ProfileType } from "../../db/schema/profiles";
 import { createBatchJob, getBatchJob, serializeJob } from "./batch";
 import {
   BatchInput,
@@ -16,9 +19,9 @@ import {
   UpdateProfileInput,
   UpdateTypeInput,
 } from "./schema";
-import { serializeAggregations, serializeIdentity, serializeInteraction, serializeProfile } from "./service";
+import { PROFILE_SORTS, serializeAggregations, serializeIdentity, serializeInteraction, serializeProfile, type ProfileSort } from "./service";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const IdentitySchema = z
@@ -65,16 +68,28 @@ const JobSchema = z
   })
   .openapi("BatchJob");
 
-const ProfileListQuery = PageQuery.extend({
-  search: z.string().max(200).optional().openapi({ description: "Name, email, mobile or any identity value" }),
-  "filter[type]": z.enum(["active", "pending", "deleted", "system", "all"]).optional(),
-});
+const PROFILE_TYPE_FILTER = [...PROFILE_TYPES, "all"] as const;
+export const PROFILE_LIST: ListSpec = {
+  params: { search: z.string().max(200).optional().openapi({ description: "Name, email, mobile or any identity value" }) },
+  filters: {
+    type: { values: PROFILE_TYPE_FILTER, description: "Profile type (default: all but deleted)" },
+    profile_type: { values: PROFILE_TYPE_FILTER, description: "Omneo's name for filter[type]" },
+    email: { description: "Exact email, any case", max: 254 },
+    first_name: { description: "Exact first name, any case" },
+    last_name: { description: "Exact last name, any case" },
+    mobile_phone: { description: "Exact mobile number as stored (E.164)", max: 40 },
+  },
+  sorts: PROFILE_SORTS,
+};
+const ProfileListQuery = listQuery(PROFILE_LIST);
+
 const IdentifierParam = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" }, description: "Profile id, or the identifier when identity[handle] is given" }),
 });
 const IdentityLookupQuery = z.object({
   "identity[handle]": z.string().max(64).optional().openapi({ description: "Look the profile up by this identity handle (e.g. shopify); {id} is then the identifier" }),
 });
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ProfileIdentityParams = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" } }),
   identityId: z.string().openapi({ param: { name: "identityId", in: "path" } }),
@@ -95,10 +110,16 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
     }),
     async (c) => {
       const s = c.get("services");
-      const page = parsePage(c.req.query());
-      const q = c.req.valid("query");
-      const { rows, total } = await s.profiles.list({ search: q.search, type: q["filter[type]"] }, page);
-      return c.json(listEnvelope(rows.map(serializeProfile), total, page, c.req.url), 200);
+      const q = parseListQuery(c.req.valid("query"));
+      const f = (name: string) => filterValue(q, name);
+      const type = (f("type") ?? f("profile_type")) as ProfileType | "all" | undefined;
+      const sort = q.sort[0] as ProfileSort | undefined;
+      const { rows, total } = await s.profiles.list(
+        { search: q.raw.search, type, email: f("email"), firstName: f("first_name"), lastName: f("last_name"), mobilePhone: f("mobile_phone") },
+        q.page,
+        sort,
+      );
+      return c.json(listEnvelope(rows.map(serializeProfile), total, q.page, c.req.url), 200);
     },
   );
 
@@ -209,8 +230,8 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "delete",
       path: "/profiles/{id}",
       tags,
-      summary: "Soft-delete a profile (restore with POST /profiles/{id}/restore)",
-      middleware: [requireScope("profiles:write")] as const,
+      summary: "Soft-delete a profile (restore with POST /profiles/{id}/restore). Needs the * scope, as the console needs Admin.",
+      middleware: [requireScope("*")] as const,
       request: { params: IdParam },
       responses: { 200: ok(single(ProfileSchema), "Deleted"), ...problemResponses, ...notFoundResponse },
     }),
@@ -222,8 +243,8 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "post",
       path: "/profiles/{id}/restore",
       tags,
-      summary: "Restore a soft-deleted profile",
-      middleware: [requireScope("profiles:write")] as const,
+      summary: "Restore a soft-deleted profile. Needs the * scope.",
+      middleware: [requireScope("*")] as const,
       request: { params: IdParam },
       responses: { 200: ok(single(ProfileSchema), "Restored"), ...problemResponses, ...notFoundResponse },
     }),
@@ -280,8 +301,8 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "post",
       path: "/profiles/{id}/merge",
       tags,
-      summary: "Merge another profile (loser_id) into this one",
-      middleware: [requireScope("profiles:write")] as const,
+      summary: "Merge another profile (loser_id) into this one. Needs the * scope, as the console needs Admin.",
+      middleware: [requireScope("*")] as const,
       request: { params: IdParam, headers: IdempotencyHeader, body: json(MergeInput) },
       responses: { 200: ok(single(ProfileSchema), "The winner after the merge"), ...problemResponses, ...notFoundResponse },
     }),
@@ -299,7 +320,7 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       tags: ["Identities"],
       summary: "A profile's identities",
       middleware: [requireScope("profiles:read")] as const,
-      request: { params: IdParam },
+      request: { params: IdParam, query: listQuery({ paged: false }) },
       responses: { 200: ok(z.object({ data: z.array(IdentitySchema) }), "Identities"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => c.json({ data: (await c.get("services").profiles.listIdentities(c.req.valid("param").id)).map(serializeIdentity) }, 200),
@@ -326,14 +347,17 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "delete",
       path: "/profiles/{id}/identities/{identityId}",
       tags: ["Identities"],
-      summary: "Unlink an identity",
+      summary: "Unlink an identity (by its id, or by its handle as Omneo does)",
       middleware: [requireScope("profiles:write")] as const,
       request: { params: ProfileIdentityParams },
       responses: { 204: { description: "Unlinked" }, ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {
       const { id, identityId } = c.req.valid("param");
-      await c.get("services").profiles.removeIdentity(id, identityId, c.get("auth").actor);
+      const s = c.get("services");
+      // Omneo names the identity by its handle here; ours are UUIDs, so the two never collide
+      const target = UUID_RE.test(identityId) ? identityId : (await s.profiles.getIdentity(id, { handle: identityId })).id;
+      await s.profiles.removeIdentity(id, target, c.get("auth").actor);
       return c.body(null, 204);
     },
   );
@@ -345,7 +369,7 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       tags: ["Identities"],
       summary: "Find identities by handle and/or identifier",
       middleware: [requireScope("profiles:read")] as const,
-      request: { query: PageQuery.extend({ handle: z.string().max(64).optional(), identifier: z.string().max(200).optional() }) },
+      request: { query: listQuery({ params: { handle: z.string().max(64).optional(), identifier: z.string().max(200).optional() } }) },
       responses: { 200: ok(listOf(IdentitySchema), "Identities"), ...problemResponses },
     }),
     async (c) => {
@@ -380,7 +404,7 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       tags: ["Interactions"],
       summary: "A profile's interactions, newest first",
       middleware: [requireScope("profiles:read")] as const,
-      request: { params: IdParam, query: PageQuery },
+      request: { params: IdParam, query: listQuery() },
       responses: { 200: ok(listOf(InteractionSchema), "Interactions"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {

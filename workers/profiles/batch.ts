@@ -1,6 +1,7 @@
 // POST /profiles/batch: up to 1,000 profiles, accepted at once and processed by the events queue.
 // Each record is matched by email, then by any identity it carries; matched profiles are updated,
 // the rest created. The job records a per-record outcome, and only valid records are written.
+import { strictDeep } from "../platform/strict-body";
 import { eq } from "drizzle-orm";
 import { batchJobs } from "../../db/schema";
 import { systemActor, type Actor } from "../access/actor";
@@ -76,7 +77,7 @@ export async function processBatchJob(services: Services, jobId: string): Promis
   const actor = systemActor(`batch job ${job.id} (${job.createdBy ?? "unknown"})`);
   await services.db.update(batchJobs).set({ status: "processing" }).where(eq(batchJobs.id, jobId));
   for (let index = results.length; index < records.length; index++) {
-    const parsed = CreateProfileInput.safeParse(records[index]);
+    const parsed = strictDeep(CreateProfileInput).safeParse(records[index]);
     if (!parsed.success) {
       results.push({ index, status: "invalid", errors: fieldErrorsFromIssues(parsed.error.issues) });
       continue;

@@ -92,14 +92,35 @@ const profileFields = {
   attributes: AttributesInput.optional(),
 };
 
+/**
+ * Omneo's profile types this product does not model (ADR 014): refused by name rather than stored as
+ * something else, so "temporary" never quietly becomes a full member.
+ */
+const CREATABLE_TYPES = ["active", "pending", "system"] as const;
+const typeField = (name: string, allowed: readonly [string, ...string[]]) =>
+  z
+    .string()
+    .superRefine((v, ctx) => {
+      if (allowed.includes(v)) return;
+      ctx.addIssue({
+        code: "custom",
+        message: ["temporary", "dependant", "incomplete"].includes(v)
+          ? `${name} "${v}" is an Omneo type this API does not model; use one of: ${allowed.join(", ")}`
+          : `${name} must be one of: ${allowed.join(", ")}`,
+      });
+    })
+    .openapi({ enum: [...allowed] });
+
 export const CreateProfileInput = z
   .object({
     ...profileFields,
-    type: z.enum(["active", "pending", "system"]).optional(),
+    type: typeField("type", CREATABLE_TYPES).optional(),
+    profile_type: typeField("profile_type", CREATABLE_TYPES).optional().openapi({ description: "Omneo's name for type" }),
     identities: z.array(IdentityInput).max(20).optional(),
     addresses: z.array(AddressInput).max(10).optional(),
   })
-  .openapi("CreateProfileInput");
+  .openapi("CreateProfileInput")
+  .transform(({ profile_type, ...rest }) => ({ ...rest, type: (rest.type ?? profile_type) as (typeof CREATABLE_TYPES)[number] | undefined }));
 export type CreateProfileInput = z.infer<typeof CreateProfileInput>;
 
 export const UpdateProfileInput = z
@@ -107,7 +128,16 @@ export const UpdateProfileInput = z
   .openapi("UpdateProfileInput");
 export type UpdateProfileInput = z.infer<typeof UpdateProfileInput>;
 
-export const UpdateTypeInput = z.object({ type: z.enum(PROFILE_TYPES) }).openapi("UpdateProfileTypeInput");
+export const UpdateTypeInput = z
+  .object({
+    type: typeField("type", PROFILE_TYPES).optional(),
+    profile_type: typeField("profile_type", PROFILE_TYPES).optional().openapi({ description: "Omneo's name for type" }),
+  })
+  .openapi("UpdateProfileTypeInput")
+  .superRefine((v, ctx) => {
+    if (v.type === undefined && v.profile_type === undefined) ctx.addIssue({ code: "custom", path: ["profile_type"], message: "profile_type (or type) is required" });
+  })
+  .transform((v) => ({ type: (v.type ?? v.profile_type) as (typeof PROFILE_TYPES)[number] }));
 
 export const MergeInput = z.object({ loser_id: z.string().min(1, "loser_id is required") }).openapi("MergeInput");
 
@@ -146,6 +176,8 @@ export const ProfileSchema = z
     company: z.string().nullable(),
     currency: z.string().nullable(),
     type: z.enum(PROFILE_TYPES),
+    profile_type: z.enum(PROFILE_TYPES),
+    mobile_phone_e164: z.string().nullable(),
     joined_at: z.string(),
     joined_location_id: z.string().nullable(),
     preferred_location_id: z.string().nullable(),

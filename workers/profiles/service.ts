@@ -79,6 +79,8 @@ export function serializeProfile(p: ProfileView) {
     company: p.company,
     currency: p.currency,
     type: p.type,
+    profile_type: p.type,
+    mobile_phone_e164: p.mobilePhone,
     joined_at: p.joinedAt.toISOString(),
     joined_location_id: p.joinedLocationId,
     preferred_location_id: p.preferredLocationId,
@@ -155,6 +157,22 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 type AttributeInput = NonNullable<CreateProfileInput["attributes"]>;
+
+export const PROFILE_SORTS = ["created_at", "updated_at", "first_name", "last_name", "email"] as const;
+export interface ProfileSort {
+  field: (typeof PROFILE_SORTS)[number];
+  desc: boolean;
+}
+export interface ProfileListFilter {
+  search?: string;
+  type?: ProfileType | "all";
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  mobilePhone?: string;
+  /** the dashboard's at-risk segment */
+  atRisk?: { atRiskBefore: string; shoppedSince: string };
+}
 
 export class ProfilesService {
   constructor(
@@ -277,31 +295,41 @@ export class ProfilesService {
     return this.first(this.resolveQuery(ref));
   }
 
-  async list(filter: { search?: string; type?: ProfileType | "all"; atRisk?: { atRiskBefore: string; shoppedSince: string } }, page: PageRequest): Promise<{ rows: ProfileView[]; total: number }> {
+  async list(filter: ProfileListFilter, page: PageRequest, sort: ProfileSort = { field: "created_at", desc: true }): Promise<{ rows: ProfileView[]; total: number }> {
+    const exact = (p: { email: string; firstName: string | null; lastName: string | null; mobilePhone: string | null }) =>
+      (filter.email === undefined || p.email.toLowerCase() === filter.email.toLowerCase()) &&
+      (filter.firstName === undefined || p.firstName?.toLowerCase() === filter.firstName.toLowerCase()) &&
+      (filter.lastName === undefined || p.lastName?.toLowerCase() === filter.lastName.toLowerCase()) &&
+      (filter.mobilePhone === undefined || p.mobilePhone === filter.mobilePhone);
     if (filter.search?.trim()) {
       // search ranks up to 100 matches; the type filter and the page apply to those: two round trips
       const ids = await this.searchIds(filter.search, 100);
       const all = await this.viewsByIds(ids, { includeDeleted: filter.type === "deleted" || filter.type === "all" });
-      const found = filter.type && filter.type !== "all" ? all.filter((p) => p.type === filter.type) : all;
+      const found = all.filter((p) => (!filter.type || filter.type === "all" || p.type === filter.type) && exact(p));
       return { rows: found.slice(pageOffset(page), pageOffset(page) + page.size), total: found.length };
     }
-    const byType: SQL | undefined =
-      filter.type === "all" ? undefined : filter.type ? eq(profiles.type, filter.type) : ne(profiles.type, "deleted");
-    // the dashboard's at-risk segment (reporting's atRiskBounds): past their at-risk date, shopped within the year
-    const where = filter.atRisk
-      ? and(
-          byType,
-          inArray(
+    // every filter the API accepts is applied here: an ignored one would answer with the wrong members
+    const byType: SQL | undefined = filter.type === "all" ? undefined : filter.type ? eq(profiles.type, filter.type) : ne(profiles.type, "deleted");
+    const where = and(
+      byType,
+      filter.email !== undefined ? sql`lower(${profiles.email}) = ${filter.email.toLowerCase()}` : undefined,
+      filter.firstName !== undefined ? sql`lower(${profiles.firstName}) = ${filter.firstName.toLowerCase()}` : undefined,
+      filter.lastName !== undefined ? sql`lower(${profiles.lastName}) = ${filter.lastName.toLowerCase()}` : undefined,
+      filter.mobilePhone !== undefined ? eq(profiles.mobilePhone, filter.mobilePhone) : undefined,
+      // the dashboard's at-risk segment (reporting's atRiskBounds): past their at-risk date, shopped within the year
+      filter.atRisk
+        ? inArray(
             profiles.id,
             this.db
               .select({ id: profileAggregations.profileId })
               .from(profileAggregations)
               .where(and(lt(profileAggregations.atRiskDate, filter.atRisk.atRiskBefore), gte(profileAggregations.latestShopDate, filter.atRisk.shoppedSince))),
-          ),
-        )
-      : byType;
+          )
+        : undefined,
+    );
+    const column = { created_at: profiles.createdAt, updated_at: profiles.updatedAt, first_name: profiles.firstName, last_name: profiles.lastName, email: profiles.email }[sort.field];
     const [rows, [total]] = await this.db.batch([
-      this.db.select().from(profiles).where(where).orderBy(desc(profiles.createdAt), desc(profiles.id)).limit(page.size).offset(pageOffset(page)),
+      this.db.select().from(profiles).where(where).orderBy(sort.desc ? desc(column) : asc(column), desc(profiles.id)).limit(page.size).offset(pageOffset(page)),
       this.db.select({ n: count() }).from(profiles).where(where),
     ]);
     return { rows: await this.attachAll(rows), total: total?.n ?? 0 };
@@ -371,7 +399,7 @@ export class ProfilesService {
    * Profiles (and, with relations, their identities and addresses) for ids, in the ids' order, in one
    * D1 batch. The ids travel as one JSON parameter, since D1 allows 100 bound parameters per statement.
    */
-  private async viewsByIds(ids: string[], opts: { includeDeleted?: boolean; relations?: boolean } = {}): Promise<ProfileView[]> {
+  async viewsByIds(ids: string[], opts: { includeDeleted?: boolean; relations?: boolean } = {}): Promise<ProfileView[]> {
     if (!ids.length) return [];
     const idSet = sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
     const where = opts.includeDeleted ? sql`${profiles.id} IN ${idSet}` : and(sql`${profiles.id} IN ${idSet}`, ne(profiles.type, "deleted"));
@@ -802,18 +830,53 @@ export class ProfilesService {
     this.publish([event]);
   }
 
-  async searchIdentities(filter: { handle?: string; identifier?: string }, page: PageRequest): Promise<{ rows: Identity[]; total: number }> {
-    if (!filter.handle && !filter.identifier) throw DomainError.field("identifier", "Give handle, identifier or both");
-    const conds = [filter.handle ? eq(identities.handle, filter.handle.toLowerCase()) : undefined, filter.identifier ? eq(identities.identifier, filter.identifier) : undefined].filter(
-      (c): c is SQL => Boolean(c),
-    );
-    const where = and(...conds);
+  async searchIdentities(filter: { handle?: string; identifier?: string; profileId?: string }, page: PageRequest, opts: { requireFilter?: boolean } = {}): Promise<{ rows: Identity[]; total: number }> {
+    if ((opts.requireFilter ?? true) && !filter.handle && !filter.identifier) throw DomainError.field("identifier", "Give handle, identifier or both");
+    const conds = [
+      filter.handle ? eq(identities.handle, filter.handle.toLowerCase()) : undefined,
+      filter.identifier ? eq(identities.identifier, filter.identifier) : undefined,
+      filter.profileId ? eq(identities.profileId, filter.profileId) : undefined,
+    ].filter((c): c is SQL => Boolean(c));
+    const where = conds.length ? and(...conds) : undefined;
     const [rows, [total]] = await this.db.batch([
-      this.db.select().from(identities).where(where).orderBy(asc(identities.createdAt)).limit(page.size).offset(pageOffset(page)),
+      this.db.select().from(identities).where(where).orderBy(asc(identities.createdAt), asc(identities.id)).limit(page.size).offset(pageOffset(page)),
       this.db.select({ n: count() }).from(identities).where(where),
     ]);
     return { rows, total: total?.n ?? 0 };
   }
+
+  /** One of a profile's identities, by its id or (Omneo's way) by its handle. */
+  async getIdentity(profileId: string, ref: { id: string } | { handle: string }): Promise<Identity> {
+    await this.require(profileId);
+    const where = "id" in ref ? eq(identities.id, ref.id) : eq(identities.handle, ref.handle.toLowerCase());
+    const row = await this.db.query.identities.findFirst({ where: and(where, eq(identities.profileId, profileId)), orderBy: [desc(identities.isPrimary), asc(identities.createdAt)] });
+    if (!row) throw new DomainError("not_found", `Profile ${profileId} has no identity ${"id" in ref ? ref.id : `with handle "${ref.handle}"`}`);
+    return row;
+  }
+
+  /** Change an identity's identifier or flags; the identifier stays unique across profiles. */
+  async updateIdentity(profileId: string, identityId: string, input: { identifier?: string; is_primary?: boolean; is_active?: boolean }, actor: Actor): Promise<Identity> {
+    const profile = await this.require(profileId);
+    const row = await this.getIdentity(profileId, { id: identityId });
+    const next: Identity = { ...row, identifier: input.identifier ?? row.identifier, isPrimary: input.is_primary ?? row.isPrimary, isActive: input.is_active ?? row.isActive };
+    if (next.identifier !== row.identifier) {
+      const taken = await this.db.query.identities.findFirst({ where: and(eq(identities.handle, row.handle), eq(identities.identifier, next.identifier), ne(identities.id, row.id)) });
+      if (taken) throw DomainError.field("identifier", `The ${row.handle} identifier "${next.identifier}" belongs to another profile`);
+    }
+    const event = this.outbox.event("profile.updated", { profile: eventProfile(profile), changed: ["identities"] }, { profileId });
+    await this.commit(
+      [
+        this.db.update(identities).set({ identifier: next.identifier, isPrimary: next.isPrimary, isActive: next.isActive }).where(eq(identities.id, row.id)),
+        ...(next.isPrimary && !row.isPrimary ? [this.db.update(identities).set({ isPrimary: false }).where(and(eq(identities.profileId, profileId), eq(identities.handle, row.handle), ne(identities.id, row.id)))] : []),
+        this.outbox.insert([event]),
+        this.audit.entry(actor, { action: "identity.updated", entityType: "profile", entityId: profileId, oldValues: { identifier: row.identifier, is_primary: row.isPrimary, is_active: row.isActive }, newValues: { identifier: next.identifier, is_primary: next.isPrimary, is_active: next.isActive } }),
+      ],
+      "identifier",
+    );
+    this.publish([event]);
+    return next;
+  }
+
 
   // ── interactions ────────────────────────────────────────────────────────────────────────────
 

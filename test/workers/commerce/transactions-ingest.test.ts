@@ -332,7 +332,8 @@ describe("POST /transactions", () => {
       ["a date far in the future", { transacted_at: "2999-01-01T00:00:00Z" }, "transacted_at"],
       ["no items", { items: [], total: 0 }, "items"],
       ["items of the wrong type", { items: "two shirts" }, "items"],
-      ["no external_id", { external_id: undefined }, "external_id"],
+      ["an empty external_id (Omneo's form may leave it out, not blank it)", { external_id: "" }, "external_id"],
+      ["an unknown field", { colour: "red" }, "colour"],
       ["a handle without a profile", { profile_id_handle: "email" }, "profile_id"],
       ["a payment without a method", { payments: [{ amount: 59.9 }] }, "payments.0.method"],
     ])("refuses %s with a 422 naming the field and writes nothing", async (_name, overrides, field) => {
