@@ -14,9 +14,10 @@ export default defineConfig(async () => {
         main: "./workers/app.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          // outbound HTTP (webhooks, targets) to https://*.receiver.test reaches a test receiver
+          // outbound HTTP (webhooks, targets) to https://*.receiver.test reaches a test receiver; the dev-only
+          // ALLOW_INSECURE_WEBHOOK_URLS from a local .dev.vars is overridden so the SSRF tests mean the same everywhere
           outboundService: webhookReceiver,
-          bindings: { TEST_MIGRATIONS: migrations, BENCH_MODE: "0", STOREFRONT_TOKEN_SECRET: "test-storefront-secret-0123456789abcdef0123456789", WEBHOOK_ENCRYPTION_KEY: "test-webhook-encryption-key-0123456789abcdef" },
+          bindings: { TEST_MIGRATIONS: migrations, BENCH_MODE: "0", STOREFRONT_TOKEN_SECRET: "test-storefront-secret-0123456789abcdef0123456789", WEBHOOK_ENCRYPTION_KEY: "test-webhook-encryption-key-0123456789abcdef", ALLOW_INSECURE_WEBHOOK_URLS: "false" },
         },
       }),
     ],

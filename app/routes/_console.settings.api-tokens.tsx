@@ -57,10 +57,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         name: form.get("name"),
         scopes: form.getAll("scopes"),
         user_id: form.get("user_id") || undefined,
+        namespace: form.get("namespace") || null,
         expires_at: days && Number.isFinite(days) ? new Date(context.services.clock.now().getTime() + days * 86_400_000).toISOString() : null,
       };
       const parsed = parseWith(CreateApiTokenInput, values);
-      if (!parsed.ok) return invalid(parsed.errors, { intent, values: { name: values.name, scopes: values.scopes, expiry } });
+      if (!parsed.ok) return invalid(parsed.errors, { intent, values: { name: values.name, scopes: values.scopes, expiry, namespace: values.namespace } });
       const { token, record } = await context.services.tokens.create(parsed.data, actor);
       return { ok: true as const, intent, created: { token, name: record.name } };
     }
@@ -145,6 +146,9 @@ export default function ApiTokensPage() {
                   </p>
                 ) : null}
               </fieldset>
+              <Field label="Namespace (optional)" hint="An integration's namespace: webhooks of the same namespace are not sent the changes this token makes" errors={errors.namespace}>
+                {(p) => <Input {...p} name="namespace" defaultValue={values.namespace as string | undefined} />}
+              </Field>
               <Field label="Expires" errors={errors.expires_at}>
                 {(p) => (
                   <Select {...p} name="expiry" defaultValue={(values.expiry as string | undefined) ?? "90"}>

@@ -147,7 +147,7 @@ describe("the life of an API token", () => {
     expect(body.meta).toMatchObject({ current_page: 1, per_page: 100, total: await countRows(apiTokens) });
     expect(body.links.first).toContain("page%5Bnumber%5D=1");
     for (const item of body.data) {
-      expect(Object.keys(item).sort()).toEqual(["created_at", "expires_at", "id", "last_used_at", "name", "prefix", "revoked_at", "scopes", "status", "user_id"]);
+      expect(Object.keys(item).sort()).toEqual(["created_at", "expires_at", "id", "last_used_at", "name", "namespace", "prefix", "revoked_at", "scopes", "status", "user_id"]);
     }
     expect(text).not.toContain(created.data.token);
     expect(text).not.toContain(await sha256Hex(created.data.token));

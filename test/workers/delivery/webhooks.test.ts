@@ -2,11 +2,14 @@
 // event delivered through the real queues to a receiver with a signature the standardwebhooks package
 // accepts, a failing-then-recovering receiver getting each event once per webhook-id, dead-lettering
 // after the schedule and replay, 410 disabling an endpoint, and namespace echo suppression.
+import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
+import { events } from "../../../db/schema/events";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { deliveries, deliveryAttempts, webhooks } from "../../../db/schema/delivery";
+import { deadLetters, deliveries, deliveryAttempts, webhooks } from "../../../db/schema/delivery";
+import { consumeDeadLetters } from "../../../workers/events/deliveries";
 import { systemActor } from "../../../workers/access/actor";
 import type { DeliveryMessage, DeliveryQueue } from "../../../workers/delivery/deliveries.service";
 import { fanOutWebhooks } from "../../../workers/delivery/fan-out";
@@ -114,6 +117,17 @@ describe("/webhooks API", () => {
     expect(await countRows(webhooks)).toBe(before);
   });
 
+  it("an unknown filter is a 400 and a bad status a 422, each naming it", async () => {
+    const { token } = await makeToken(["*"]);
+    const res = await api("/webhooks?filter[colour]=red", { token });
+    // unknown query parameters are refused before validation by the API-wide strict-query rule
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await problem(res))).toContain("filter[colour]");
+    const log = await api(`/webhooks/${crypto.randomUUID()}/deliveries?filter[status]=lost`, { token });
+    expect(log.status).toBe(422);
+    expect(JSON.stringify(await problem(log))).toContain("filter[status]");
+  });
+
   it("needs config scopes", async () => {
     const { token } = await makeToken(["profiles:read"]);
     expect((await api("/webhooks", { token })).status).toBe(403);
@@ -216,6 +230,32 @@ describe("delivery", () => {
     expect((await received(bucket)).length).toBe(4);
   });
 
+  it("an endpoint failing for 3 days straight is switched off, with the reason", async () => {
+    const { services, clock, drain } = captured();
+    const { webhook } = await services.webhooks.create(input({ url: `https://receiver.test/${uid("d3")}/error` }), systemActor("test"));
+    await services.db.update(webhooks).set({ failingSince: new Date(clock.now().getTime() - 3 * 24 * 3600 * 1000) }).where(eq(webhooks.id, webhook.id));
+    await fanOutWebhooks(toMessage(services.outbox.event("transaction.created", { transaction: { id: "t", total: 1 } })), services);
+    await drain(1);
+    const w = await services.db.query.webhooks.findFirst({ where: eq(webhooks.id, webhook.id) });
+    expect(w).toMatchObject({ isActive: false, disabledReason: "Failing for 3 days without a successful delivery" });
+    // its pending retry then stops instead of sending
+    expect(await drain()).toEqual(["skipped"]);
+  });
+
+  it("what the queue dead-letters is kept in D1, and a dead-lettered delivery is marked dead", async () => {
+    const { services } = captured();
+    const { webhook } = await services.webhooks.create(input({}), systemActor("test"));
+    await fanOutWebhooks(toMessage(services.outbox.event("transaction.created", { transaction: { id: "t", total: 1 } })), services);
+    const [d] = await services.db.select().from(deliveries).where(eq(deliveries.webhookId, webhook.id));
+    const batch = createMessageBatch("loyalty-edge-dlq", [
+      { id: "m1", timestamp: new Date(), attempts: 11, body: { kind: "delivery", delivery_id: d!.id, attempt: 0 } },
+      { id: "m2", timestamp: new Date(), attempts: 11, body: { something: "else" } },
+    ]);
+    await consumeDeadLetters(batch, services);
+    expect(await countRows(deadLetters, inArray(deadLetters.messageId, ["m1", "m2"]))).toBe(2);
+    expect((await services.deliveries.require(d!.id)).status).toBe("dead");
+  });
+
   it("an event caused by a token of the webhook's namespace is not sent back to it", async () => {
     const { services, sent } = captured();
     const mine = await services.webhooks.create(input({ namespace: "shopify" }), systemActor("test"));
@@ -228,6 +268,17 @@ describe("delivery", () => {
     expect(targets.map((t) => t.webhookId)).toContain(other.webhook.id);
     expect(targets.map((t) => t.webhookId)).not.toContain(mine.webhook.id);
     expect(sent.length).toBe(targets.length);
+  });
+
+  it("a token's namespace is stamped on the events its requests write", async () => {
+    const { token: admin } = await makeToken(["*"], { role: "admin" });
+    const res = await api("/auth/api-tokens", { method: "POST", token: admin, json: { name: "shop", scopes: ["profiles:write"], namespace: "shopify" } });
+    expect(res.status).toBe(201);
+    const created = ((await res.json()) as { data: { token: string; namespace: string } }).data;
+    expect(created.namespace).toBe("shopify");
+    const profile = await makeProfile(created.token);
+    const [row] = await createServices(env).db.select().from(events).where(and(eq(events.profileId, profile.id), eq(events.type, "profile.created")));
+    expect(row!.causation).toEqual({ depth: 0, namespace: "shopify" });
   });
 
   it("during a secret rotation both signatures are sent and each verifies", async () => {
