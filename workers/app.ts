@@ -26,11 +26,11 @@ export { LiveFeed } from "./profiles/live-feed.do";
 const remixHandler = createRequestHandler(build as unknown as ServerBuild);
 
 /**
- * The console's Content-Security-Policy: scripts, styles, fonts and sockets from this origin only (Remix's
+ * The console's Content-Security-Policy (not exported: wrangler refuses an entry module export that is neither a handler nor a class): scripts, styles, fonts and sockets from this origin only (Remix's
  * hydration data is an inline script, hence 'unsafe-inline' until the build adds nonces), no plugins,
  * no framing, forms and <base> kept to this origin.
  */
-export const CONSOLE_CSP = [
+const CONSOLE_CSP = [
   "default-src 'self'",
   "script-src 'self' 'unsafe-inline'",
   "style-src 'self' 'unsafe-inline'",
