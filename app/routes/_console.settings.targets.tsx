@@ -25,7 +25,7 @@ const SAMPLE_TEMPLATE = `{
 }`;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context, "config:view");
+  await requireUser(request, context, "settings:view");
   const { rows } = await context.services.targets.list({}, { number: 1, size: 100 });
   return { targets: rows.map(serializeTarget) };
 }
@@ -47,7 +47,7 @@ function formValues(form: FormData) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { actor } = await requireUser(request, context, "config:edit");
+  const { actor } = await requireUser(request, context, "settings:view");
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const id = String(form.get("id") ?? "");

@@ -18,7 +18,7 @@ import { eventCatalogueView, serializeDelivery, serializeWebhook } from "../../w
 export const meta: MetaFunction = () => [{ title: "Webhooks · Loyalty Edge" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context, "config:view");
+  await requireUser(request, context, "settings:view");
   const url = new URL(request.url);
   const services = context.services;
   const now = services.clock.now();
@@ -38,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { actor } = await requireUser(request, context, "config:edit");
+  const { actor } = await requireUser(request, context, "settings:view");
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const id = String(form.get("id") ?? "");
