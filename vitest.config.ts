@@ -4,6 +4,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { webhookReceiver } from "./test/support/webhook-receiver";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, "db/migrations"));
@@ -13,7 +14,9 @@ export default defineConfig(async () => {
         main: "./workers/app.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, BENCH_MODE: "0", STOREFRONT_TOKEN_SECRET: "test-storefront-secret-0123456789abcdef0123456789" },
+          // outbound HTTP (webhooks, targets) to https://*.receiver.test reaches a test receiver
+          outboundService: webhookReceiver,
+          bindings: { TEST_MIGRATIONS: migrations, BENCH_MODE: "0", STOREFRONT_TOKEN_SECRET: "test-storefront-secret-0123456789abcdef0123456789", WEBHOOK_ENCRYPTION_KEY: "test-webhook-encryption-key-0123456789abcdef" },
         },
       }),
     ],

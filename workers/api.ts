@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { bodyLimit } from "hono/body-limit";
 import { registerAccessRoutes } from "./access/api";
 import { registerCommerceRoutes } from "./commerce/api";
+import { registerDeliveryRoutes } from "./delivery/api";
 import { registerProfileRoutes } from "./profiles/api";
 import { registerOmneoProfileRoutes } from "./profiles/omneo.api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
@@ -100,6 +101,8 @@ export function createApiApp() {
     const found = await services.tokens.authenticate(match[1]!);
     if (!found) throw new DomainError("unauthenticated", "The API token is unknown, expired or revoked");
     if (found.touch) services.defer(found.touch);
+    // events this request writes carry the token's namespace, so its own webhooks do not echo them back
+    services.outbox.namespace = found.token.namespace ?? null;
     c.set("auth", { ...found, actor: tokenActor(found.token, found.owner, requestMeta(c.req.raw, c.get("requestId"))) });
     await next();
   });
@@ -184,6 +187,7 @@ export function createApiApp() {
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
+  registerDeliveryRoutes(api);
   registerImportRoutes(api);
   registerReportingRoutes(api);
 

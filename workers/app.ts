@@ -118,8 +118,8 @@ export default {
   async queue(batch, env, ctx) {
     const services = createServices(env, ctx);
     if (batch.queue.endsWith("-events")) return consumeEvents(batch, services);
-    if (batch.queue.endsWith("-deliveries")) return consumeDeliveries(batch);
-    return consumeDeadLetters(batch);
+    if (batch.queue.endsWith("-deliveries")) return consumeDeliveries(batch, services);
+    return consumeDeadLetters(batch, services);
   },
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduled(createServices(env, ctx), controller.cron));

@@ -8,6 +8,9 @@ import { UsersService } from "./access/users.service";
 import { LocationsService } from "./commerce/locations.service";
 import { ProductsService } from "./commerce/products.service";
 import { TransactionsService } from "./commerce/transactions.service";
+import { DeliveriesService, type DeliveryQueue } from "./delivery/deliveries.service";
+import { TargetsService } from "./delivery/targets.service";
+import { WebhooksService } from "./delivery/webhooks.service";
 import { DefinitionsService } from "./incentives/definitions.service";
 import { LedgerService } from "./incentives/ledger.service";
 import { systemClock, type Clock } from "./platform/clock";
@@ -32,6 +35,9 @@ export interface Services {
   products: ProductsService;
   definitions: DefinitionsService;
   ledger: LedgerService;
+  deliveries: DeliveriesService;
+  webhooks: WebhooksService;
+  targets: TargetsService;
   reporting: ReportingService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
@@ -39,6 +45,8 @@ export interface Services {
 
 export interface ServiceOptions {
   clock?: Clock;
+  /** where outbound deliveries are queued (tests capture them); the DELIVERIES queue by default */
+  deliveriesQueue?: DeliveryQueue;
 }
 
 export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil"> | null, opts: ServiceOptions = {}): Services {
@@ -62,6 +70,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const transactions = new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer });
   transactions.incentives = ledger;
   ledger.history = (profileId) => transactions.historyOf(profileId);
+  const deliveries = new DeliveriesService(db, clock, env, opts.deliveriesQueue ?? (env.DELIVERIES as unknown as DeliveryQueue));
   return {
     env,
     db,
@@ -78,6 +87,9 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     products,
     definitions,
     ledger,
+    deliveries,
+    webhooks: new WebhooksService(db, clock, audit, env, deliveries),
+    targets: new TargetsService(db, clock, audit, env, deliveries),
     reporting: new ReportingService(db, env.DB, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney", currency: "AUD" }),
     defer,
   };

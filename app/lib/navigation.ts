@@ -48,6 +48,7 @@ export const NAVIGATION: NavGroup[] = [
     items: [
       { to: "/settings/api-tokens", label: "API Tokens", permission: "tokens:manage" },
       ...Object.entries(SETTINGS_SECTIONS).map(([key, s]) => ({ to: `/settings/${key}`, label: s.label, permission: "settings:view" as const })),
+      { to: "/settings/imports", label: "Imports", permission: "settings:view" },
       { to: "/settings/users", label: "Users", permission: "users:manage" },
       { to: "/settings/audit", label: "Audit log", permission: "audit:view" },
     ],

@@ -18,6 +18,7 @@ import { requireUser } from "~/lib/auth.server";
 import { can } from "../../workers/access/rules";
 import type { Services } from "../../workers/services";
 import { fullName } from "../../workers/profiles/rules";
+import { atRiskBounds } from "../../workers/reporting/rules";
 import type { ProfileView } from "../../workers/profiles/service";
 
 export const meta: MetaFunction = () => [{ title: "Profiles · Loyalty Edge" }];
@@ -55,8 +56,11 @@ async function recentSignups(services: Services): Promise<{ source: "live" | "ne
   };
 }
 
-async function findProfiles(services: Services, q: string, type: TypeFilter, page: number): Promise<{ rows: ProfileView[]; total: number }> {
-  return services.profiles.list({ search: q || undefined, type: type || undefined }, { number: page, size: PAGE_SIZE });
+async function findProfiles(services: Services, q: string, type: TypeFilter, page: number, atRisk: boolean): Promise<{ rows: ProfileView[]; total: number }> {
+  return services.profiles.list(
+    { search: q || undefined, type: type || undefined, atRisk: atRisk ? atRiskBounds(services.reporting.today()) : undefined },
+    { number: page, size: PAGE_SIZE },
+  );
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -65,8 +69,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 200);
   const type = typeFilter(url.searchParams.get("type"));
   const page = pageNumber(url.searchParams.get("page"));
-  const [found, feed] = await Promise.all([findProfiles(context.services, q, type, page), recentSignups(context.services)]);
+  // the dashboard's at-risk card links here (?segment=at-risk); search takes precedence over it
+  const atRisk = url.searchParams.get("segment") === "at-risk" && !q;
+  const [found, feed] = await Promise.all([findProfiles(context.services, q, type, page, atRisk), recentSignups(context.services)]);
   return {
+    atRisk,
     canExport: can(user.role, "data:export"),
     q,
     type,
@@ -125,7 +132,7 @@ function useRefreshOnSignup(active: boolean) {
 }
 
 export default function ProfilesPage() {
-  const { canExport, q, type, page, total, lastPage, rows, feed, searchCapped, notice } = useLoaderData<typeof loader>();
+  const { atRisk, canExport, q, type, page, total, lastPage, rows, feed, searchCapped, notice } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const stale = useNavigation().state === "loading";
   useNotice(notice);
@@ -144,6 +151,14 @@ export default function ProfilesPage() {
       <div className="mb-4">
         <ProfileSearch q={q} type={type} />
       </div>
+      {atRisk ? (
+        <p className="mb-4 flex items-center gap-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="segment-at-risk">
+          At-risk members: past their usual gap between shops, with a shop in the last year ({total}).
+          <Link to="/profiles" className="font-medium underline">
+            Show everyone
+          </Link>
+        </p>
+      ) : null}
 
       {rows.length === 0 ? (
         filtered ? (

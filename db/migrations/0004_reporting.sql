@@ -16,3 +16,11 @@ CREATE TABLE `report_rebuilds` (
 	`ms` integer,
 	`actor` text NOT NULL
 );
+--> statement-breakpoint
+ALTER TABLE `incentive_ledger` ADD `occurred_at` integer;
+--> statement-breakpoint
+CREATE TABLE `report_snapshot` (
+	`id` text PRIMARY KEY NOT NULL,
+	`data` text NOT NULL,
+	`computed_at` integer NOT NULL
+);

@@ -10,7 +10,7 @@ export const events = sqliteTable(
     occurredAt: integer("occurred_at", { mode: "timestamp_ms" }).notNull(),
     profileId: text("profile_id"),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-    causation: text("causation", { mode: "json" }).$type<{ eventId?: string; depth: number } | null>(),
+    causation: text("causation", { mode: "json" }).$type<{ eventId?: string; depth: number; namespace?: string } | null>(),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
     attempts: integer("attempts").notNull().default(0),
   },

@@ -203,6 +203,8 @@ export const incentiveLedger = sqliteTable(
     sourceId: text("source_id"),
     reason: text("reason"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    /** when it happened in the world (a receipt's time for earn and claw-back); reports date points by it */
+    occurredAt: integer("occurred_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("incentive_ledger_definition_idx").on(t.kind, t.definitionId, t.action), index("incentive_ledger_profile_idx").on(t.profileId, t.seq)],
 );

@@ -3,4 +3,5 @@ export * from "./commerce";
 export * from "./events";
 export * from "./profiles";
 export * from "./incentives";
+export * from "./delivery";
 export * from "./reporting";

@@ -27,3 +27,10 @@ export const reportRebuilds = sqliteTable("report_rebuilds", {
   ms: integer("ms"),
   actor: text("actor").notNull(),
 });
+
+/** The "as of now" figures (active, at risk, outstanding, per tier), kept for a few minutes so a report never rescans the profiles. */
+export const reportSnapshot = sqliteTable("report_snapshot", {
+  id: text("id").primaryKey(),
+  data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  computedAt: integer("computed_at", { mode: "timestamp_ms" }).notNull(),
+});

@@ -162,3 +162,22 @@ SCENARIOS.push(
     },
   },
 );
+
+// ── the dashboard's reports ───────────────────────────────────────────────────────────────────
+
+/** A calendar day `n` days before today (UTC; the brand's zone moves it by at most a day). */
+const dayAgo = (n) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+SCENARIOS.push(
+  {
+    name: "reports-summary-90d",
+    description:
+      "GET /api/v3/reports/summary for the last 90 days (beside the 90 before): one grouped read of report_daily over 180 days, the names of definitions and locations, and the 'now' figures from the profile and incentive projections. Cost grows with days × metrics, not transactions.",
+    request: (ctx) => ({ method: "GET", path: `/api/v3/reports/summary?from=${dayAgo(89)}&to=${dayAgo(0)}`, headers: { authorization: `Bearer ${ctx.token}`, accept: "application/json" } }),
+  },
+  {
+    name: "reports-summary-2y",
+    description: "GET /api/v3/reports/summary for two years (beside the two before): the same reads over 1,460 days of rollups.",
+    request: (ctx) => ({ method: "GET", path: `/api/v3/reports/summary?from=${dayAgo(729)}&to=${dayAgo(0)}`, headers: { authorization: `Bearer ${ctx.token}`, accept: "application/json" } }),
+  },
+);

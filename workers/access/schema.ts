@@ -71,6 +71,14 @@ export const CreateApiTokenInput = z
       .datetime({ offset: true, error: "expires_at must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z" })
       .nullish(),
     user_id: z.string().uuid("user_id must be a UUID").optional(),
+    namespace: z
+      .string({ error: "namespace must be a string" })
+      .trim()
+      .max(64, "namespace must be at most 64 characters")
+      .regex(/^[a-z0-9][a-z0-9_.-]*$/i, "namespace may contain letters, digits, '-', '_' and '.'")
+      .nullish()
+      .or(z.literal("").transform(() => null))
+      .openapi({ type: "string", description: "An integration's namespace: webhooks with the same namespace are not sent the events this token's requests cause" }),
   })
   .openapi("CreateApiTokenInput");
 export type CreateApiTokenInput = z.infer<typeof CreateApiTokenInput>;
@@ -87,6 +95,7 @@ export const ApiTokenSchema = z
     expires_at: z.string().nullable(),
     last_used_at: z.string().nullable(),
     revoked_at: z.string().nullable(),
+    namespace: z.string().nullable(),
   })
   .openapi("ApiToken");
 

@@ -35,6 +35,7 @@ export function serializeToken(t: ApiToken, now: Date) {
     expires_at: t.expiresAt?.toISOString() ?? null,
     last_used_at: t.lastUsedAt?.toISOString() ?? null,
     revoked_at: t.revokedAt?.toISOString() ?? null,
+    namespace: t.namespace ?? null,
   };
 }
 
@@ -105,6 +106,7 @@ export class TokensService {
       expiresAt,
       lastUsedAt: null,
       revokedAt: null,
+      namespace: input.namespace ?? null,
     };
     await this.db.batch([
       this.db.insert(apiTokens).values(record),

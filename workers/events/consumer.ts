@@ -4,6 +4,7 @@
 // (live feed, reactions, webhooks, metric rollups) in EVENT_HANDLERS.
 import { and, eq, isNotNull, lt } from "drizzle-orm";
 import { eventReceipts } from "../../db/schema";
+import { fanOutWebhooks } from "../delivery/fan-out";
 import { isTransactionMessage, processQueuedTransaction } from "../commerce/transactions.service";
 import { isBackfillMessage } from "../incentives/ledger.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
@@ -17,6 +18,8 @@ export type EventHandler = (event: DomainEvent, services: Services) => Promise<v
 /** handler name → (event types it wants, what it does). Names are stable: they key the receipts. */
 export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; run: EventHandler }> = {
   "live-feed": { types: ["profile.created"], run: feedSignup },
+  // every event type a webhook may listen for; a type nobody listens for costs one indexed query
+  webhooks: { types: "*", run: fanOutWebhooks },
   // daily metric rollups: each event's rows added once (the receipt above keys on this name)
   "report-rollups": {
     types: ROLLUP_EVENT_TYPES,

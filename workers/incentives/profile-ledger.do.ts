@@ -767,7 +767,7 @@ export class ProfileLedger extends DurableObject<Env> {
           outcome.shortfall += claw.shortfall;
           outcome.points.push({ point_definition_id: def.id, handle: def.handle, kind: def.kind, rate_id: e.rateId, points: -claw.clawedBack, shortfall: claw.shortfall });
           if (claw.clawedBack > 0) {
-            this.emit("points.clawed_back", { point_definition_id: def.id, handle: def.handle, points: claw.clawedBack, shortfall: claw.shortfall, transaction_id: tx.id, transaction_external_id: tx.externalId });
+            this.emit("points.clawed_back", { point_definition_id: def.id, handle: def.handle, points: claw.clawedBack, shortfall: claw.shortfall, transaction_id: tx.id, transaction_external_id: tx.externalId, occurred_at: iso(tx.transactedAt) });
           }
         }
         if (def.kind === "tier") touchedLadders.add(def.id);
@@ -857,6 +857,8 @@ export class ProfileLedger extends DurableObject<Env> {
       lot_id: id,
       expires_at: iso(expires?.getTime()),
       spendable_at: spendable.toISOString(),
+      // when the points were earned (the receipt's time, which a backfill or late receipt puts in the past)
+      occurred_at: iso(o.occurredAt),
       source: o.source,
       reason: o.reason,
     });
@@ -1580,10 +1582,10 @@ export class ProfileLedger extends DurableObject<Env> {
       stmts.push(
         db
           .prepare(
-            `INSERT OR IGNORE INTO incentive_ledger (id, profile_id, seq, kind, action, definition_id, instance_id, delta, source_type, source_id, reason, created_at)
-             SELECT ${fields(1)[0]}, ?2, ${fields(11).slice(1).join(", ")} FROM json_each(?1)`,
+            `INSERT OR IGNORE INTO incentive_ledger (id, profile_id, seq, kind, action, definition_id, instance_id, delta, source_type, source_id, reason, created_at, occurred_at)
+             SELECT ${fields(1)[0]}, ?2, ${fields(12).slice(1).join(", ")} FROM json_each(?1)`,
           )
-          .bind(rowsOf(entries.map((e) => [e.id, e.seq, e.kind, e.action, e.definition_id, e.instance_id, e.delta, e.source_type, e.source_id, e.reason, e.created_at])), profileId),
+          .bind(rowsOf(entries.map((e) => [e.id, e.seq, e.kind, e.action, e.definition_id, e.instance_id, e.delta, e.source_type, e.source_id, e.reason, e.created_at, e.occurred_at])), profileId),
       );
     }
     if (stateDirty) {

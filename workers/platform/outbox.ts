@@ -23,7 +23,18 @@ export interface DomainEvent {
   occurred_at: string;
   profile_id: string | null;
   data: Record<string, unknown>;
-  causation: { eventId?: string; depth: number } | null;
+  causation: Causation | null;
+}
+
+/**
+ * Why an event happened: the event that caused it (reactions), how deep the chain is, and the
+ * namespace of the API token whose request started the chain (webhooks of that namespace are not
+ * sent back to the integration that made the change).
+ */
+export interface Causation {
+  eventId?: string;
+  depth: number;
+  namespace?: string;
 }
 
 export type EventRow = typeof events.$inferSelect;
@@ -52,16 +63,21 @@ export class Outbox {
     private readonly clock: Clock,
   ) {}
 
+  /** The namespace of the API token this request runs under, stamped on every event it writes. */
+  namespace: string | null = null;
+
   /** A new event row; put `insert(row)` in the same batch as the change, then `publish([row])` after it. */
   event(type: string, data: Record<string, unknown>, opts: { profileId?: string | null; causedBy?: DomainEvent | null } = {}): EventRow {
     const depth = opts.causedBy ? (opts.causedBy.causation?.depth ?? 0) + 1 : 0;
+    const namespace = opts.causedBy ? opts.causedBy.causation?.namespace : (this.namespace ?? undefined);
+    const causation: Causation | null = opts.causedBy ? { eventId: opts.causedBy.id, depth, ...(namespace ? { namespace } : {}) } : namespace ? { depth: 0, namespace } : null;
     return {
       id: newId(),
       type,
       occurredAt: this.clock.now(),
       profileId: opts.profileId ?? null,
       data,
-      causation: opts.causedBy ? { eventId: opts.causedBy.id, depth } : null,
+      causation,
       sentAt: null,
       attempts: 0,
     };

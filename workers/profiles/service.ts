@@ -1,7 +1,7 @@
 // Use-cases of the customer record: create, read, search, update, lifecycle (soft delete, restore,
 // purge, depersonalise), merge, identities, interactions and aggregations. Every write validates
 // first, then lands in one D1 batch with its audit entry and outbox events.
-import { and, asc, count, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   addresses,
@@ -170,6 +170,7 @@ export interface ProfileListFilter {
   firstName?: string;
   lastName?: string;
   mobilePhone?: string;
+  atRisk?: { atRiskBefore: string; shoppedSince: string };
 }
 
 export class ProfilesService {
@@ -313,6 +314,16 @@ export class ProfilesService {
       filter.firstName !== undefined ? sql`lower(${profiles.firstName}) = ${filter.firstName.toLowerCase()}` : undefined,
       filter.lastName !== undefined ? sql`lower(${profiles.lastName}) = ${filter.lastName.toLowerCase()}` : undefined,
       filter.mobilePhone !== undefined ? eq(profiles.mobilePhone, filter.mobilePhone) : undefined,
+      // the dashboard's at-risk segment (reporting's atRiskBounds): past their at-risk date, shopped within the year
+      filter.atRisk
+        ? inArray(
+            profiles.id,
+            this.db
+              .select({ id: profileAggregations.profileId })
+              .from(profileAggregations)
+              .where(and(lt(profileAggregations.atRiskDate, filter.atRisk.atRiskBefore), gte(profileAggregations.latestShopDate, filter.atRisk.shoppedSince))),
+          )
+        : undefined,
     );
     const column = { created_at: profiles.createdAt, updated_at: profiles.updatedAt, first_name: profiles.firstName, last_name: profiles.lastName, email: profiles.email }[sort.field];
     const [rows, [total]] = await this.db.batch([

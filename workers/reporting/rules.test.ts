@@ -76,6 +76,15 @@ describe("eventDeltas over a fixed stream", () => {
     });
   });
 
+  it("dates points earned and clawed back by the receipt (a backfill lands on the history's days), expiry by when it happened", () => {
+    const totals = fold([
+      ev("points.awarded", { point_definition_id: "RP", points: 40, occurred_at: "2025-06-01T03:00:00.000Z" }),
+      ev("points.clawed_back", { point_definition_id: "RP", points: 10, occurred_at: "2025-06-02T03:00:00.000Z" }),
+      ev("points.expired", { point_definition_id: "RP", points: 5 }),
+    ]);
+    expect(totals).toEqual({ "points_earned||RP@2025-06-01": 40, "points_clawed_back||RP@2025-06-02": 10, "points_expired||RP@2026-03-10": 5 });
+  });
+
   it("counts tier moves by outcome and ignores assignments by hand", () => {
     const totals = fold([
       ev("tier.achieved", { outcome: "attained", to_tier_id: "GOLD", from_tier_id: "SILVER" }),

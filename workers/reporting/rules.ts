@@ -60,6 +60,8 @@ export function claimDeltas(t: TransactionFact, timezone: string): RollupDelta[]
 
 export interface LedgerFact {
   createdAt: number;
+  /** when it happened in the world; points earned and clawed back are dated by it (a receipt's time) */
+  occurredAt?: number | null;
   kind: string;
   action: string;
   definitionId: string | null;
@@ -67,12 +69,18 @@ export interface LedgerFact {
   delta: number;
 }
 
+/** Earning and claw-back belong to the receipt's day (a backfilled year lands on its own days); the rest to when it was written. */
+export function ledgerDayAt(e: Pick<LedgerFact, "kind" | "action" | "createdAt" | "occurredAt">): number {
+  const byReceipt = e.kind === "points" && (e.action === "earn" || e.action === "issue" || e.action === "clawback");
+  return byReceipt && typeof e.occurredAt === "number" ? e.occurredAt : e.createdAt;
+}
+
 /**
  * What one ledger entry means for the rollups (the rebuild path). The event path below must agree
  * with this for every event the ledger emits beside its entries; a workers test checks it end to end.
  */
 export function ledgerDeltas(e: LedgerFact, timezone: string): RollupDelta[] {
-  const day = localDate(new Date(e.createdAt), timezone);
+  const day = localDate(new Date(ledgerDayAt(e)), timezone);
   const row = (metric: RollupMetric, value: number, dimension = e.definitionId ?? ""): RollupDelta => ({ day, metric, location: "", dimension, value });
   if (e.kind === "points") {
     switch (e.action) {
@@ -148,8 +156,9 @@ export function eventDeltas(event: RollupEvent, timezone: string): RollupDelta[]
   }
   const at = Date.parse(event.occurred_at);
   if (Number.isNaN(at)) return [];
+  const happened = typeof d.occurred_at === "string" ? Date.parse(d.occurred_at) : NaN;
   const ledger = (kind: string, action: string, definitionId: unknown, delta: number) =>
-    ledgerDeltas({ createdAt: at, kind, action, definitionId: str(definitionId) || null, delta }, timezone);
+    ledgerDeltas({ createdAt: at, occurredAt: Number.isNaN(happened) ? null : happened, kind, action, definitionId: str(definitionId) || null, delta }, timezone);
   switch (event.type) {
     case "points.awarded":
       return ledger("points", "earn", d.point_definition_id, int(d.points));
@@ -307,6 +316,16 @@ export function bucketsBetween(from: string, to: string, interval: Interval): st
     }
   }
   return out;
+}
+
+// ── segments ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * At risk on `today`: past their own at-risk date (latest shop + 3 × their average gap) while still a
+ * customer of the last 365 days. The dashboard counts them and the Profiles list filters by the same rule.
+ */
+export function atRiskBounds(today: string): { atRiskBefore: string; shoppedSince: string } {
+  return { atRiskBefore: today, shoppedSince: addDays(today, -364) };
 }
 
 // ── derived figures ─────────────────────────────────────────────────────────────────────────────

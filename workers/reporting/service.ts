@@ -11,6 +11,7 @@ import { DomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";
 import {
   addDays,
+  atRiskBounds,
   bucketOf,
   bucketsBetween,
   daysBetween,
@@ -46,6 +47,21 @@ export interface ReportRange {
   from: string;
   to: string;
   locationId: string | null;
+}
+
+/** How long the "now" figures are reused before they are computed again. */
+export const SNAPSHOT_TTL_MS = 5 * 60_000;
+
+export interface Snapshot {
+  members: number;
+  active_30d: number;
+  active_90d: number;
+  active_365d: number;
+  at_risk: number;
+  reward_value_outstanding: number;
+  points_outstanding: number;
+  reward_value_expiring_30d: number;
+  members_per_tier: Array<{ id: string; name: string; members: number }>;
 }
 
 const BRAND_WIDE = ROLLUP_METRICS.filter((m) => !LOCATION_METRICS.includes(m));
@@ -102,7 +118,8 @@ export class ReportingService {
         `SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
            SELECT MIN(transacted_at) AS lo, MAX(transacted_at) AS hi FROM transactions
            UNION ALL SELECT MIN(joined_at), MAX(joined_at) FROM profiles
-           UNION ALL SELECT MIN(created_at), MAX(created_at) FROM incentive_ledger)`,
+           UNION ALL SELECT MIN(created_at), MAX(created_at) FROM incentive_ledger
+           UNION ALL SELECT MIN(occurred_at), MAX(occurred_at) FROM incentive_ledger)`,
       )
       .first<{ lo: number | null; hi: number | null }>();
     const lo = span?.lo ?? started.getTime();
@@ -110,9 +127,9 @@ export class ReportingService {
     const segments = offsetSegments(lo, hi, this.opts.timezone);
     const txDay = localDaySql("transacted_at", segments);
     const joinedDay = localDaySql("joined_at", segments);
-    const ledgerDay = localDaySql("created_at", segments);
+    const ledgerDay = localDaySql("at_ms", segments);
     const insert = `INSERT INTO report_daily (day, metric, location_id, dimension, value)`;
-    const stmts = [this.d1.prepare(`DELETE FROM report_daily`)];
+    const stmts = [this.d1.prepare(`DELETE FROM report_daily`), this.d1.prepare(`DELETE FROM report_snapshot`)];
     // sales: purchases and returns counted apart, revenue net of returns, members' part beside it (SQLite
     // has no LATERAL: each source row meets the five metrics in a cross join and a CASE picks its value)
     stmts.push(
@@ -138,7 +155,12 @@ export class ReportingService {
       ),
       // the incentive ledger, entry by entry as rules.ledgerDeltas reads it
       this.d1.prepare(
-        `${insert}
+        `WITH ledger AS (
+           -- as rules.ledgerDayAt: earning and claw-back on the receipt's day, the rest when written
+           SELECT *, CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END AS at_ms
+           FROM incentive_ledger
+         )
+         ${insert}
          SELECT day, metric, '', dim, SUM(v) FROM (
            SELECT ${ledgerDay} AS day,
              CASE
@@ -162,9 +184,9 @@ export class ReportingService {
                WHEN kind = 'reward' AND action = 'issue' THEN delta
                ELSE -delta
              END AS v
-           FROM incentive_ledger WHERE kind IN ('points', 'reward', 'tier')
+           FROM ledger WHERE kind IN ('points', 'reward', 'tier')
            UNION ALL
-           SELECT ${ledgerDay}, 'rewards_issued', coalesce(definition_id, ''), 1 FROM incentive_ledger WHERE kind = 'reward' AND action = 'issue'
+           SELECT ${ledgerDay}, 'rewards_issued', coalesce(definition_id, ''), 1 FROM ledger WHERE kind = 'reward' AND action = 'issue'
          ) WHERE metric IS NOT NULL GROUP BY day, metric, dim HAVING SUM(v) != 0`,
       ),
     );
@@ -227,15 +249,25 @@ export class ReportingService {
   async summary(range: ReportRange): Promise<ReportSummary> {
     const prev = previousPeriod(range.from, range.to);
     const loc = this.locationClause(range.locationId);
-    const { results } = await this.d1
-      .prepare(
-        `SELECT metric, location_id AS loc, dimension AS dim,
-           SUM(CASE WHEN day >= ?1 THEN value ELSE 0 END) AS cur, SUM(CASE WHEN day < ?1 THEN value ELSE 0 END) AS prev
-         FROM report_daily WHERE day >= ?2 AND day <= ?3${loc.text.replace("?", "?4")}
-         GROUP BY metric, location_id, dimension`,
-      )
-      .bind(range.from, prev.from, range.to, ...loc.binds)
-      .all<{ metric: RollupMetric; loc: string; dim: string; cur: number; prev: number }>();
+    // one round trip: the grouped rollups, the names they refer to, and the cached "now" figures
+    const [grouped, defs, locs, cached] = await this.d1.batch<Record<string, unknown>>([
+      this.d1
+        .prepare(
+          `SELECT metric, location_id AS loc, dimension AS dim,
+             SUM(CASE WHEN day >= ?1 THEN value ELSE 0 END) AS cur, SUM(CASE WHEN day < ?1 THEN value ELSE 0 END) AS prev
+           FROM report_daily WHERE day >= ?2 AND day <= ?3${loc.text.replace("?", "?4")}
+           GROUP BY metric, location_id, dimension`,
+        )
+        .bind(range.from, prev.from, range.to, ...loc.binds),
+      this.d1.prepare(`SELECT id, name FROM point_definitions UNION ALL SELECT id, name FROM reward_definitions UNION ALL SELECT id, name FROM tier_definitions`),
+      this.d1.prepare(`SELECT id, name FROM locations`),
+      this.d1.prepare(`SELECT data, computed_at FROM report_snapshot WHERE id = 'now'`),
+    ]);
+    const results = grouped!.results as Array<{ metric: RollupMetric; loc: string; dim: string; cur: number; prev: number }>;
+    const names = {
+      definitions: new Map((defs!.results as Array<{ id: string; name: string }>).map((r) => [r.id, r.name])),
+      locations: new Map((locs!.results as Array<{ id: string; name: string }>).map((r) => [r.id, r.name])),
+    };
     const cur: Totals = {};
     const before: Totals = {};
     const breakdown = new Map<string, Map<string, { current: number; previous: number }>>();
@@ -254,7 +286,7 @@ export class ReportingService {
       if (r.metric === "revenue") addTo("revenue_by_location", r.loc, r.cur, r.prev);
       if (r.metric === "new_members") addTo("new_members_by_location", r.loc, r.cur, r.prev);
     }
-    const now = await this.snapshot();
+    const now = await this.snapshot(cached!.results[0] as { data: string; computed_at: number } | undefined);
     const dCur = derivedFigures(cur, now.active_365d);
     const dPrev = derivedFigures(before, now.active_365d);
     const money = (m: string, v: number | null) => (v === null ? null : MONEY.includes(m) || m === "average_transaction_value" || m === "issuance_per_active_member" ? fromCents(v) : v);
@@ -269,7 +301,6 @@ export class ReportingService {
       const p = dPrev[m];
       metrics[m] = { current: money(m, c), previous: money(m, p), change: delta(c, p) };
     }
-    const names = await this.names();
     const list = (key: string, nameOf: (id: string) => string, isMoney = false) =>
       [...(breakdown.get(key) ?? new Map<string, { current: number; previous: number }>()).entries()]
         .map(([id, v]) => ({ id, name: nameOf(id), current: isMoney ? fromCents(v.current) : v.current, previous: isMoney ? fromCents(v.previous) : v.previous }))
@@ -340,19 +371,35 @@ export class ReportingService {
     return { metric, unit, interval, from: range.from, to: range.to, location_id: range.locationId, timezone: this.opts.timezone, points };
   }
 
-  /** Figures as of now, from the profile and incentive projections (a few aggregate reads, no transactions). */
-  async snapshot() {
+  /**
+   * Figures as of now, from the profile and incentive projections (a few aggregate reads over profiles,
+   * never transactions), kept in report_snapshot for SNAPSHOT_TTL_MS so a busy dashboard reads them once.
+   */
+  async snapshot(cached?: { data: string; computed_at: number }): Promise<Snapshot> {
+    const nowMs = this.clock.now().getTime();
+    if (cached === undefined) cached = (await this.d1.prepare(`SELECT data, computed_at FROM report_snapshot WHERE id = 'now'`).first<{ data: string; computed_at: number }>()) ?? undefined;
+    if (cached && nowMs - cached.computed_at >= 0 && nowMs - cached.computed_at < SNAPSHOT_TTL_MS) return JSON.parse(cached.data) as Snapshot;
+    const fresh = await this.computeSnapshot();
+    await this.d1
+      .prepare(`INSERT INTO report_snapshot (id, data, computed_at) VALUES ('now', ?1, ?2) ON CONFLICT(id) DO UPDATE SET data = excluded.data, computed_at = excluded.computed_at`)
+      .bind(JSON.stringify(fresh), nowMs)
+      .run();
+    return fresh;
+  }
+
+  private async computeSnapshot(): Promise<Snapshot> {
     const today = this.today();
+    const atRisk = atRiskBounds(today);
     const soon = this.clock.now().getTime() + 30 * 86_400_000;
     const [activity, incentives, tiers] = await this.d1.batch<Record<string, number | string | null>>([
       this.d1
         .prepare(
           `SELECT (SELECT COUNT(*) FROM profiles WHERE type = 'active') AS members,
              SUM(latest_shop_date >= ?1) AS a30, SUM(latest_shop_date >= ?2) AS a90, SUM(latest_shop_date >= ?3) AS a365,
-             SUM(at_risk_date < ?4 AND latest_shop_date >= ?3) AS at_risk
+             SUM(at_risk_date < ?4 AND latest_shop_date >= ?5) AS at_risk
            FROM profile_aggregations`,
         )
-        .bind(addDays(today, -29), addDays(today, -89), addDays(today, -364), today),
+        .bind(addDays(today, -29), addDays(today, -89), addDays(today, -364), atRisk.atRiskBefore, atRisk.shoppedSince),
       this.d1
         .prepare(
           `SELECT (SELECT coalesce(SUM(reward_balance), 0) FROM profile_incentive_state) AS rewards,
@@ -378,13 +425,7 @@ export class ReportingService {
     };
   }
 
-  private async names(): Promise<{ definitions: Map<string, string>; locations: Map<string, string> }> {
-    const [defs, locs] = await this.d1.batch<{ id: string; name: string }>([
-      this.d1.prepare(`SELECT id, name FROM point_definitions UNION ALL SELECT id, name FROM reward_definitions UNION ALL SELECT id, name FROM tier_definitions`),
-      this.d1.prepare(`SELECT id, name FROM locations`),
-    ]);
-    return { definitions: new Map(defs!.results.map((r) => [r.id, r.name])), locations: new Map(locs!.results.map((r) => [r.id, r.name])) };
-  }
+
 }
 
 export { TIMESERIES_PARAMS, SUMMARY_PARAMS };

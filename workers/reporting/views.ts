@@ -91,7 +91,7 @@ export function kpiCards(s: ReportSummary, opts: { timezone: string }): KpiCard[
 export function nowCards(s: ReportSummary): Array<{ id: string; label: string; value: number; format: KpiCard["format"]; href: string; hint?: string }> {
   return [
     { id: "active_90d", label: "Active members (90 days)", value: s.now.active_90d, format: "count", href: "/profiles", hint: `${s.now.active_30d} in 30 days · ${s.now.active_365d} in 365` },
-    { id: "at_risk", label: "At risk", value: s.now.at_risk, format: "count", href: "/profiles", hint: "Past their usual gap between shops" },
+    { id: "at_risk", label: "At risk", value: s.now.at_risk, format: "count", href: "/profiles?segment=at-risk", hint: "Past their usual gap between shops" },
     { id: "reward_value_outstanding", label: "Reward value outstanding", value: s.now.reward_value_outstanding, format: "money", href: "/incentives?type=rewards" },
     { id: "reward_value_expiring_30d", label: "Expiring in 30 days", value: s.now.reward_value_expiring_30d, format: "money", href: "/incentives?type=rewards" },
   ];

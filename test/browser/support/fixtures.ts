@@ -36,7 +36,9 @@ export function launchChromium(): Promise<Browser> {
 export const test = base
   .extend("baseUrl", { scope: "file" }, () => inject("baseUrl"))
   .extend("api", { scope: "file" }, ({ baseUrl }) => new Api(baseUrl, inject("apiToken")))
-  .extend("browser", { scope: "file" }, async (_ctx, { onCleanup }) => {
+  // vitest requires a destructuring pattern as a fixture's first argument, even an empty one
+  // eslint-disable-next-line no-empty-pattern
+  .extend("browser", { scope: "file" }, async ({}, { onCleanup }) => {
     const browser = await launchChromium();
     onCleanup(() => browser.close());
     return browser;
