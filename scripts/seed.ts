@@ -63,6 +63,7 @@ export async function seed(services: Services, opts: { seed: number; staff: numb
     actor,
   );
   await seedDefinitions(services, actor);
+  await seedAutomations(services, actor);
   const brand = await generateBrand(
     { seed: opts.seed, profiles: opts.profiles, transactionsPerProfile: opts.transactionsPerProfile, now: new Date(), interactions: true },
     async (table, rows) => {
@@ -113,6 +114,12 @@ export async function seedDefinitions(services: Services, actor: Actor) {
     }),
     actor,
   );
+}
+
+/** Two ready-made automations switched on, so a newcomer sees runs after `npm start`. */
+async function seedAutomations(services: Services, actor: Actor) {
+  await services.automations.fromTemplate("birthday-reward", { reward: "birthday-10" }, actor, { is_active: true });
+  await services.automations.fromTemplate("win-back", { reward: "welcome-back-20" }, actor, { is_active: true });
 }
 
 function printLogin() {

@@ -11,12 +11,14 @@ import { registerProfileRoutes } from "./profiles/api";
 import { registerOmneoProfileRoutes } from "./profiles/omneo.api";
 import { registerDefinitionRoutes } from "./incentives/definitions.api";
 import { registerLedgerRoutes } from "./incentives/ledger.api";
+import { registerReactionRoutes } from "./reactions/api";
 import { registerImportRoutes } from "./imports/api";
 import { registerReportingRoutes } from "./reporting/api";
 import { tokenActor } from "./access/tokens.service";
 import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
 import { jsonTextDepth, MAX_BODY_DEPTH } from "./platform/json-bounds";
+import { API_POLICY, checkRateLimit, limitByIp, STOREFRONT_POLICY } from "./platform/rate-limit";
 import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
 import { unknownQueryParams } from "./platform/list-query";
 import { errorToResponse, requestMeta, type AppEnv } from "./platform/http";
@@ -51,6 +53,7 @@ export function createApiApp() {
   });
 
   let storefrontRoutes: Set<string> | undefined;
+  api.use("*", limitByIp());
   api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new DomainError("payload_too_large", `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`); } }));
 
   // The storefront's /profiles/me/*: a storefront token instead of an API token, and CORS for the
@@ -81,7 +84,9 @@ export function createApiApp() {
       if (c.req.method !== "GET" && c.req.method !== "HEAD") throw new DomainError("method_not_allowed", `${c.req.path} answers GET only`, { headers: { Allow: "GET" } });
       const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
       if (!match) throw new DomainError("unauthenticated", "Send a storefront token as \"Authorization: Bearer <token>\" (POST /auth/storefront-tokens)");
-      c.set("storefrontProfileId", await verifyStorefrontToken(services.env, match[1]!, services.clock.now()));
+      const profileId = await verifyStorefrontToken(services.env, match[1]!, services.clock.now());
+      await checkRateLimit(c.env.STOREFRONT_RATE_LIMIT, `profile:${profileId}`, STOREFRONT_POLICY, "for this shopper");
+      c.set("storefrontProfileId", profileId);
     } catch (err) {
       return cors(errorToResponse(err, c));
     }
@@ -100,6 +105,7 @@ export function createApiApp() {
     const services = c.get("services");
     const found = await services.tokens.authenticate(match[1]!);
     if (!found) throw new DomainError("unauthenticated", "The API token is unknown, expired or revoked");
+    await checkRateLimit(c.env.API_RATE_LIMIT, `token:${found.token.id}`, API_POLICY, "for this API token");
     if (found.touch) services.defer(found.touch);
     // events this request writes carry the token's namespace, so its own webhooks do not echo them back
     services.outbox.namespace = found.token.namespace ?? null;
@@ -187,6 +193,7 @@ export function createApiApp() {
   registerCommerceRoutes(api);
   registerDefinitionRoutes(api);
   registerLedgerRoutes(api);
+  registerReactionRoutes(api);
   registerDeliveryRoutes(api);
   registerImportRoutes(api);
   registerReportingRoutes(api);

@@ -9,7 +9,7 @@ import { routePartykitRequest } from "partyserver";
 // @ts-ignore
 import * as build from "../build/server";
 import { can } from "./access/rules";
-import { SESSION_COOKIE } from "./access/session-cookie";
+import { SESSION_COOKIE, sessionCookie } from "./access/session-cookie";
 import { createApiApp } from "./api";
 import { apiDocsPage } from "./api-docs";
 import { consumeEvents } from "./events/consumer";
@@ -24,6 +24,24 @@ export { ProfileLedger } from "./incentives/profile-ledger.do";
 export { LiveFeed } from "./profiles/live-feed.do";
 
 const remixHandler = createRequestHandler(build as unknown as ServerBuild);
+
+/**
+ * The console's Content-Security-Policy: scripts, styles, fonts and sockets from this origin only (Remix's
+ * hydration data is an inline script, hence 'unsafe-inline' until the build adds nonces), no plugins,
+ * no framing, forms and <base> kept to this origin.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -76,7 +94,12 @@ app.use("*", async (c, next) => {
   c.res.headers.set("X-Request-Id", requestId);
   c.res.headers.set("X-Content-Type-Options", "nosniff");
   c.res.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
-  if (!c.req.path.startsWith("/api/")) c.res.headers.set("X-Frame-Options", "DENY");
+  c.res.headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  if (!c.req.path.startsWith("/api/v3")) {
+    c.res.headers.set("X-Frame-Options", "DENY");
+    // Swagger UI compiles some of its code at run time: the static docs page alone may eval
+    c.res.headers.set("Content-Security-Policy", c.req.path === "/api/docs" ? CONSOLE_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'") : CONSOLE_CSP);
+  }
 });
 
 app.route("/api/v3", createApiApp());
@@ -87,8 +110,17 @@ app.get("/api/health", (c) => c.json({ data: { status: "ok" } }, 200));
 // The benchmark baseline: the cheapest possible route through the same worker, only in bench mode.
 app.get("/__bench/noop", (c) => (c.env.BENCH_MODE === "1" ? c.text("ok") : c.notFound()));
 
-// The live feed is for signed-in staff who may see profiles.
+/** The only Durable Object reachable over /parties: the live feed's sign-ups room. */
+const LIVE_FEED_PATH = "/parties/live-feed/signups";
+
+// The live feed is for signed-in staff who may see profiles, from the console's own origin.
 app.all("/parties/*", async (c) => {
+  if (c.req.path !== LIVE_FEED_PATH) return problemResponse(new DomainError("not_found", `No live feed at ${c.req.path}`), c.get("requestId"));
+  // a WebSocket is not covered by CORS: a page on another site could open one with the staff's cookie
+  const origin = c.req.header("Origin");
+  if (origin && (!URL.canParse(origin) || new URL(origin).host !== new URL(c.req.url).host)) {
+    return problemResponse(new DomainError("forbidden", "The live feed is only open to the console's own origin"), c.get("requestId"));
+  }
   const signedIn = await c.get("services").sessions.authenticate(getCookie(c, SESSION_COOKIE));
   if (!signedIn) return problemResponse(new DomainError("unauthenticated", "Sign in to the console first"), c.get("requestId"));
   if (!can(signedIn.user.role, "profiles:view")) return problemResponse(new DomainError("forbidden", "Your role cannot see profiles"), c.get("requestId"));
@@ -101,7 +133,7 @@ app.all("*", async (c) => {
   }
   const unreadable = await unreadableConsoleForm(c.req.raw);
   if (unreadable) return c.text(unreadable.message, unreadable.status);
-  return remixHandler(
+  const res = await remixHandler(
     c.req.raw,
     getLoadContext({
       env: c.env,
@@ -111,6 +143,14 @@ app.all("*", async (c) => {
       requestId: c.get("requestId"),
     }),
   );
+  // a session slid forward on this request: renew the cookie's Expires too (unless the response sets it)
+  const renewed = c.get("services").sessions.renewed;
+  if (renewed && !res.headers.get("Set-Cookie")?.includes(`${SESSION_COOKIE}=`)) {
+    const out = new Response(res.body, res);
+    out.headers.append("Set-Cookie", sessionCookie(renewed.token, renewed.expiresAt));
+    return out;
+  }
+  return res;
 });
 
 export default {

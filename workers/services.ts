@@ -17,6 +17,10 @@ import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
 import { ProfilesService, type ProfileLifecycleHooks } from "./profiles/service";
+import { AutomationsService } from "./reactions/automations.service";
+import { buildReactionContext } from "./reactions/context";
+import { ReactionRunner } from "./reactions/runner";
+import { TriggersService } from "./reactions/triggers.service";
 import { ReportingService } from "./reporting/service";
 
 export interface Services {
@@ -35,6 +39,9 @@ export interface Services {
   products: ProductsService;
   definitions: DefinitionsService;
   ledger: LedgerService;
+  triggers: TriggersService;
+  reactions: ReactionRunner;
+  automations: AutomationsService;
   deliveries: DeliveriesService;
   webhooks: WebhooksService;
   targets: TargetsService;
@@ -71,7 +78,19 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   transactions.incentives = ledger;
   ledger.history = (profileId) => transactions.historyOf(profileId);
   const deliveries = new DeliveriesService(db, clock, env, opts.deliveriesQueue ?? (env.DELIVERIES as unknown as DeliveryQueue));
-  return {
+  const targets = new TargetsService(db, clock, audit, env, deliveries);
+  const triggers = new TriggersService(db, clock, audit);
+  triggers.targetExists = async (handle) => !!(await targets.findByHandle(handle));
+  // the runner calls back into the other services (ledger, profiles), so it gets the finished set
+  let self: Services | null = null;
+  const reactions = new ReactionRunner(() => self!, triggers, buildReactionContext);
+  // target.send goes through delivery's targets: rendered, queued once per (run, action) key
+  reactions.targetSender = async (handle, context, { key }) => {
+    const r = await targets.sendTarget(handle, context, { key });
+    return r.delivery ? { delivery_id: r.delivery.id } : { skipped: r.skipped };
+  };
+  const automations = new AutomationsService(() => self!, triggers, buildReactionContext);
+  self = {
     env,
     db,
     clock,
@@ -87,10 +106,14 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     products,
     definitions,
     ledger,
+    triggers,
+    reactions,
+    automations,
     deliveries,
     webhooks: new WebhooksService(db, clock, audit, env, deliveries),
-    targets: new TargetsService(db, clock, audit, env, deliveries),
+    targets,
     reporting: new ReportingService(db, env.DB, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney", currency: "AUD" }),
     defer,
   };
+  return self;
 }

@@ -111,7 +111,10 @@ export default function WebhooksPage() {
 
   const link = (over: Record<string, string | null>) => {
     const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(over)) v === null ? p.delete(k) : p.set(k, v);
+    for (const [k, v] of Object.entries(over)) {
+      if (v === null) p.delete(k);
+      else p.set(k, v);
+    }
     return `?${p.toString()}`;
   };
 

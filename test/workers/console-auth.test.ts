@@ -151,15 +151,15 @@ describe("sign out and expiry", () => {
 });
 
 describe("throttling", () => {
-  it("after 5 failures for an email, the 6th attempt is refused with 429 and Retry-After, even with the right password", async () => {
+  it("after 5 failures for an email from one IP, the 6th attempt from it is refused with 429 and Retry-After, even with the right password", async () => {
     const user = await makeUser("manager");
-    // spread over several IPs: the per-email counter locks, not the per-IP one
+    const ip = freshIp();
     for (let i = 0; i < 5; i++) {
-      const res = await postLogin({ email: user.email, password: `wrong ${i}` }, fromIp(freshIp()));
+      const res = await postLogin({ email: user.email, password: `wrong ${i}` }, fromIp(ip));
       expect(res.status, `attempt ${i + 1}`).toBe(401);
     }
 
-    const sixth = await postLogin({ email: user.email, password: PASSWORD }, fromIp(freshIp()));
+    const sixth = await postLogin({ email: user.email, password: PASSWORD }, fromIp(ip));
     expect(sixth.status).toBe(429);
     const retryAfter = Number(sixth.headers.get("Retry-After"));
     expect(Number.isInteger(retryAfter)).toBe(true);
@@ -168,6 +168,17 @@ describe("throttling", () => {
     expect(sixth.headers.get("Set-Cookie")).toBeNull();
     expect(await sixth.text()).toContain("Too many failed sign-in attempts");
     expect(await countRows(sessions, eq(sessions.userId, user.id))).toBe(0);
+    // the lock is per (email, IP): someone failing on purpose cannot lock the user out everywhere
+    expect((await postLogin({ email: user.email, password: PASSWORD }, fromIp(freshIp()))).status).toBe(302);
+  });
+
+  it("20 parallel wrong attempts from one IP: at most 5 are checked, the rest are refused", async () => {
+    const user = await makeUser("manager");
+    const ip = freshIp();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => postLogin({ email: user.email, password: `wrong ${i}` }, fromIp(ip))));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBe(5);
+    expect(statuses.filter((s) => s === 429).length).toBe(15);
   });
 
   it("the lock is per email: another user still signs in meanwhile", async () => {

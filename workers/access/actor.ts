@@ -15,8 +15,15 @@ export interface Actor {
   ip?: string | null;
   userAgent?: string | null;
   requestId?: string | null;
+  /** a reaction's triggering event (system actors of workers/reactions): what it causes continues that chain */
+  causedBy?: { eventId: string; depth: number; namespace?: string } | null;
 }
 
 export function systemActor(label: string): Actor {
   return { type: "system", id: null, label: `system: ${label}`, userId: null, role: null };
+}
+
+/** The actor of a reaction: audited as "system: reaction <name>", its ledger writes sourced "reaction". */
+export function reactionActor(id: string, name: string, causedBy: { eventId: string; depth: number; namespace?: string } | null): Actor {
+  return { type: "system", id, label: `system: reaction ${name}`, userId: null, role: null, causedBy };
 }

@@ -1,6 +1,6 @@
 // API routes of the access area: API tokens and "who am I".
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
 import type { AppEnv } from "../platform/http";
 import { listQuery } from "../platform/list-query";
 import { strictBody } from "../platform/strict-body";

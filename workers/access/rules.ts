@@ -115,6 +115,26 @@ export function scopesAllowedForRole(role: Role): readonly ApiScope[] {
   }
 }
 
+/**
+ * What a token may do now: its scopes intersected with what its owner's current role allows, so a
+ * demoted owner's token loses the rights the owner lost (`*` becomes the role's list; an `x:write` the
+ * role may not hold falls back to `x:read` when the role has that). Checked on every request.
+ */
+export function effectiveScopes(granted: readonly string[], role: Role): ApiScope[] {
+  const allowed = scopesAllowedForRole(role);
+  if (allowed.includes("*")) return granted.filter((s): s is ApiScope => (API_SCOPES as readonly string[]).includes(s));
+  const wanted = granted.includes("*") ? allowed : granted;
+  const out = new Set<ApiScope>();
+  for (const s of wanted) {
+    if ((allowed as readonly string[]).includes(s)) out.add(s as ApiScope);
+    else if (s.endsWith(":write")) {
+      const read = s.replace(/:write$/, ":read");
+      if ((allowed as readonly string[]).includes(read)) out.add(read as ApiScope);
+    }
+  }
+  return [...out];
+}
+
 /** Does a token holding `granted` satisfy `required`? `*` satisfies everything; `x:write` implies `x:read`. */
 export function hasScope(granted: readonly string[], required: ApiScope): boolean {
   if (granted.includes("*")) return true;

@@ -1,6 +1,7 @@
 // The console session cookie: HttpOnly, Secure, SameSite=Lax, holding a random token whose hash is the
-// session's key in D1.
-export const SESSION_COOKIE = "le_session";
+// session's key in D1. The __Host- prefix makes the browser refuse it unless it is Secure, for this
+// host only and Path=/, so a sibling subdomain cannot set or shadow it.
+export const SESSION_COOKIE = "__Host-le_session";
 
 export function sessionCookie(token: string, expiresAt: Date): string {
   return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Lax; Expires=${expiresAt.toUTCString()}`;

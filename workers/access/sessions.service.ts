@@ -40,6 +40,9 @@ export function userActor(user: PublicUser, meta: Partial<RequestMeta> = {}): Ac
 const INVALID = "Email or password is incorrect";
 
 export class SessionsService {
+  /** A session this request slid forward (services are built per request): its cookie needs the new Expires. */
+  renewed: { token: string; expiresAt: Date } | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -52,12 +55,20 @@ export class SessionsService {
     const ip = meta.ip ?? "unknown";
     const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
     const failed = and(eq(loginAttempts.succeeded, false), gte(loginAttempts.at, since));
-    const [[byEmail], [byIp]] = await this.db.batch([
-      this.db.select({ n: count(), oldest: min(loginAttempts.at) }).from(loginAttempts).where(and(failed, eq(loginAttempts.email, email))),
+    // The attempt is recorded before the password is checked, and counted in the same batch, so
+    // parallel attempts each see the others: no more than the limit get through. The lock is per
+    // (email, IP) and per IP, so nobody can lock a staff account for everyone by failing on purpose.
+    const [inserted, [byPair], [byIp]] = await this.db.batch([
+      this.db.insert(loginAttempts).values({ email, ip, succeeded: false, at: now }).returning({ id: loginAttempts.id }),
+      this.db.select({ n: count(), oldest: min(loginAttempts.at) }).from(loginAttempts).where(and(failed, eq(loginAttempts.email, email), eq(loginAttempts.ip, ip))),
       this.db.select({ n: count() }).from(loginAttempts).where(and(failed, eq(loginAttempts.ip, ip))),
     ]);
-    const lock = loginLockout({ email: byEmail?.n ?? 0, ip: byIp?.n ?? 0, oldestRelevantAt: byEmail?.oldest ?? undefined }, now);
+    const attemptId = inserted[0]!.id;
+    // the counts include this attempt: the lock looks at the failures before it
+    const lock = loginLockout({ email: (byPair?.n ?? 1) - 1, ip: (byIp?.n ?? 1) - 1, oldestRelevantAt: byPair?.oldest ?? undefined }, now);
     if (lock.locked) {
+      // a refused attempt is not a failure: it must not push the lock further out
+      await this.db.delete(loginAttempts).where(eq(loginAttempts.id, attemptId));
       const minutes = Math.ceil(lock.retryAfterSeconds / 60);
       throw new DomainError("rate_limited", `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, {
         headers: { "Retry-After": String(lock.retryAfterSeconds) },
@@ -67,7 +78,7 @@ export class SessionsService {
     const user = await this.db.query.users.findFirst({ where: eq(users.email, email) });
     const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : (await burnPasswordCheck(input.password), false);
     if (!user || !ok || !user.isActive || !canLogIn(user.role)) {
-      await this.db.insert(loginAttempts).values({ email, ip, succeeded: false, at: now });
+      // the failure was recorded above
       throw new DomainError("invalid_credentials", INVALID, { errors: { password: [INVALID] } });
     }
 
@@ -117,6 +128,8 @@ export class SessionsService {
     if (next) {
       expiresAt = next;
       await this.db.update(sessions).set({ expiresAt: next, lastSeenAt: now }).where(eq(sessions.idHash, idHash));
+      // the worker re-sends the cookie with this expiry, so the browser keeps it as long as the server does
+      this.renewed = { token, expiresAt: next };
     }
     return { user: publicUser(row.user), expiresAt };
   }

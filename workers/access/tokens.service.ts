@@ -8,7 +8,7 @@ import { DomainError } from "../platform/errors";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { Actor } from "./actor";
 import type { AuditService } from "./audit";
-import { hasScope, scopesAllowedForRole, type ApiScope } from "./rules";
+import { effectiveScopes, hasScope, scopesAllowedForRole, type ApiScope } from "./rules";
 import type { CreateApiTokenInput } from "./schema";
 import { publicUser, type PublicUser } from "./users.service";
 
@@ -181,6 +181,7 @@ export class TokensService {
     if (tokenStatus(row.token, now) !== "active" || !row.owner.isActive) return null;
     const stale = !row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS;
     const touch = stale ? this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id)).run() : null;
-    return { token: row.token, owner: publicUser(row.owner), touch };
+    // the owner's current role bounds the token on every request (a demoted owner's token is demoted too)
+    return { token: { ...row.token, scopes: effectiveScopes(row.token.scopes, row.owner.role) }, owner: publicUser(row.owner), touch };
   }
 }

@@ -2,7 +2,7 @@
 // Handlers parse HTTP (paths, filters, pages), call one service method and shape the reply.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, LinksSchema, listOf, MetaSchema, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, LinksSchema, listOf, MetaSchema, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import type { AppEnv } from "../platform/http";

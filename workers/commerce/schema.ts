@@ -57,11 +57,6 @@ export const Timezone = z
   })
   .openapi({ type: "string", example: "Australia/Sydney" });
 
-const DateTime = (field: string) =>
-  z.iso
-    .datetime({ offset: true, error: `${field} must be an ISO 8601 date-time such as 2024-05-01T10:30:00+10:00` })
-    .transform((s) => new Date(s).toISOString());
-
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 /** An ISO 8601 date-time with offset, or Omneo's local "YYYY-MM-DD HH:MM:SS" read in the body's timezone. */

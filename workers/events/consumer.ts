@@ -10,6 +10,7 @@ import { isBackfillMessage } from "../incentives/ledger.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
 import { isJobMessage, processJob } from "../imports/jobs";
 import { feedSignup } from "../profiles/live-feed";
+import { isAutomationPageMessage } from "../reactions/automations.service";
 import { ROLLUP_EVENT_TYPES } from "../reporting/rules";
 import type { Services } from "../services";
 
@@ -33,6 +34,13 @@ export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; ru
     run: async (event, services) => {
       const { winner_id, loser_id } = event.data as { winner_id?: string; loser_id?: string };
       if (winner_id && loser_id) await services.ledger.onMerge(winner_id, loser_id);
+    },
+  },
+  // triggers (workers/reactions): every active trigger on the event's type, once per (event, trigger)
+  reactions: {
+    types: "*",
+    run: async (event, services) => {
+      await services.reactions.onEvent(event);
     },
   },
 };
@@ -105,6 +113,16 @@ export async function consumeEvents(batch: MessageBatch<unknown>, services: Serv
         msg.ack();
       } catch (err) {
         console.error("events: ledger backfill step failed, will retry", msg.body.job_id, err);
+        msg.retry({ delaySeconds: 30 });
+      }
+      continue;
+    }
+    if (isAutomationPageMessage(msg.body)) {
+      try {
+        await services.automations.processPage(msg.body);
+        msg.ack();
+      } catch (err) {
+        console.error("events: automation page failed, will retry", msg.body.run_id, err);
         msg.retry({ delaySeconds: 30 });
       }
       continue;

@@ -10,6 +10,8 @@ export interface ScheduledReport {
   resentEvents: number;
   /** tier changes made by the anniversary job (the daily cron only) */
   tierChanges: number | null;
+  /** automation runs started (each due automation once per scheduled time) */
+  automationsStarted: number;
   /** the tasks that threw, by name (each is logged) */
   failed: string[];
 }
@@ -49,5 +51,6 @@ export async function runScheduled(services: Services, cron?: string): Promise<S
     }
     return changes;
   }, null);
-  return { resentEvents, tierChanges, failed };
+  const automationsStarted = await task("automations", () => services.automations.startDue(), 0);
+  return { resentEvents, tierChanges, automationsStarted, failed };
 }

@@ -5,7 +5,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, listOf, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
 import type { AppEnv } from "../platform/http";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";

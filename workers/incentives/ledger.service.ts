@@ -28,6 +28,8 @@ export interface TransactionIncentives extends TransactionOutcome {
 export function ledgerSource(actor: Actor): LedgerSource {
   if (actor.type === "user") return { type: "staff", id: actor.id, label: actor.label };
   if (actor.type === "token") return { type: "token", id: actor.id, label: actor.label };
+  // a reaction (trigger or automation) carries the event that caused it, so the events it causes continue the chain
+  if (actor.causedBy) return { type: "reaction", id: actor.id, label: actor.label, causation: actor.causedBy };
   return { type: "system", id: null, label: actor.label };
 }
 
@@ -336,22 +338,28 @@ export class LedgerService implements ProfileLifecycleHooks {
   async claimBenefit(profileId: string, benefitDefinitionId: string, actor: Actor, source?: LedgerSource) {
     const p = await this.live(profileId);
     const [definition, config] = await Promise.all([this.definitions.benefitConfig(benefitDefinitionId, "benefit_definition_id"), this.definitions.engineConfig()]);
-    return this.unwrap(
+    const claimed = this.unwrap(
       await this.stub(profileId).claimBenefit({ profileId, key: `claim:${benefitDefinitionId}:${crypto.randomUUID()}`, definition, profile: profileConditionContext(p), source: source ?? ledgerSource(actor), timezone: config.timezone }),
     );
+    await this.audited(actor, "benefit.claimed", profileId, { benefit_definition_id: benefitDefinitionId });
+    return claimed;
   }
 
   async redeemBenefit(profileId: string, id: string, input: { transaction_external_id?: string | null }, actor: Actor, idempotencyKey?: string | null) {
     await this.live(profileId);
-    return this.unwrap(
+    const redeemed = this.unwrap(
       await this.stub(profileId).redeemBenefit({ profileId, key: this.key(actor, idempotencyKey, `benefit-redeem:${id}`, input.transaction_external_id ? `tx:${input.transaction_external_id}` : null), id, source: ledgerSource(actor), transactionExternalId: input.transaction_external_id ?? null }),
     );
+    await this.audited(actor, "benefit.redeemed", profileId, { benefit_id: id, transaction_external_id: input.transaction_external_id ?? null });
+    return redeemed;
   }
 
   async extendBenefit(profileId: string, id: string, days: number | null, actor: Actor) {
     await this.live(profileId);
     const config = await this.definitions.engineConfig();
-    return this.unwrap(await this.stub(profileId).extendBenefit({ profileId, key: `extend:benefit:${id}`, id, days, source: ledgerSource(actor), timezone: config.timezone }));
+    const extended = this.unwrap(await this.stub(profileId).extendBenefit({ profileId, key: `extend:benefit:${id}`, id, days, source: ledgerSource(actor), timezone: config.timezone }));
+    await this.audited(actor, "benefit.extended", profileId, { benefit_id: id, days });
+    return extended;
   }
 
   // ── redemption ───────────────────────────────────────────────────────────────────────────────
@@ -359,7 +367,7 @@ export class LedgerService implements ProfileLifecycleHooks {
   async redeem(profileId: string, input: { strategy: string; amount: number; transaction_external_id?: string | null }, actor: Actor, idempotencyKey?: string | null) {
     await this.live(profileId);
     const config = await this.definitions.engineConfig();
-    return this.unwrap(
+    const result = this.unwrap(
       await this.stub(profileId).redeem({
         profileId,
         // without a key, a retried redemption against the same receipt spends once
@@ -371,17 +379,21 @@ export class LedgerService implements ProfileLifecycleHooks {
         pointDefinitions: config.pointDefinitions,
       }),
     );
+    await this.audited(actor, "redemption.created", profileId, { redemption_id: result.redemption.id, strategy: input.strategy, amount: input.amount, transaction_external_id: input.transaction_external_id ?? null });
+    return result;
   }
 
   async reverse(redemptionId: string, actor: Actor) {
     const profileId = profileOfRedemption(redemptionId);
     if (!profileId) throw new DomainError("not_found", `No redemption ${redemptionId}`);
-    return this.unwrap(await this.stub(profileId).reverseRedemption({ profileId, key: `reverse:${redemptionId}`, id: redemptionId, source: ledgerSource(actor) }));
+    const reversed = this.unwrap(await this.stub(profileId).reverseRedemption({ profileId, key: `reverse:${redemptionId}`, id: redemptionId, source: ledgerSource(actor) }));
+    await this.audited(actor, "redemption.reversed", profileId, { redemption_id: redemptionId });
+    return reversed;
   }
 
   // ── tiers ────────────────────────────────────────────────────────────────────────────────────
 
-  async assignTier(profileId: string, input: { tier_definition_id: string | null; point_definition_id?: string | null; reason: string }, actor: Actor) {
+  async assignTier(profileId: string, input: { tier_definition_id: string | null; point_definition_id?: string | null; reason: string }, actor: Actor, idempotencyKey?: string | null) {
     await this.live(profileId);
     const config = await this.definitions.engineConfig();
     let ladderId = input.point_definition_id ?? null;
@@ -392,7 +404,7 @@ export class LedgerService implements ProfileLifecycleHooks {
     }
     if (!ladderId) throw DomainError.field("point_definition_id", "point_definition_id names the ladder when tier_definition_id is null (removing the tier)");
     const view = this.unwrap(
-      await this.stub(profileId).assignTier({ profileId, key: `assign:${crypto.randomUUID()}`, pointDefinitionId: ladderId, tierId: input.tier_definition_id, reason: input.reason, source: ledgerSource(actor), config }),
+      await this.stub(profileId).assignTier({ profileId, key: this.key(actor, idempotencyKey, "assign"), pointDefinitionId: ladderId, tierId: input.tier_definition_id, reason: input.reason, source: ledgerSource(actor), config }),
     );
     await this.audited(actor, "tier.assigned", profileId, { tier_definition_id: input.tier_definition_id, point_definition_id: ladderId, reason: input.reason });
     return view;

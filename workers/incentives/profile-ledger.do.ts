@@ -69,6 +69,8 @@ export interface LedgerSource {
   id: string | null;
   /** a person's email or a token's name, for the console */
   label?: string | null;
+  /** a reaction's triggering event: the events this operation emits continue its causation chain */
+  causation?: { eventId: string; depth: number; namespace?: string } | null;
 }
 
 export interface LedgerTransaction {
@@ -377,6 +379,14 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (flushed, seq)`,
 ];
 
+/** Where emit() keeps an event's causation inside its stored data until the flush takes it out. */
+const CAUSATION_KEY = "__causation";
+
+function splitCausation(stored: string): { data: Record<string, unknown>; causation: { eventId: string; depth: number } | null } {
+  const { [CAUSATION_KEY]: causation, ...data } = JSON.parse(stored) as Record<string, unknown>;
+  return { data, causation: (causation as { eventId: string; depth: number } | undefined) ?? null };
+}
+
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const dollars = (cents: number) => Math.round(cents) / 100;
 const fail = (code: ErrorCode, message: string, errors?: FieldErrors, detail?: Record<string, unknown>): { ok: false; error: LedgerError } => ({
@@ -468,12 +478,14 @@ export class ProfileLedger extends DurableObject<Env> {
     try {
       result = this.once(profileId, key, fn);
     } catch (err) {
+      this.causedBy = null;
       // a refusal (or a bug) rolls back whatever the operation had written before it found the problem,
       // including definitions this object believes it has stored
       this.knownDefinitions.clear();
       if (err instanceof Refusal) return { ok: false, error: err.error };
       throw err;
     }
+    this.causedBy = null;
     if (result.ok) this.scheduleSoon();
     return result;
   }
@@ -507,8 +519,14 @@ export class ProfileLedger extends DurableObject<Env> {
     );
   }
 
+  /** The causation of the operation running now (a reaction's), carried by the events it emits. */
+  private causedBy: { eventId: string; depth: number; namespace?: string } | null = null;
+
   private emit(type: string, data: Record<string, unknown>): void {
-    this.sql.exec(`INSERT INTO outbox (id, type, data, occurred_at) VALUES (?, ?, ?, ?)`, crypto.randomUUID(), type, JSON.stringify(data), this.now());
+    // the causation travels inside the stored data (the outbox table has no column for it) and is
+    // taken out again when the event is flushed
+    const stored = this.causedBy ? { ...data, [CAUSATION_KEY]: this.causedBy } : data;
+    this.sql.exec(`INSERT INTO outbox (id, type, data, occurred_at) VALUES (?, ?, ?, ?)`, crypto.randomUUID(), type, JSON.stringify(stored), this.now());
   }
 
   /** What rememberDefinitions last wrote, per definition, so an unchanged definition costs no write. */
@@ -967,6 +985,7 @@ export class ProfileLedger extends DurableObject<Env> {
     pointDefinitions?: PointDefinitionConfig[];
   }): LedgerResult<RewardView> {
     this.rememberTimezone(input.timezone);
+    this.causedBy = input.source.causation ?? null;
     return this.run(input.profileId, input.key, () => {
       this.rememberDefinitions(input.pointDefinitions ?? []);
       const value = input.valueCents ?? input.definition.value;
@@ -1016,6 +1035,7 @@ export class ProfileLedger extends DurableObject<Env> {
   }
 
   issuePoints(input: { profileId: string; key: string; definition: PointDefinitionConfig; points: number; reason: string; source: LedgerSource; config: EngineConfig }): LedgerResult<LotView> {
+    this.causedBy = input.source.causation ?? null;
     return this.run(input.profileId, input.key, () => {
       if (!Number.isSafeInteger(input.points) || input.points <= 0) return fail("validation_failed", "value must be a whole number of points greater than 0", { value: ["value must be a whole number of points greater than 0"] });
       this.rememberDefinitions([input.definition, ...input.config.pointDefinitions]);
@@ -1027,6 +1047,7 @@ export class ProfileLedger extends DurableObject<Env> {
   }
 
   issueBenefit(input: { profileId: string; key: string; definition: BenefitDefinitionConfig; reason: string; source: LedgerSource; timezone: string; pointDefinitions?: PointDefinitionConfig[] }): LedgerResult<BenefitView> {
+    this.causedBy = input.source.causation ?? null;
     return this.run(input.profileId, input.key, () => {
       this.rememberDefinitions(input.pointDefinitions ?? []);
       const id = this.addBenefit(input.definition, { source: input.source, reason: input.reason, claimed: false, timezone: input.timezone });
@@ -1066,6 +1087,7 @@ export class ProfileLedger extends DurableObject<Env> {
   }
 
   progressAchievement(input: { profileId: string; key: string; definition: AchievementDefinitionConfig; count: number; reason: string | null; source: LedgerSource; config: Pick<EngineConfig, "benefits" | "timezone"> }) {
+    this.causedBy = input.source.causation ?? null;
     return this.run(input.profileId, input.key, () => {
       if (!Number.isSafeInteger(input.count) || input.count < 1 || input.count > 10_000) return fail("validation_failed", "count must be a whole number from 1 to 10000", { count: ["count must be a whole number from 1 to 10000"] });
       return ok(this.progress(input.definition, input.count, input.config, input.source, input.reason));
@@ -1147,6 +1169,7 @@ export class ProfileLedger extends DurableObject<Env> {
   }
 
   redeemBenefit(input: { profileId: string; key: string; id: string; source: LedgerSource; transactionExternalId?: string | null }): LedgerResult<BenefitView> {
+    this.causedBy = input.source.causation ?? null;
     return this.run(input.profileId, input.key, () => {
       const b = this.rows<BenefitRow>(`SELECT * FROM benefits WHERE id = ?`, input.id)[0];
       if (!b) return fail("not_found", `No benefit ${input.id} on this profile`);
@@ -1258,6 +1281,7 @@ export class ProfileLedger extends DurableObject<Env> {
   // ── tiers by hand and on the anniversary ─────────────────────────────────────────────────────
 
   assignTier(input: { profileId: string; key: string; pointDefinitionId: string; tierId: string | null; reason: string; source: LedgerSource; config: Pick<EngineConfig, "tiers" | "timezone"> }): LedgerResult<TierView> {
+    this.causedBy = input.source.causation ?? null;
     return this.run(input.profileId, input.key, () => {
       const ladder = buildLadder(input.config.tiers, input.pointDefinitionId) as TierDefinitionConfig[];
       if (input.tierId !== null && !ladder.some((t) => t.id === input.tierId)) return fail("validation_failed", "That tier is not on this ladder", { tier_definition_id: ["That tier is not on this ladder"] });
@@ -1553,14 +1577,15 @@ export class ProfileLedger extends DurableObject<Env> {
     // D1's 100 bound parameters; the profile id is ?2
     const rowsOf = (rows: unknown[]) => JSON.stringify(rows);
     const fields = (n: number) => Array.from({ length: n }, (_, i) => `json_extract(value, '$[${i}]')`);
+    const outgoing = outbox.map((e) => splitCausation(e.data));
     if (outbox.length) {
       stmts.push(
         db
           .prepare(
             `INSERT OR IGNORE INTO events (id, type, occurred_at, profile_id, data, causation, sent_at, attempts)
-             SELECT ${fields(3).join(", ")}, ?2, ${fields(4)[3]}, NULL, ?3, 1 FROM json_each(?1)`,
+             SELECT ${fields(3).join(", ")}, ?2, ${fields(5).slice(3).join(", ")}, ?3, 1 FROM json_each(?1)`,
           )
-          .bind(rowsOf(outbox.map((e) => [e.id, e.type, e.occurred_at, e.data])), profileId, now),
+          .bind(rowsOf(outbox.map((e, i) => [e.id, e.type, e.occurred_at, JSON.stringify(outgoing[i]!.data), outgoing[i]!.causation ? JSON.stringify(outgoing[i]!.causation) : null])), profileId, now),
       );
     }
     const instances = [
@@ -1607,8 +1632,8 @@ export class ProfileLedger extends DurableObject<Env> {
     if (stmts.length) await db.batch(stmts);
     if (outbox.length) {
       await this.env.EVENTS.sendBatch(
-        outbox.map((e) => ({
-          body: { id: e.id, type: e.type, occurred_at: new Date(e.occurred_at).toISOString(), profile_id: profileId, data: JSON.parse(e.data) as Record<string, unknown>, causation: null },
+        outbox.map((e, i) => ({
+          body: { id: e.id, type: e.type, occurred_at: new Date(e.occurred_at).toISOString(), profile_id: profileId, data: outgoing[i]!.data, causation: outgoing[i]!.causation },
           contentType: "json" as const,
         })),
       );

@@ -1,7 +1,7 @@
 // API routes of the customer record: profiles, identities, interactions, aggregations, batch jobs.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
@@ -230,8 +230,8 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "delete",
       path: "/profiles/{id}",
       tags,
-      summary: "Soft-delete a profile (restore with POST /profiles/{id}/restore)",
-      middleware: [requireScope("profiles:write")] as const,
+      summary: "Soft-delete a profile (restore with POST /profiles/{id}/restore). Needs the * scope, as the console needs Admin.",
+      middleware: [requireScope("*")] as const,
       request: { params: IdParam },
       responses: { 200: ok(single(ProfileSchema), "Deleted"), ...problemResponses, ...notFoundResponse },
     }),
@@ -243,8 +243,8 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "post",
       path: "/profiles/{id}/restore",
       tags,
-      summary: "Restore a soft-deleted profile",
-      middleware: [requireScope("profiles:write")] as const,
+      summary: "Restore a soft-deleted profile. Needs the * scope.",
+      middleware: [requireScope("*")] as const,
       request: { params: IdParam },
       responses: { 200: ok(single(ProfileSchema), "Restored"), ...problemResponses, ...notFoundResponse },
     }),
@@ -301,8 +301,8 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "post",
       path: "/profiles/{id}/merge",
       tags,
-      summary: "Merge another profile (loser_id) into this one",
-      middleware: [requireScope("profiles:write")] as const,
+      summary: "Merge another profile (loser_id) into this one. Needs the * scope, as the console needs Admin.",
+      middleware: [requireScope("*")] as const,
       request: { params: IdParam, headers: IdempotencyHeader, body: json(MergeInput) },
       responses: { 200: ok(single(ProfileSchema), "The winner after the merge"), ...problemResponses, ...notFoundResponse },
     }),

@@ -170,6 +170,7 @@ export interface ProfileListFilter {
   firstName?: string;
   lastName?: string;
   mobilePhone?: string;
+  /** the dashboard's at-risk segment */
   atRisk?: { atRiskBefore: string; shoppedSince: string };
 }
 
@@ -308,8 +309,9 @@ export class ProfilesService {
       return { rows: found.slice(pageOffset(page), pageOffset(page) + page.size), total: found.length };
     }
     // every filter the API accepts is applied here: an ignored one would answer with the wrong members
+    const byType: SQL | undefined = filter.type === "all" ? undefined : filter.type ? eq(profiles.type, filter.type) : ne(profiles.type, "deleted");
     const where = and(
-      filter.type === "all" ? undefined : filter.type ? eq(profiles.type, filter.type) : ne(profiles.type, "deleted"),
+      byType,
       filter.email !== undefined ? sql`lower(${profiles.email}) = ${filter.email.toLowerCase()}` : undefined,
       filter.firstName !== undefined ? sql`lower(${profiles.firstName}) = ${filter.firstName.toLowerCase()}` : undefined,
       filter.lastName !== undefined ? sql`lower(${profiles.lastName}) = ${filter.lastName.toLowerCase()}` : undefined,

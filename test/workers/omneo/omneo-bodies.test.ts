@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, makeToken, problem } from "../helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- loose JSON for assertions
+type Json = Record<string, any>;  
 let token: string;
 beforeAll(async () => {
   token = (await makeToken(["*"])).token;

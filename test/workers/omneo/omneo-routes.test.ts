@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, BASE, makeToken, problem } from "../helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- loose JSON for assertions
+type Json = Record<string, any>;  
 let token: string;
 let profileId: string;
 const handle = `pos_${crypto.randomUUID().slice(0, 8)}`;
