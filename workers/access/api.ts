@@ -11,12 +11,13 @@ import { serializeToken } from "./tokens.service";
 import { serializeUser } from "./users.service";
 
 export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
-  api.openapi(
+  // GET /auth/verify is Omneo's name for the same check: 200 while the token is good, 401 otherwise
+  for (const path of ["/users/me", "/auth/verify"] as const) api.openapi(
     createRoute({
       method: "get",
-      path: "/users/me",
+      path,
       tags: ["Auth"],
-      summary: "The user this token acts for, and the token's scopes",
+      summary: path === "/users/me" ? "The user this token acts for, and the token's scopes" : "Omneo's token check: the same answer as GET /users/me",
       responses: { 200: { description: "Who you are", content: { "application/json": { schema: single(MeSchema) } } }, ...problemResponses },
     }),
     (c) => {

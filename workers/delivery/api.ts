@@ -6,6 +6,7 @@ import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import type { AppEnv } from "../platform/http";
 import { listEnvelope, parsePage } from "../platform/pagination";
+import { listQuery } from "../platform/list-query";
 import { canonicalEventType } from "../events/catalogue";
 import {
   CreatedWebhookSchema,
@@ -37,7 +38,7 @@ const TargetListQuery = z
 export function registerDeliveryRoutes(api: OpenAPIHono<AppEnv>) {
   // ── webhooks ──────────────────────────────────────────────────────────────────────────────────
   api.openapi(
-    createRoute({ method: "get", path: "/webhooks/events", tags: ["Webhooks"], summary: "The event catalogue: every type a webhook or trigger can name, with Omneo's aliases", middleware: [requireScope("config:read")] as const, responses: { 200: ok(z.object({ data: z.array(EventTypeSchema) }), "The event types"), ...problemResponses } }),
+    createRoute({ method: "get", path: "/webhooks/events", tags: ["Webhooks"], summary: "The event catalogue: every type a webhook or trigger can name, with Omneo's aliases", middleware: [requireScope("config:read")] as const, request: { query: listQuery({ paged: false }) }, responses: { 200: ok(z.object({ data: z.array(EventTypeSchema) }), "The event types"), ...problemResponses } }),
     (c) => c.json({ data: eventCatalogueView() }, 200),
   );
 

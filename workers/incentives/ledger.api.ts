@@ -380,7 +380,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     async (c) => c.json({ data: await c.get("services").ledger.claimBenefit(c.req.valid("param").id, c.req.valid("json").benefit_definition_id, actor(c)) }, 201),
   );
   api.openapi(
-    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/redeem", tags, summary: "Redeem a benefit once (counts down its redemptions)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, headers: IdempotencyHeader, body: json(RedeemBenefitInput) }, responses: { 200: ok(single(BenefitSchema), "Redeemed"), ...problemResponses, ...notFoundResponse, ...conflict } }),
+    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/redeem", tags, summary: "Redeem a benefit once (counts down its redemptions)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, headers: IdempotencyHeader, body: { ...json(RedeemBenefitInput), required: false } }, responses: { 200: ok(single(BenefitSchema), "Redeemed"), ...problemResponses, ...notFoundResponse, ...conflict } }),
     async (c) => {
       const { id, instance } = c.req.valid("param");
       return c.json({ data: await c.get("services").ledger.redeemBenefit(id, instance, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 200);

@@ -5,6 +5,7 @@ import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
+import { listQuery } from "../platform/list-query";
 import type { DomainEvent } from "../platform/outbox";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { REACTION_RUN_STATUSES } from "../../db/schema/reactions";
@@ -155,7 +156,7 @@ export function registerReactionRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "A trigger's actions in order",
       middleware: [requireScope("config:read")] as const,
-      request: { params: IdParam },
+      request: { params: IdParam, query: listQuery() },
       responses: { 200: ok(listOf(ActionSchema), "Actions"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {

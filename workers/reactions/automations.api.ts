@@ -4,6 +4,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import type { AppEnv } from "../platform/http";
+import { listQuery } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { AUTOMATION_TEMPLATES, type AutomationTemplate } from "./rules";
 import { ActionSchema, AutomationInput, AutomationRunSchema, AutomationSchema, AutomationUpdateInput, QuerySamplesInput, TriggerAutomationInput } from "./schema";
@@ -150,7 +151,7 @@ export function registerAutomationRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "An automation's actions in order",
       middleware: [requireScope("config:read")] as const,
-      request: { params: IdParam },
+      request: { params: IdParam, query: listQuery() },
       responses: { 200: ok(listOf(ActionSchema), "Actions"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {

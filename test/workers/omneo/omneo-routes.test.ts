@@ -71,3 +71,12 @@ describe("health", () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe("auth/verify", () => {
+  it("answers 200 with the token's user for a good token and 401 for a bad one", async () => {
+    const res = await api("/auth/verify", { token });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).data).toHaveProperty("user");
+    expect((await api("/auth/verify", { token: "le_not_a_token" })).status).toBe(401);
+  });
+});
