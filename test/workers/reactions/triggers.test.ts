@@ -181,13 +181,16 @@ describe("triggers: runs", () => {
     expect(await countRows(reactionRuns, eq(reactionRuns.eventId, "dry-run"))).toBe(0);
     expect((await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def.id)).toHaveLength(0);
 
-    // a run that fails (its definition archived after the save), then succeeds on retry once it is back
+    // a run that fails (its definition archived after the save), then succeeds on retry once it is back.
+    // The queue may deliver this event too while the trigger is new: whichever delivery runs the trigger,
+    // the run ends failed (the other sees it in progress and leaves it), so wait for it to end.
     const t = await createTrigger(token, rewardTrigger("transaction.created", def.handle));
     const archived = await api(`/rewards/definitions/${def.id}`, { method: "DELETE", token });
     expect(archived.status).toBeLessThan(300);
     await services().reactions.onEvent(event!);
-    const [run] = await services().db.select().from(reactionRuns).where(and(eq(reactionRuns.triggerId, t.id), eq(reactionRuns.eventId, event!.id)));
-    expect(run!.status).toBe("failed");
+    const runOf = async () => (await services().db.select().from(reactionRuns).where(and(eq(reactionRuns.triggerId, t.id), eq(reactionRuns.eventId, event!.id))))[0];
+    await expect.poll(async () => (await runOf())?.status, { timeout: 10_000 }).toBe("failed");
+    const run = await runOf();
     expect(run!.outcomes[0]!.error).toContain(def.handle);
     const def2 = await rewardDef(token);
     await api(`/triggers/${t.id}`, { method: "PUT", token, json: { ...rewardTrigger("transaction.created", def2.handle), actions: [{ ...rewardTrigger("transaction.created", def2.handle).actions[0], id: t.actions[0]!.id }] } });
@@ -197,7 +200,7 @@ describe("triggers: runs", () => {
     expect((await rewardsOf(profile.id)).filter((r) => r.reward_definition_id === def2.id)).toHaveLength(1);
     const again = await api(`/action-history/${encodeURIComponent(run!.id)}/retry`, { method: "POST", token });
     expect(again.status).toBe(409);
-  });
+  }, 30_000);
 
   it("target.send names a real target at save, and sends once per (event, trigger, action)", async () => {
     const { token } = await makeToken(["*"] as never);
