@@ -16,7 +16,8 @@ describe("API tokens", () => {
     expect(await heading(page).textContent()).toBe("API Tokens");
 
     const dialog = await openDialog(page, page.getByRole("button", { name: "Create token" }), "Create API token");
-    await dialog.getByLabel("Name").fill(name);
+    // exact: the form also has "Namespace (optional)"
+    await dialog.getByLabel("Name", { exact: true }).fill(name);
     await dialog.getByRole("checkbox", { name: /profiles:read/ }).check();
     await dialog.getByRole("checkbox", { name: /incentives:read/ }).check();
     await dialog.getByRole("button", { name: "Create token" }).click();

@@ -44,7 +44,8 @@ describe("dashboard", () => {
     const url = new URL(page.url());
     expect(url.searchParams.get("from")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(url.searchParams.get("tz")).toBe("Australia/Sydney");
-    expect(await heading(page).textContent()).toBe("Transactions");
+    // a client-side navigation: the URL changes before the new page has rendered
+    await expect.poll(() => heading(page).textContent()).toBe("Transactions");
 
     // the at-risk card lands on Profiles filtered to the same members
     await open(page, "/dashboard");
