@@ -5,17 +5,13 @@ import type { Actor } from "../access/actor";
 import type { AuditFilter } from "../access/audit";
 import type { TransactionFilter } from "../commerce/transactions.service";
 import { csvResponse, type CsvValue } from "../platform/csv";
+import { centsToDecimal } from "../platform/money";
 import type { ProfileType } from "../../db/schema/profiles";
 import type { Services } from "../services";
 
 const PAGE = 100;
 
-/** Cents as a decimal string, exactly (1999 → "19.99", -5 → "-0.05"). */
-export function decimal(cents: number | null | undefined): string {
-  if (cents === null || cents === undefined) return "";
-  const abs = Math.abs(cents);
-  return `${cents < 0 ? "-" : ""}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-}
+const decimal = (cents: number | null | undefined): string => (cents === null || cents === undefined ? "" : centsToDecimal(cents));
 
 export const PROFILE_COLUMNS = ["id", "first_name", "last_name", "email", "mobile_phone", "type", "gender", "birth_day", "birth_month", "birth_year", "company", "tags", "joined_at", "joined_location_id", "identities"] as const;
 export const TRANSACTION_COLUMNS = ["id", "external_id", "transacted_at", "timezone", "profile_id", "location_id", "staff_id", "channel", "currency", "subtotal", "discount", "tax", "total", "items", "is_void", "void_reason"] as const;

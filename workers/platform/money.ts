@@ -16,6 +16,12 @@ export function fromCents(cents: number): number {
   return Math.round(cents) / 100;
 }
 
+/** Cents as an exact decimal string (1999 → "19.99", -5 → "-0.05"): for CSV and templates, where a number would be a float. */
+export function centsToDecimal(cents: number): string {
+  const abs = Math.abs(cents);
+  return `${cents < 0 ? "-" : ""}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+}
+
 export function formatMoney(cents: number, currency = "AUD", locale = "en-AU"): string {
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
 }

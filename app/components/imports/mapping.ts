@@ -2,6 +2,8 @@
 // feeds which field, and rows turned into the records the batch APIs accept (a transaction's item
 // lines, one per row, grouped by receipt number). No I/O: unit-tested, and shared by the page.
 
+import { centsToDecimal, toCents } from "../../../workers/platform/money";
+
 export type ImportKind = "profiles" | "transactions";
 type FieldType = "text" | "int" | "amount" | "list";
 
@@ -104,19 +106,6 @@ function pick(kind: ImportKind, row: Record<string, string>, mapping: Mapping, k
   return out;
 }
 
-/** Cents from a decimal string, exactly; null when it is not an amount. */
-function cents(amount: string): number | null {
-  const m = /^(-)?(\d{1,13})(?:\.(\d{1,2}))?$/.exec(amount.trim());
-  if (!m) return null;
-  const c = Number(m[2]) * 100 + Number((m[3] ?? "").padEnd(2, "0"));
-  return m[1] ? -c : c;
-}
-
-function decimal(c: number): string {
-  const abs = Math.abs(c);
-  return `${c < 0 ? "-" : ""}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-}
-
 export interface BuiltRecords {
   records: Array<Record<string, unknown>>;
   /** for each record, the 0-based data rows it came from (a receipt spans its item lines) */
@@ -158,14 +147,14 @@ export function buildRecords(kind: ImportKind, rows: Array<Record<string, string
     if (r.total !== undefined) continue;
     let sum = 0;
     for (const item of r.items) {
-      const price = typeof item.price_sell === "string" ? cents(item.price_sell) : null;
+      const price = typeof item.price_sell === "string" ? toCents(item.price_sell) : null;
       if (price === null || typeof item.quantity !== "number") {
         sum = Number.NaN;
         break;
       }
       sum += price * item.quantity;
     }
-    if (!Number.isNaN(sum)) r.total = decimal(sum);
+    if (!Number.isNaN(sum)) r.total = centsToDecimal(sum);
   }
   return { records, rowsOf };
 }
