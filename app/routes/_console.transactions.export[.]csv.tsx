@@ -2,11 +2,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { LOCATION_LIST_SIZE, locationRef, parseTransactionFilters } from "~/components/commerce/transactions.server";
 import { requireUser } from "~/lib/auth.server";
+import { can } from "../../workers/access/rules";
 import { exportTransactions } from "../../workers/imports/exports";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context, "transactions:view");
-  const { actor } = await requireUser(request, context, "data:export");
+  // the list's page permission, then the export permission: one session lookup
+  const { actor, user } = await requireUser(request, context, "transactions:view");
+  if (!can(user.role, "data:export")) throw new Response("Your role cannot export data.", { status: 403, statusText: "Forbidden" });
   const { services } = context;
   const { rows } = await services.locations.list({}, { number: 1, size: LOCATION_LIST_SIZE });
   const parsed = await parseTransactionFilters(services, new URL(request.url).searchParams, rows.map(locationRef));

@@ -8,17 +8,10 @@ import { systemActor, type Actor } from "../access/actor";
 import { newId } from "../platform/crypto";
 import { DomainError, fieldErrorsFromIssues, isDomainError } from "../platform/errors";
 import type { Services } from "../services";
+import type { JobMessage } from "../imports/jobs";
 import { BATCH_MAX, CreateProfileInput } from "./schema";
 
 export const JOB_MESSAGE = "profiles.batch";
-export interface JobMessage {
-  kind: "job";
-  job: typeof JOB_MESSAGE;
-  job_id: string;
-}
-export function isJobMessage(body: unknown): body is JobMessage {
-  return !!body && typeof body === "object" && (body as JobMessage).kind === "job" && typeof (body as JobMessage).job_id === "string";
-}
 
 export type BatchJob = typeof batchJobs.$inferSelect;
 
@@ -57,6 +50,7 @@ export async function createBatchJob(services: Services, records: unknown[], act
     services.db.insert(batchJobs).values(job),
     services.audit.entry(actor, { action: "profile.batch_submitted", entityType: "batch_job", entityId: job.id, newValues: { total: job.total } }),
   ]);
+  // the job runner (imports/jobs) reads this message for every kind of batch job
   const message: JobMessage = { kind: "job", job: JOB_MESSAGE, job_id: job.id };
   await services.env.EVENTS.send(message, { contentType: "json" });
   return job;
