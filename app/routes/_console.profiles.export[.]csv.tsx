@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { TYPE_FILTERS } from "~/components/profiles/profile-search";
 import { requireUser } from "~/lib/auth.server";
-import type { ProfileType } from "../../db/schema/profiles";
+import type { ProfileType } from "../../workers/profiles/schema";
 import { exportProfiles } from "../../workers/imports/exports";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

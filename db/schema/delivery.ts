@@ -4,12 +4,7 @@
 // of every queue kept in D1 for the console instead of only in logs.
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-export const WEBHOOK_QUEUES = ["high", "default", "low"] as const;
-export type WebhookQueue = (typeof WEBHOOK_QUEUES)[number];
-export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "dead"] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-export const DELIVERY_KINDS = ["webhook", "target", "test"] as const;
-export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+import { DELIVERY_KINDS, DELIVERY_STATUSES, WEBHOOK_QUEUES } from "../../workers/delivery/schema";
 
 export const webhooks = sqliteTable(
   "webhooks",

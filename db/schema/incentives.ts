@@ -12,11 +12,7 @@ const timestamps = {
   archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
 };
 
-export const REWARD_TYPES = ["birthday", "spend", "campaign", "customer_service", "referral", "welcome", "other"] as const;
-export const POINT_KINDS = ["reward", "tier", "action"] as const;
-export type PointKind = (typeof POINT_KINDS)[number];
-export const ACHIEVEMENT_VISIBILITY = ["standard", "hidden", "mystery", "system"] as const;
-export const ACHIEVEMENT_TRIGGERS = ["transaction", "manual"] as const;
+import type { PointKind } from "../../workers/incentives/definitions.schema";
 
 export const rewardDefinitions = sqliteTable(
   "reward_definitions",

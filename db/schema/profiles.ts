@@ -4,8 +4,7 @@ import type { Actor } from "../../workers/access/actor";
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-export const PROFILE_TYPES = ["active", "pending", "deleted", "system"] as const;
-export type ProfileType = (typeof PROFILE_TYPES)[number];
+import { PROFILE_TYPES } from "../../workers/profiles/schema";
 
 export interface CommsPreferences {
   /** channel → opted in? */

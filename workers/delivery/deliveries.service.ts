@@ -5,7 +5,8 @@
 // twice (the attempt is claimed with a conditional update first).
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { deliveries, deliveryAttempts, targets, webhooks, type DeliveryKind, type DeliveryStatus } from "../../db/schema/delivery";
+import { deliveries, deliveryAttempts, targets, webhooks } from "../../db/schema/delivery";
+import type { DeliveryKind, DeliveryStatus } from "./schema";
 import type { EventContext } from "../events/context";
 import { conditionHolds } from "../incentives/rules/conditions";
 import type { Clock } from "../platform/clock";

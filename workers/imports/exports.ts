@@ -6,7 +6,7 @@ import type { AuditFilter } from "../access/audit";
 import type { TransactionFilter } from "../commerce/transactions.service";
 import { csvResponse, type CsvValue } from "../platform/csv";
 import { centsToDecimal } from "../platform/money";
-import type { ProfileType } from "../../db/schema/profiles";
+import type { ProfileType } from "../profiles/schema";
 import type { Services } from "../services";
 
 const PAGE = 100;

@@ -7,7 +7,7 @@ import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
-import { PROFILE_TYPES, type ProfileType } from "../../db/schema/profiles";
+import { PROFILE_TYPES, type ProfileType } from "./schema";
 import { createBatchJob, getBatchJob, serializeJob } from "./batch";
 import {
   BatchInput,

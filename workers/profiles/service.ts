@@ -16,8 +16,8 @@ import {
   transactions,
   type CommsPreferences,
   type CustomAttribute,
-  type ProfileType,
 } from "../../db/schema";
+import type { ProfileType } from "./schema";
 import type { Actor } from "../access/actor";
 import type { AuditService } from "../access/audit";
 import type { Clock } from "../platform/clock";

@@ -8,7 +8,7 @@ import type { AppEnv } from "../platform/http";
 import { listQuery } from "../platform/list-query";
 import type { DomainEvent } from "../platform/outbox";
 import { listEnvelope, parsePage } from "../platform/pagination";
-import { REACTION_RUN_STATUSES } from "../../db/schema/reactions";
+import { REACTION_RUN_STATUSES } from "./schema";
 import { canonicalEventType } from "./rules";
 import { ActionHistorySchema, ActionInput, ActionSchema, DryRunInput, DryRunSchema, TriggerInput, TriggerSchema, TriggerUpdateInput, type DryRunInput as DryRunBody } from "./schema";
 import { serializeAction, serializeRun, serializeTrigger } from "./views";
