@@ -14,6 +14,7 @@ import { registerLedgerRoutes } from "./incentives/ledger.api";
 import { registerReactionRoutes } from "./reactions/api";
 import { registerImportRoutes } from "./imports/api";
 import { registerReportingRoutes } from "./reporting/api";
+import { requiredScopes } from "./access/guards";
 import { tokenActor } from "./access/tokens.service";
 import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
@@ -162,6 +163,17 @@ export function createApiApp() {
     }
   });
 
+  // Each operation's `security` names the scope its guard checks (OpenAPI 3.1 lets any scheme list
+  // role names), so the document says what a token needs and the authorization matrix test reads it
+  // back: an operation registered without a scope guard shows `bearerAuth: []` and fails that test.
+  const register = api.openapi;
+  api.openapi = ((route: Parameters<typeof register>[0], ...rest: unknown[]) => {
+    const scopes = requiredScopes(route.middleware);
+    // one requirement per accepted scope: any one of them satisfies the operation
+    const documented = route.security || !scopes.length ? route : { ...route, security: scopes.map((s) => ({ bearerAuth: [s] })) };
+    return (register as (...args: unknown[]) => unknown)(documented, ...rest);
+  }) as typeof register;
+
   api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -173,6 +185,7 @@ export function createApiApp() {
       method: "get",
       path: "/health",
       tags: ["System"],
+      security: [],
       summary: "Liveness and database check (no token needed)",
       responses: {
         200: {

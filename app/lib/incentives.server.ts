@@ -1,13 +1,14 @@
 // The console's side of the incentive ledger: what a profile's Incentives tab and the /incentives
 // overview load (LedgerService reads joined with definition names), and the tab's action intents
 // (issue, award, progress, assign, void), each parsed by a schema and handed to one LedgerService call.
+import { INCENTIVE_INTENTS, type IncentiveIntent } from "./incentive-intents";
 import { z } from "@hono/zod-openapi";
 import { AssignTierInput, definitionId, IssueBenefitInput, IssuePointsInput, IssueRewardInput, ProgressAchievementInput, reason } from "../../workers/incentives/ledger.schema";
 import { OVERVIEW_KINDS, type OverviewKind } from "~/components/incentives/overview-kinds";
 import { humanize } from "~/components/profiles/format";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
 import type { Actor } from "../../workers/access/actor";
-import { can, type Permission, type Role } from "../../workers/access/rules";
+import { can, type Role } from "../../workers/access/rules";
 import type { AchievementView, Balances, BenefitView, LedgerEntryView, LotView, RewardView, TierView } from "../../workers/incentives/profile-ledger.do";
 import { isDomainError, type FieldErrors } from "../../workers/platform/errors";
 import { fromCents } from "../../workers/platform/money";
@@ -191,15 +192,7 @@ export async function loadProfileIncentives(services: Services, profileId: strin
 // ── the tab's actions ───────────────────────────────────────────────────────────────────────────
 
 /** The tab's intents and the permission each needs; the route checks it before anything runs. */
-export const INCENTIVE_INTENTS = {
-  "reward-issue": "incentives:issue",
-  "points-issue": "incentives:issue",
-  "benefit-issue": "incentives:issue",
-  "achievement-progress": "incentives:issue",
-  "tier-assign": "incentives:issue",
-  "incentive-void": "incentives:issue",
-} as const satisfies Record<string, Permission>;
-export type IncentiveIntent = keyof typeof INCENTIVE_INTENTS;
+export { INCENTIVE_INTENTS, type IncentiveIntent } from "./incentive-intents";
 
 export function isIncentiveIntent(intent: string): intent is IncentiveIntent {
   return intent in INCENTIVE_INTENTS;

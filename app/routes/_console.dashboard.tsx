@@ -7,7 +7,7 @@ import { cn } from "~/components/ui/cn";
 import { Input, Select } from "~/components/ui/input";
 import { LinkTabs } from "~/components/ui/link-tabs";
 import { requireUser } from "~/lib/auth.server";
-import { can } from "../../workers/access/rules";
+import { can, type Permission } from "../../workers/access/rules";
 import { metabaseConfig, signedDashboardUrl } from "../../workers/reporting/embed";
 import { intervalFor, kpiCards, nowCards, RANGE_PRESETS, resolveRange, type KpiCard } from "../../workers/reporting/views";
 
@@ -69,11 +69,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+/** The dashboard's one action and the permission it needs (read by the console's authorization matrix). */
+export const INTENTS = { rebuild: "users:manage" } as const satisfies Record<string, Permission>;
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, actor } = await requireUser(request, context, "dashboard:view");
   const form = await request.formData();
-  if (form.get("intent") !== "rebuild") return { ok: false as const, message: "Unknown action" };
-  if (!can(user.role, "users:manage")) throw new Response("Only an Admin can rebuild the rollups.", { status: 403, statusText: "Forbidden" });
+  const intent = String(form.get("intent") ?? "");
+  if (!Object.hasOwn(INTENTS, intent)) return { ok: false as const, message: "Unknown action" };
+  if (!can(user.role, INTENTS[intent as keyof typeof INTENTS])) throw new Response("Only an Admin can rebuild the rollups.", { status: 403, statusText: "Forbidden" });
   const { rows, ms } = await context.services.reporting.rebuild(actor);
   return { ok: true as const, message: `Rollups rebuilt from the source tables: ${rows} rows in ${ms} ms` };
 }

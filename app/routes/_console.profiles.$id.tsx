@@ -14,7 +14,8 @@ import { TransactionsTab } from "~/components/profiles/transactions-tab";
 import type { ActivityEntry, MergeCandidate, TransactionRow } from "~/components/profiles/types";
 import { requireUser } from "~/lib/auth.server";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
-import { INCENTIVE_INTENTS, isIncentiveIntent, loadProfileIncentives, runIncentiveIntent } from "~/lib/incentives.server";
+import { INCENTIVE_INTENTS } from "~/lib/incentive-intents";
+import { isIncentiveIntent, loadProfileIncentives, runIncentiveIntent } from "~/lib/incentives.server";
 import type { AuditEntry } from "../../workers/access/audit";
 import { can, type Permission } from "../../workers/access/rules";
 import { isDomainError, type FieldErrors } from "../../workers/platform/errors";
@@ -185,8 +186,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 // ── action ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Every intent and the permission it needs; checked here, whatever the page showed. */
-const INTENTS = {
+/**
+ * Every intent and the permission it needs; checked here, whatever the page showed. Exported for the
+ * console's authorization matrix (test/workers/console-action-matrix.test.ts).
+ */
+export const INTENTS = {
   update: "profiles:edit",
   comms: "profiles:edit",
   "identity-add": "profiles:edit",

@@ -1,6 +1,6 @@
 // API routes of imports: the transactions batch and the job any batch is polled through.
 import { createRoute, type z, type OpenAPIHono } from "@hono/zod-openapi";
-import { requireScope } from "../access/guards";
+import { requireAnyScope, requireScope } from "../access/guards";
 import { hasScope } from "../access/rules";
 import { IdempotencyHeader, IdParam, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
@@ -42,6 +42,7 @@ export function registerImportRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "A batch job's progress (total, done, failed), its per-record errors and, when completed, each record's outcome",
       description: "Needs the read scope of what the job writes: transactions:read for a transactions batch, profiles:read for a profiles batch.",
+      middleware: [requireAnyScope(["transactions:read", "profiles:read"])] as const,
       request: { params: IdParam },
       responses: { 200: ok(single(JobSchema), "The job"), ...problemResponses, ...notFoundResponse },
     }),
