@@ -12,6 +12,23 @@ import { DurableObject } from "cloudflare:workers";
 import type { ErrorCode, FieldErrors } from "../platform/errors";
 import { redemptionId } from "./redemption-ids";
 import type {
+  AchievementView,
+  Balances,
+  BenefitView,
+  LedgerEntryView,
+  LedgerError,
+  LedgerResult,
+  LedgerSource,
+  LedgerTransaction,
+  LotView,
+  MoveSnapshot,
+  PointsBalance,
+  RedemptionView,
+  RewardView,
+  TierView,
+  TransactionOutcome,
+} from "./profile-ledger/contract";
+import type {
   AchievementDefinitionConfig,
   BenefitDefinitionConfig,
   EngineConfig,
@@ -45,205 +62,12 @@ import {
   reminderTimes,
   REVERSAL_WINDOW_MS,
   spendableAt,
-  type EarnItem,
 } from "./rules";
 
 export const LEDGER_SCHEMA_VERSION = 1;
 const DAY_MS = 86_400_000;
 /** How long after a write the alarm retries a flush that did not finish in the write's own invocation. */
 const FLUSH_BACKSTOP_MS = 30_000;
-
-// ── what crosses the RPC boundary ──────────────────────────────────────────────────────────────
-
-export interface LedgerError {
-  code: ErrorCode;
-  message: string;
-  errors?: FieldErrors;
-  detail?: Record<string, unknown>;
-}
-export type LedgerResult<T> = { ok: true; value: T } | { ok: false; error: LedgerError };
-
-/** Who or what caused a change: every ledger entry names one. */
-export interface LedgerSource {
-  type: "transaction" | "staff" | "token" | "reaction" | "expiry" | "achievement" | "merge" | "system" | "storefront";
-  id: string | null;
-  /** a person's email or a token's name, for the console */
-  label?: string | null;
-  /** a reaction's triggering event: the events this operation emits continue its causation chain */
-  causation?: { eventId: string; depth: number; namespace?: string } | null;
-}
-
-export interface LedgerTransaction {
-  id: string;
-  externalId: string;
-  originalExternalId: string | null;
-  totalCents: number;
-  items: EarnItem[];
-  locationId: string | null;
-  timezone: string | null;
-  channel: string | null;
-  transactedAt: number;
-}
-
-export interface PointsBalance {
-  point_definition_id: string;
-  handle: string;
-  name: string;
-  kind: string;
-  balance: number;
-  spendable: number;
-  pending: number;
-  dollars: number | null;
-}
-
-export interface Balances {
-  profile_id: string;
-  reward_balance: number;
-  point_balance: number;
-  point_balance_dollars: number;
-  combined_balance_dollars: number;
-  benefit_balance: number;
-  points: PointsBalance[];
-  updated_at: string;
-}
-
-export interface EarnedPoints {
-  point_definition_id: string;
-  handle: string;
-  kind: string;
-  rate_id: string | null;
-  points: number;
-  /** on a return: points the lots no longer held (never taken below zero) */
-  shortfall?: number;
-}
-
-export interface TransactionOutcome {
-  transaction_id: string;
-  points: EarnedPoints[];
-  /** points a return wanted back but the lots no longer held */
-  shortfall: number;
-  tiers: Array<{ point_definition_id: string; outcome: string; from: string | null; to: string | null }>;
-  achievements: Array<{ achievement_definition_id: string; count: number; levels_reached: number[] }>;
-}
-
-export interface RewardView {
-  id: string;
-  reward_definition_id: string;
-  definition_version: number;
-  handle: string;
-  name: string;
-  type: string;
-  value_initial: number;
-  value_remaining: number;
-  status: string;
-  issued_at: string;
-  expires_at: string | null;
-  extended_at: string | null;
-  is_extendable: boolean;
-  void_reason: string | null;
-  reason: string | null;
-  source: { type: string; id: string | null; label: string | null };
-}
-
-export interface BenefitView {
-  id: string;
-  benefit_definition_id: string;
-  definition_version: number;
-  handle: string;
-  name: string;
-  max_redemptions: number;
-  redemptions_used: number;
-  redemptions_remaining: number;
-  status: string;
-  issued_at: string;
-  expires_at: string | null;
-  extended_at: string | null;
-  is_extendable: boolean;
-  claimed: boolean;
-  void_reason: string | null;
-  reason: string | null;
-  source: { type: string; id: string | null; label: string | null };
-}
-
-export interface LotView {
-  id: string;
-  point_definition_id: string;
-  handle: string;
-  kind: string;
-  points_initial: number;
-  points_remaining: number;
-  status: string;
-  earned_at: string;
-  spendable_at: string;
-  expires_at: string | null;
-  transaction_external_id: string | null;
-  reason: string | null;
-  source: { type: string; id: string | null; label: string | null };
-}
-
-export interface AchievementView {
-  achievement_definition_id: string;
-  handle: string;
-  name: string;
-  visibility: string;
-  count: number;
-  level: number;
-  next_level: { level: number; threshold: number; remaining: number } | null;
-  updated_at: string | null;
-}
-
-export interface TierView {
-  point_definition_id: string;
-  current: { id: string; handle: string; name: string } | null;
-  next: { id: string; handle: string; name: string; value_min: number } | null;
-  points: number;
-  credit: number;
-  progress: number;
-  remaining: number;
-  achieved_at: string | null;
-  anniversary_at: string | null;
-  maintain: { target: number; remaining: number; met: boolean } | null;
-}
-
-export interface RedemptionView {
-  id: string;
-  profile_id: string;
-  strategy: string;
-  amount: number;
-  rewards: Array<{ reward_id: string; amount: number }>;
-  rewards_amount: number;
-  points: { point_definition_id: string; points: number; amount: number; lots: Array<{ lot_id: string; points: number }> } | null;
-  points_amount: number;
-  transaction_external_id: string | null;
-  created_at: string;
-  reversible_until: string;
-  reversed_at: string | null;
-}
-
-export interface LedgerEntryView {
-  id: string;
-  seq: number;
-  kind: string;
-  action: string;
-  definition_id: string | null;
-  instance_id: string | null;
-  delta: number;
-  reason: string | null;
-  source: { type: string; id: string | null; label: string | null };
-  occurred_at: string;
-  created_at: string;
-}
-
-export interface MoveSnapshot {
-  from: string;
-  lots: Array<Record<string, unknown>>;
-  rewards: Array<Record<string, unknown>>;
-  benefits: Array<Record<string, unknown>>;
-  achievements: Array<Record<string, unknown>>;
-  tiers: Array<Record<string, unknown>>;
-  tierEntries: Array<Record<string, unknown>>;
-  pointDefs: Array<Record<string, unknown>>;
-}
 
 // ── storage rows ───────────────────────────────────────────────────────────────────────────────
 

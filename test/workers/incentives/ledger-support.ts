@@ -3,7 +3,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
-import type { Balances, ProfileLedger } from "../../../workers/incentives/profile-ledger.do";
+import type { Balances } from "../../../workers/incentives/profile-ledger/contract";
+import type { ProfileLedger } from "../../../workers/incentives/profile-ledger.do";
 import { api } from "../helpers";
 import { makeProfile, simpleReceipt, uid } from "../commerce/support";
 import { create, pointBody, rateBody, rewardBody, type Def } from "./support";
