@@ -14,7 +14,7 @@ import type { Profile, ProfileLifecycleHooks, ProfilesService } from "../profile
 import type { DefinitionsService } from "./definitions.service";
 import type { EngineConfig } from "./engine-types";
 import type { Balances, LedgerResult, LedgerSource, LedgerTransaction, MoveSnapshot, TransactionOutcome } from "./profile-ledger/contract";
-import type { ProfileLedger } from "./profile-ledger.do";
+import type { ProfileLedger } from "./profile-ledger/ledger.do";
 import { profileOfRedemption } from "./redemption-ids";
 
 type BatchJob = typeof batchJobs.$inferSelect;

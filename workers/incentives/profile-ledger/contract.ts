@@ -24,6 +24,11 @@ export interface LedgerError {
 }
 /** Errors a caller made come back as values, not throws: an error's type does not survive RPC. */
 export type LedgerResult<T> = { ok: true; value: T } | { ok: false; error: LedgerError };
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string, errors?: FieldErrors, detail?: Record<string, unknown>): { ok: false; error: LedgerError } => ({
+  ok: false,
+  error: { code, message, ...(errors ? { errors } : {}), ...(detail ? { detail } : {}) },
+});
 
 // ── what the ledger answers with ─────────────────────────────────────────────────────────────────
 
