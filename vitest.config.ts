@@ -11,7 +11,8 @@ export default defineConfig(async () => {
   return {
     plugins: [
       cloudflareTest({
-        main: "./workers/app.ts",
+        // the production entry with the ledger DO swapped for its test subclass (test/support/worker.ts)
+        main: "./test/support/worker.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           // outbound HTTP (webhooks, targets) to https://*.receiver.test reaches a test receiver; the dev-only

@@ -20,7 +20,7 @@ import { DomainError } from "./platform/errors";
 import { errorToResponse, problemResponse, type AppEnv } from "./platform/http";
 import { createServices } from "./services";
 
-export { ProfileLedger } from "./incentives/profile-ledger.do";
+export { ProfileLedger } from "./incentives/profile-ledger/ledger.do";
 export { LiveFeed } from "./profiles/live-feed.do";
 
 const remixHandler = createRequestHandler(build as unknown as ServerBuild);

@@ -9,7 +9,7 @@ import { humanize } from "~/components/profiles/format";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
 import type { Actor } from "../../workers/access/actor";
 import { can, type Role } from "../../workers/access/rules";
-import type { AchievementView, Balances, BenefitView, LedgerEntryView, LotView, RewardView, TierView } from "../../workers/incentives/profile-ledger.do";
+import type { AchievementView, Balances, BenefitView, LedgerEntryView, LotView, RewardView, TierView } from "../../workers/incentives/profile-ledger/contract";
 import { isDomainError, type FieldErrors } from "../../workers/platform/errors";
 import { fromCents } from "../../workers/platform/money";
 import type { Services } from "../../workers/services";

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { getServerByName } from "partyserver";
 import { describe, expect, it, vi } from "vitest";
 import { sessions } from "../../db/schema/access";
-import { LEDGER_SCHEMA_VERSION } from "../../workers/incentives/profile-ledger.do";
+import { LEDGER_SCHEMA_VERSION } from "../../workers/incentives/profile-ledger/storage";
 import type { SignupItem } from "../../workers/profiles/live-feed.do";
 import { sha256Hex } from "../../workers/platform/crypto";
 import { fetchWorker, problem, SESSION_COOKIE, services, signedInAs } from "./helpers";

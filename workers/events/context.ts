@@ -6,7 +6,7 @@
 // reads (D1 for the profile and definitions, the profile's ledger DO for balances).
 import { eq, inArray } from "drizzle-orm";
 import { profileAggregations, profileIncentiveState, tierDefinitions } from "../../db/schema";
-import type { Balances } from "../incentives/profile-ledger.do";
+import type { Balances } from "../incentives/profile-ledger/contract";
 import { serializeAchievement, serializeBenefit, serializePoint, serializeReward, serializeTier } from "../incentives/definitions.service";
 import type { DomainEvent } from "../platform/outbox";
 import { serializeAggregations, serializeProfile } from "../profiles/service";

@@ -22,160 +22,25 @@ import {
 } from "./ledger.schema";
 import { issueStorefrontToken, STOREFRONT_TOKEN_TTL_SECONDS } from "./storefront";
 import { listQuery } from "../platform/list-query";
+import {
+  AchievementProgressedSchema,
+  AchievementViewSchema,
+  BalancesSchema,
+  BenefitViewSchema,
+  LedgerEntryViewSchema,
+  LotViewSchema,
+  RedemptionResultSchema,
+  RedemptionViewSchema,
+  RewardViewSchema,
+  TierViewSchema,
+  VoidResultSchema,
+} from "./profile-ledger/contract";
 
 const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflict = { 409: { description: "Not possible in the instance's current state", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
 
-// ── schemas ────────────────────────────────────────────────────────────────────────────────────
-
-const Source = z.object({ type: z.string(), id: z.string().nullable(), label: z.string().nullable() });
-
-export const BalancesSchema = z
-  .object({
-    profile_id: z.string(),
-    reward_balance: z.number().openapi({ description: "Dollars left on usable rewards" }),
-    point_balance: z.number().int().openapi({ description: "Spendable reward-kind points" }),
-    point_balance_dollars: z.number(),
-    combined_balance_dollars: z.number(),
-    benefit_balance: z.number().int().openapi({ description: "Benefits with redemptions left" }),
-    points: z.array(
-      z.object({
-        point_definition_id: z.string(),
-        handle: z.string(),
-        name: z.string(),
-        kind: z.string(),
-        balance: z.number().int(),
-        spendable: z.number().int(),
-        pending: z.number().int(),
-        dollars: z.number().nullable(),
-      }),
-    ),
-    updated_at: z.string(),
-  })
-  .openapi("Balances");
-
-const RewardSchema = z
-  .object({
-    id: z.string(),
-    reward_definition_id: z.string(),
-    definition_version: z.number().int(),
-    handle: z.string(),
-    name: z.string(),
-    type: z.string(),
-    value_initial: z.number(),
-    value_remaining: z.number(),
-    status: z.string(),
-    issued_at: z.string(),
-    expires_at: z.string().nullable(),
-    extended_at: z.string().nullable(),
-    is_extendable: z.boolean(),
-    void_reason: z.string().nullable(),
-    reason: z.string().nullable(),
-    source: Source,
-  })
-  .openapi("RewardInstance");
-
-const BenefitSchema = z
-  .object({
-    id: z.string(),
-    benefit_definition_id: z.string(),
-    definition_version: z.number().int(),
-    handle: z.string(),
-    name: z.string(),
-    max_redemptions: z.number().int(),
-    redemptions_used: z.number().int(),
-    redemptions_remaining: z.number().int(),
-    status: z.string(),
-    issued_at: z.string(),
-    expires_at: z.string().nullable(),
-    extended_at: z.string().nullable(),
-    is_extendable: z.boolean(),
-    claimed: z.boolean(),
-    void_reason: z.string().nullable(),
-    reason: z.string().nullable(),
-    source: Source,
-  })
-  .openapi("BenefitInstance");
-
-const LotSchema = z
-  .object({
-    id: z.string(),
-    point_definition_id: z.string(),
-    handle: z.string(),
-    kind: z.string(),
-    points_initial: z.number().int(),
-    points_remaining: z.number().int(),
-    status: z.string(),
-    earned_at: z.string(),
-    spendable_at: z.string(),
-    expires_at: z.string().nullable(),
-    transaction_external_id: z.string().nullable(),
-    reason: z.string().nullable(),
-    source: Source,
-  })
-  .openapi("PointsLot");
-
-const AchievementSchema = z
-  .object({
-    achievement_definition_id: z.string(),
-    handle: z.string(),
-    name: z.string(),
-    visibility: z.string(),
-    count: z.number().int(),
-    level: z.number().int(),
-    next_level: z.object({ level: z.number().int(), threshold: z.number().int(), remaining: z.number().int() }).nullable(),
-    updated_at: z.string().nullable(),
-  })
-  .openapi("AchievementProgress");
-
-const TierSchema = z
-  .object({
-    point_definition_id: z.string().openapi({ description: "The tier-points definition whose ladder this is" }),
-    current: z.object({ id: z.string(), handle: z.string(), name: z.string() }).nullable(),
-    next: z.object({ id: z.string(), handle: z.string(), name: z.string(), value_min: z.number().int() }).nullable(),
-    points: z.number().int().openapi({ description: "Rolling 12-month tier points" }),
-    credit: z.number().int(),
-    progress: z.number().openapi({ description: "0..1 toward the next tier" }),
-    remaining: z.number().int(),
-    achieved_at: z.string().nullable(),
-    anniversary_at: z.string().nullable(),
-    maintain: z.object({ target: z.number().int(), remaining: z.number().int(), met: z.boolean() }).nullable(),
-  })
-  .openapi("ProfileTier");
-
-const RedemptionSchema = z
-  .object({
-    id: z.string(),
-    profile_id: z.string(),
-    strategy: z.string(),
-    amount: z.number(),
-    rewards: z.array(z.object({ reward_id: z.string(), amount: z.number() })),
-    rewards_amount: z.number(),
-    points: z.object({ point_definition_id: z.string(), points: z.number().int(), amount: z.number(), lots: z.array(z.object({ lot_id: z.string(), points: z.number().int() })) }).nullable(),
-    points_amount: z.number(),
-    transaction_external_id: z.string().nullable(),
-    created_at: z.string(),
-    reversible_until: z.string(),
-    reversed_at: z.string().nullable(),
-  })
-  .openapi("Redemption");
-
-const LedgerEntrySchema = z
-  .object({
-    id: z.string(),
-    seq: z.number().int(),
-    kind: z.string(),
-    action: z.string(),
-    definition_id: z.string().nullable(),
-    instance_id: z.string().nullable(),
-    delta: z.number().int(),
-    reason: z.string().nullable(),
-    source: Source,
-    occurred_at: z.string(),
-    created_at: z.string(),
-  })
-  .openapi("LedgerEntry");
+// ── schemas: the responses are the ledger's own contract (profile-ledger/contract.ts) ──────────
 
 const ProfileParam = IdParam;
 const InstanceParams = z.object({
@@ -220,15 +85,15 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     async (c) => c.json({ data: await c.get("services").ledger.balances(me(c)) }, 200),
   );
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/me/tiers", tags: ["Storefront"], ...storefront, request: { query: listQuery({ paged: false }) }, summary: "The shopper's tiers (storefront token)", responses: { 200: ok(single(z.array(TierSchema)), "Tiers"), ...problemResponses } }),
+    createRoute({ method: "get", path: "/profiles/me/tiers", tags: ["Storefront"], ...storefront, request: { query: listQuery({ paged: false }) }, summary: "The shopper's tiers (storefront token)", responses: { 200: ok(single(z.array(TierViewSchema)), "Tiers"), ...problemResponses } }),
     async (c) => c.json({ data: await c.get("services").ledger.tiers(me(c)) }, 200),
   );
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/me/rewards", tags: ["Storefront"], ...storefront, request: { query: listQuery({ paged: false }) }, summary: "The shopper's rewards (storefront token)", responses: { 200: ok(single(z.array(RewardSchema)), "Rewards"), ...problemResponses } }),
+    createRoute({ method: "get", path: "/profiles/me/rewards", tags: ["Storefront"], ...storefront, request: { query: listQuery({ paged: false }) }, summary: "The shopper's rewards (storefront token)", responses: { 200: ok(single(z.array(RewardViewSchema)), "Rewards"), ...problemResponses } }),
     async (c) => c.json({ data: (await c.get("services").ledger.rewards(me(c))).filter((r) => r.status === "active") }, 200),
   );
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/me/benefits", tags: ["Storefront"], ...storefront, request: { query: listQuery({ paged: false }) }, summary: "The shopper's benefits (storefront token)", responses: { 200: ok(single(z.array(BenefitSchema)), "Benefits"), ...problemResponses } }),
+    createRoute({ method: "get", path: "/profiles/me/benefits", tags: ["Storefront"], ...storefront, request: { query: listQuery({ paged: false }) }, summary: "The shopper's benefits (storefront token)", responses: { 200: ok(single(z.array(BenefitViewSchema)), "Benefits"), ...problemResponses } }),
     async (c) => c.json({ data: (await c.get("services").ledger.benefits(me(c))).filter((b) => b.status === "active") }, 200),
   );
 
@@ -262,7 +127,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     async (c) => c.json({ data: await c.get("services").ledger.balances(c.req.valid("param").id) }, 200),
   );
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/tiers", tags, summary: "Current tier, next tier, progress, remaining and dates, per ladder", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(TierSchema)), "Tiers"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/tiers", tags, summary: "Current tier, next tier, progress, remaining and dates, per ladder", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(TierViewSchema)), "Tiers"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.tiers(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -273,7 +138,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
       summary: "Assign a tier by hand (audited)",
       middleware: [requireScope("incentives:write")] as const,
       request: { params: ProfileParam, body: json(AssignTierInput) },
-      responses: { 200: ok(single(TierSchema), "The ladder after the change"), ...problemResponses, ...notFoundResponse },
+      responses: { 200: ok(single(TierViewSchema), "The ladder after the change"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => c.json({ data: await c.get("services").ledger.assignTier(c.req.valid("param").id, c.req.valid("json"), actor(c)) }, 200),
   );
@@ -285,7 +150,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
       summary: "The append-only ledger, newest first; every entry names its source",
       middleware: [requireScope("incentives:read")] as const,
       request: { params: ProfileParam, query: LedgerQuery },
-      responses: { 200: ok(z.object({ data: z.array(LedgerEntrySchema), meta: z.object({ per_page: z.number().int(), next_before: z.number().int().nullable() }) }), "Entries"), ...problemResponses, ...notFoundResponse },
+      responses: { 200: ok(z.object({ data: z.array(LedgerEntryViewSchema), meta: z.object({ per_page: z.number().int(), next_before: z.number().int().nullable() }) }), "Entries"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {
       const page = parseLedgerPage(c.req.valid("query"));
@@ -297,7 +162,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   // ── rewards ──────────────────────────────────────────────────────────────────────────────────
 
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/rewards", tags, summary: "Reward instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(RewardSchema)), "Rewards"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/rewards", tags, summary: "Reward instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(RewardViewSchema)), "Rewards"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.rewards(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -308,7 +173,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
       summary: "Issue a reward by hand",
       middleware: [requireScope("incentives:write")] as const,
       request: { params: ProfileParam, headers: IdempotencyHeader, body: json(IssueRewardInput) },
-      responses: { 201: ok(single(RewardSchema), "Issued"), ...problemResponses, ...notFoundResponse, ...conflict },
+      responses: { 201: ok(single(RewardViewSchema), "Issued"), ...problemResponses, ...notFoundResponse, ...conflict },
     }),
     async (c) => {
       const body = c.req.valid("json");
@@ -317,14 +182,14 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     },
   );
   api.openapi(
-    createRoute({ method: "post", path: "/profiles/{id}/rewards/{instance}/void", tags, summary: "Void a reward (kept, marked invalid)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(VoidInput) }, responses: { 200: ok(single(z.object({ id: z.string(), status: z.string() })), "Voided"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "post", path: "/profiles/{id}/rewards/{instance}/void", tags, summary: "Void a reward (kept, marked invalid)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(VoidInput) }, responses: { 200: ok(single(VoidResultSchema), "Voided"), ...problemResponses, ...notFoundResponse } }),
     async (c) => {
       const { id, instance } = c.req.valid("param");
       return c.json({ data: await c.get("services").ledger.voidInstance(id, "reward", instance, c.req.valid("json").reason, actor(c)) }, 200);
     },
   );
   api.openapi(
-    createRoute({ method: "post", path: "/profiles/{id}/rewards/{instance}/extend", tags, summary: "Extend a reward once (by the definition's period unless `days` is given)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(ExtendInput) }, responses: { 200: ok(single(RewardSchema), "Extended"), ...problemResponses, ...notFoundResponse, ...conflict } }),
+    createRoute({ method: "post", path: "/profiles/{id}/rewards/{instance}/extend", tags, summary: "Extend a reward once (by the definition's period unless `days` is given)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(ExtendInput) }, responses: { 200: ok(single(RewardViewSchema), "Extended"), ...problemResponses, ...notFoundResponse, ...conflict } }),
     async (c) => {
       const { id, instance } = c.req.valid("param");
       return c.json({ data: await c.get("services").ledger.extendReward(id, instance, c.req.valid("json").days ?? null, actor(c)) }, 200);
@@ -334,7 +199,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   // ── points ───────────────────────────────────────────────────────────────────────────────────
 
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/points", tags, summary: "Points lots (every award, what is left of it, its expiry)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(LotSchema)), "Lots"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/points", tags, summary: "Points lots (every award, what is left of it, its expiry)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(LotViewSchema)), "Lots"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.points(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -345,12 +210,12 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
       summary: "Award points by hand",
       middleware: [requireScope("incentives:write")] as const,
       request: { params: ProfileParam, headers: IdempotencyHeader, body: json(IssuePointsInput) },
-      responses: { 201: ok(single(LotSchema), "Awarded"), ...problemResponses, ...notFoundResponse, ...conflict },
+      responses: { 201: ok(single(LotViewSchema), "Awarded"), ...problemResponses, ...notFoundResponse, ...conflict },
     }),
     async (c) => c.json({ data: await c.get("services").ledger.issuePoints(c.req.valid("param").id, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 201),
   );
   api.openapi(
-    createRoute({ method: "post", path: "/profiles/{id}/points/{instance}/void", tags, summary: "Void a points lot (what is left of it goes; the record stays)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(VoidInput) }, responses: { 200: ok(single(z.object({ id: z.string(), status: z.string() })), "Voided"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "post", path: "/profiles/{id}/points/{instance}/void", tags, summary: "Void a points lot (what is left of it goes; the record stays)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(VoidInput) }, responses: { 200: ok(single(VoidResultSchema), "Voided"), ...problemResponses, ...notFoundResponse } }),
     async (c) => {
       const { id, instance } = c.req.valid("param");
       return c.json({ data: await c.get("services").ledger.voidInstance(id, "points", instance, c.req.valid("json").reason, actor(c)) }, 200);
@@ -360,7 +225,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   // ── benefits ─────────────────────────────────────────────────────────────────────────────────
 
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/benefits", tags, summary: "Benefit instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(BenefitSchema)), "Benefits"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/benefits", tags, summary: "Benefit instances (all states)", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(BenefitViewSchema)), "Benefits"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.benefits(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -371,30 +236,30 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
       summary: "Issue a benefit by hand",
       middleware: [requireScope("incentives:write")] as const,
       request: { params: ProfileParam, headers: IdempotencyHeader, body: json(IssueBenefitInput) },
-      responses: { 201: ok(single(BenefitSchema), "Issued"), ...problemResponses, ...notFoundResponse, ...conflict },
+      responses: { 201: ok(single(BenefitViewSchema), "Issued"), ...problemResponses, ...notFoundResponse, ...conflict },
     }),
     async (c) => c.json({ data: await c.get("services").ledger.issueBenefit(c.req.valid("param").id, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 201),
   );
   api.openapi(
-    createRoute({ method: "post", path: "/profiles/{id}/benefits/claim", tags, summary: "Claim a claimable benefit the profile is eligible for", middleware: [requireScope("incentives:write")] as const, request: { params: ProfileParam, body: json(ClaimBenefitInput) }, responses: { 201: ok(single(BenefitSchema), "Claimed"), ...problemResponses, ...notFoundResponse, ...conflict } }),
+    createRoute({ method: "post", path: "/profiles/{id}/benefits/claim", tags, summary: "Claim a claimable benefit the profile is eligible for", middleware: [requireScope("incentives:write")] as const, request: { params: ProfileParam, body: json(ClaimBenefitInput) }, responses: { 201: ok(single(BenefitViewSchema), "Claimed"), ...problemResponses, ...notFoundResponse, ...conflict } }),
     async (c) => c.json({ data: await c.get("services").ledger.claimBenefit(c.req.valid("param").id, c.req.valid("json").benefit_definition_id, actor(c)) }, 201),
   );
   api.openapi(
-    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/redeem", tags, summary: "Redeem a benefit once (counts down its redemptions)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, headers: IdempotencyHeader, body: { ...json(RedeemBenefitInput), required: false } }, responses: { 200: ok(single(BenefitSchema), "Redeemed"), ...problemResponses, ...notFoundResponse, ...conflict } }),
+    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/redeem", tags, summary: "Redeem a benefit once (counts down its redemptions)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, headers: IdempotencyHeader, body: { ...json(RedeemBenefitInput), required: false } }, responses: { 200: ok(single(BenefitViewSchema), "Redeemed"), ...problemResponses, ...notFoundResponse, ...conflict } }),
     async (c) => {
       const { id, instance } = c.req.valid("param");
       return c.json({ data: await c.get("services").ledger.redeemBenefit(id, instance, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 200);
     },
   );
   api.openapi(
-    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/extend", tags, summary: "Extend a benefit once", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(ExtendInput) }, responses: { 200: ok(single(BenefitSchema), "Extended"), ...problemResponses, ...notFoundResponse, ...conflict } }),
+    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/extend", tags, summary: "Extend a benefit once", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(ExtendInput) }, responses: { 200: ok(single(BenefitViewSchema), "Extended"), ...problemResponses, ...notFoundResponse, ...conflict } }),
     async (c) => {
       const { id, instance } = c.req.valid("param");
       return c.json({ data: await c.get("services").ledger.extendBenefit(id, instance, c.req.valid("json").days ?? null, actor(c)) }, 200);
     },
   );
   api.openapi(
-    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/void", tags, summary: "Void a benefit (kept, marked invalid)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(VoidInput) }, responses: { 200: ok(single(z.object({ id: z.string(), status: z.string() })), "Voided"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "post", path: "/profiles/{id}/benefits/{instance}/void", tags, summary: "Void a benefit (kept, marked invalid)", middleware: [requireScope("incentives:write")] as const, request: { params: InstanceParams, body: json(VoidInput) }, responses: { 200: ok(single(VoidResultSchema), "Voided"), ...problemResponses, ...notFoundResponse } }),
     async (c) => {
       const { id, instance } = c.req.valid("param");
       return c.json({ data: await c.get("services").ledger.voidInstance(id, "benefit", instance, c.req.valid("json").reason, actor(c)) }, 200);
@@ -404,7 +269,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   // ── achievements ─────────────────────────────────────────────────────────────────────────────
 
   api.openapi(
-    createRoute({ method: "get", path: "/profiles/{id}/achievements", tags, summary: "Achievement counts and levels", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(AchievementSchema)), "Achievements"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/profiles/{id}/achievements", tags, summary: "Achievement counts and levels", middleware: [requireScope("incentives:read")] as const, request: { params: ProfileParam, query: listQuery({ paged: false }) }, responses: { 200: ok(single(z.array(AchievementViewSchema)), "Achievements"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.achievements(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -415,7 +280,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
       summary: "Progress an achievement by hand (count, default 1)",
       middleware: [requireScope("incentives:write")] as const,
       request: { params: ProfileParam, headers: IdempotencyHeader, body: json(ProgressAchievementInput) },
-      responses: { 201: ok(single(z.object({ achievement_definition_id: z.string(), count: z.number().int(), levels_reached: z.array(z.number().int()) })), "Progressed"), ...problemResponses, ...notFoundResponse },
+      responses: { 201: ok(single(AchievementProgressedSchema), "Progressed"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => c.json({ data: await c.get("services").ledger.progressAchievement(c.req.valid("param").id, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key")) }, 201),
   );
@@ -465,7 +330,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
       summary: "Redeem an amount from rewards and/or points by strategy, nearest expiry first; all or nothing",
       middleware: [requireScope("incentives:write")] as const,
       request: { params: ProfileParam, headers: IdempotencyHeader, body: json(RedemptionInput) },
-      responses: { 201: ok(single(RedemptionSchema.extend({ balances: BalancesSchema })), "Redeemed: what came from where, and the balances after"), ...problemResponses, ...notFoundResponse },
+      responses: { 201: ok(single(RedemptionResultSchema), "Redeemed: what came from where, and the balances after"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {
       const { redemption, balances } = await c.get("services").ledger.redeem(c.req.valid("param").id, c.req.valid("json"), actor(c), c.req.header("Idempotency-Key"));
@@ -473,7 +338,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     },
   );
   api.openapi(
-    createRoute({ method: "get", path: "/redemptions/{id}", tags, summary: "One redemption", middleware: [requireScope("incentives:read")] as const, request: { params: IdParam }, responses: { 200: ok(single(RedemptionSchema), "Redemption"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "get", path: "/redemptions/{id}", tags, summary: "One redemption", middleware: [requireScope("incentives:read")] as const, request: { params: IdParam }, responses: { 200: ok(single(RedemptionViewSchema), "Redemption"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").ledger.redemption(c.req.valid("param").id) }, 200),
   );
   api.openapi(
@@ -484,7 +349,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
       summary: "Reverse a redemption within 10 minutes: restores exactly what it took",
       middleware: [requireScope("incentives:write")] as const,
       request: { params: IdParam },
-      responses: { 200: ok(single(RedemptionSchema.extend({ balances: BalancesSchema })), "Reversed"), ...problemResponses, ...notFoundResponse, ...conflict },
+      responses: { 200: ok(single(RedemptionResultSchema), "Reversed"), ...problemResponses, ...notFoundResponse, ...conflict },
     }),
     async (c) => {
       const { redemption, balances } = await c.get("services").ledger.reverse(c.req.valid("param").id, actor(c));

@@ -13,7 +13,8 @@ import { profileConditionContext } from "../profiles/rules";
 import type { Profile, ProfileLifecycleHooks, ProfilesService } from "../profiles/service";
 import type { DefinitionsService } from "./definitions.service";
 import type { EngineConfig } from "./engine-types";
-import type { Balances, LedgerResult, LedgerSource, LedgerTransaction, MoveSnapshot, ProfileLedger, TransactionOutcome } from "./profile-ledger.do";
+import type { Balances, LedgerResult, LedgerSource, LedgerTransaction, MoveSnapshot, TransactionOutcome } from "./profile-ledger/contract";
+import type { ProfileLedger } from "./profile-ledger/ledger.do";
 import { profileOfRedemption } from "./redemption-ids";
 
 type BatchJob = typeof batchJobs.$inferSelect;

@@ -7,7 +7,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { events, incentiveInstances, incentiveLedger, profileIncentiveState } from "../../../db/schema";
-import type { LedgerResult, MoveSnapshot, ProfileLedger } from "../../../workers/incentives/profile-ledger.do";
+import type { LedgerResult, MoveSnapshot } from "../../../workers/incentives/profile-ledger/contract";
+import type { TestProfileLedger } from "../../support/test-profile-ledger";
 import { fixedClock } from "../../../workers/platform/clock";
 import { createServices } from "../../../workers/services";
 import { api, makeToken, problem, services } from "../helpers";
@@ -27,8 +28,8 @@ async function eventsOf(profileId: string) {
 }
 
 /** Test seam: the ledger's next `n` flushes fail before writing anything (0: clear the fault). */
-async function failFlushes(stub: DurableObjectStub<ProfileLedger>, n: number) {
-  await runInDurableObject(stub, (instance: ProfileLedger) => {
+async function failFlushes(stub: DurableObjectStub<TestProfileLedger>, n: number) {
+  await runInDurableObject(stub, (instance: TestProfileLedger) => {
     instance.flushFailures = n;
   });
 }

@@ -3,7 +3,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
-import type { Balances, ProfileLedger } from "../../../workers/incentives/profile-ledger.do";
+import type { Balances } from "../../../workers/incentives/profile-ledger/contract";
+import type { TestProfileLedger } from "../../support/test-profile-ledger";
 import { api } from "../helpers";
 import { makeProfile, simpleReceipt, uid } from "../commerce/support";
 import { create, pointBody, rateBody, rewardBody, type Def } from "./support";
@@ -42,13 +43,14 @@ export async function issueReward(token: string, profileId: string, definitionId
   );
 }
 
-export function ledgerStub(profileId: string): DurableObjectStub<ProfileLedger> {
-  return env.PROFILE_LEDGER.get(env.PROFILE_LEDGER.idFromName(profileId));
+/** A profile's ledger; in this lane PROFILE_LEDGER runs the test subclass (test/support/worker.ts). */
+export function ledgerStub(profileId: string): DurableObjectStub<TestProfileLedger> {
+  return env.PROFILE_LEDGER.get(env.PROFILE_LEDGER.idFromName(profileId)) as unknown as DurableObjectStub<TestProfileLedger>;
 }
 
 /** Moves the DO's clock (test seam): expiry, reminders and the reversal window without waiting. */
 export async function shiftClock(profileId: string, ms: number): Promise<void> {
-  await runInDurableObject(ledgerStub(profileId), (instance: ProfileLedger) => {
+  await runInDurableObject(ledgerStub(profileId), (instance: TestProfileLedger) => {
     instance.clockOffsetMs += ms;
   });
 }
