@@ -9,6 +9,7 @@ import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
 import {
   AssignTierInput,
+  BalancesSchema,
   ClaimBenefitInput,
   ExtendInput,
   IssueBenefitInput,
@@ -30,30 +31,6 @@ const conflict = { 409: { description: "Not possible in the instance's current s
 // ── schemas ────────────────────────────────────────────────────────────────────────────────────
 
 const Source = z.object({ type: z.string(), id: z.string().nullable(), label: z.string().nullable() });
-
-export const BalancesSchema = z
-  .object({
-    profile_id: z.string(),
-    reward_balance: z.number().openapi({ description: "Dollars left on usable rewards" }),
-    point_balance: z.number().int().openapi({ description: "Spendable reward-kind points" }),
-    point_balance_dollars: z.number(),
-    combined_balance_dollars: z.number(),
-    benefit_balance: z.number().int().openapi({ description: "Benefits with redemptions left" }),
-    points: z.array(
-      z.object({
-        point_definition_id: z.string(),
-        handle: z.string(),
-        name: z.string(),
-        kind: z.string(),
-        balance: z.number().int(),
-        spendable: z.number().int(),
-        pending: z.number().int(),
-        dollars: z.number().nullable(),
-      }),
-    ),
-    updated_at: z.string(),
-  })
-  .openapi("Balances");
 
 const RewardSchema = z
   .object({

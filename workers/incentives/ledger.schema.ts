@@ -1,5 +1,6 @@
 // The bodies of the ledger's writes, shared by the API (workers/incentives/ledger.api.ts) and the
-// console's Incentives tab (app/lib/incentives.server.ts): one contract per input.
+// console's Incentives tab (app/lib/incentives.server.ts): one contract per input. Also the ledger's
+// answers other areas' responses carry: the balances, and what a receipt earned.
 import { z } from "@hono/zod-openapi";
 import { amount } from "../commerce/schema";
 import { REDEMPTION_STRATEGIES } from "./rules/redemption";
@@ -63,3 +64,53 @@ export const StorefrontTokenInput = z
   })
   .openapi("StorefrontTokenInput");
 
+// ── what the ledger answers with, where another area's response carries it ─────────────────────
+
+export const BalancesSchema = z
+  .object({
+    profile_id: z.string(),
+    reward_balance: z.number().openapi({ description: "Dollars left on usable rewards" }),
+    point_balance: z.number().int().openapi({ description: "Spendable reward-kind points" }),
+    point_balance_dollars: z.number(),
+    combined_balance_dollars: z.number(),
+    benefit_balance: z.number().int().openapi({ description: "Benefits with redemptions left" }),
+    points: z.array(
+      z.object({
+        point_definition_id: z.string(),
+        handle: z.string(),
+        name: z.string(),
+        kind: z.string(),
+        balance: z.number().int(),
+        spendable: z.number().int(),
+        pending: z.number().int(),
+        dollars: z.number().nullable(),
+      }),
+    ),
+    updated_at: z.string(),
+  })
+  .openapi("Balances");
+
+/**
+ * What a receipt earned, as the ledger's earn (ProfileLedger.applyTransaction) returns it: the points by
+ * definition, tier and achievement changes, and the balances after. POST /transactions carries it.
+ */
+export const TransactionIncentives = z
+  .object({
+    transaction_id: z.string(),
+    points: z.array(
+      z.object({
+        point_definition_id: z.string(),
+        handle: z.string(),
+        kind: z.string(),
+        rate_id: z.string().nullable().openapi({ description: "The earn rate that applied" }),
+        points: z.number().int().openapi({ description: "Earned; on a return, the points clawed back (negative)" }),
+        shortfall: z.number().int().optional().openapi({ description: "On a return: points the lots no longer held (never taken below zero)" }),
+      }),
+    ),
+    shortfall: z.number().int().openapi({ description: "Points a return wanted back but the lots no longer held" }),
+    tiers: z.array(z.object({ point_definition_id: z.string(), outcome: z.string().openapi({ description: "attained (earning only ever raises a tier)" }), from: z.string().nullable(), to: z.string().nullable() })).openapi({ description: "Tier ladders the receipt moved, with their tier before and after (ids)" }),
+    achievements: z.array(z.object({ achievement_definition_id: z.string(), count: z.number().int(), levels_reached: z.array(z.number().int()) })).openapi({ description: "Transaction achievements the receipt progressed" }),
+    balances: BalancesSchema,
+  })
+  .openapi("TransactionIncentives", { description: "What a receipt earned, and the balances after (a replay reports the first outcome beside today's balances)" });
+export type TransactionIncentives = z.infer<typeof TransactionIncentives>;
