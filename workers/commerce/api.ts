@@ -150,9 +150,8 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
   );
 
   // POST /transactions and Omneo's POST /transactions/update-create are the same idempotent ingest
-  const IngestedTransactionSchema = TransactionSchema.extend({
-    incentives: TransactionIncentives.optional().openapi({ description: "For a receipt that belongs to a profile: what it earned and the balances after (absent for an anonymous one)" }),
-  }).openapi("IngestedTransaction");
+  // a receipt for a profile also carries what it earned (TransactionIncentives); an anonymous one has no `incentives`
+  const IngestedTransactionSchema = TransactionSchema.extend({ incentives: TransactionIncentives.optional() }).openapi("IngestedTransaction");
   for (const path of ["/transactions", "/transactions/update-create"] as const) {
   api.openapi(
     createRoute({

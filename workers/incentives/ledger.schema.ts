@@ -112,5 +112,7 @@ export const TransactionIncentives = z
     achievements: z.array(z.object({ achievement_definition_id: z.string(), count: z.number().int(), levels_reached: z.array(z.number().int()) })).openapi({ description: "Transaction achievements the receipt progressed" }),
     balances: BalancesSchema,
   })
-  .openapi("TransactionIncentives", { description: "What a receipt earned, and the balances after (a replay reports the first outcome beside today's balances)" });
+  .openapi("TransactionIncentives", {
+    description: "What a profile's receipt earned, and the balances after (a replay reports the first outcome beside today's balances). An anonymous receipt has none.",
+  });
 export type TransactionIncentives = z.infer<typeof TransactionIncentives>;
