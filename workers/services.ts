@@ -21,7 +21,7 @@ import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
 import { ProfilesService } from "./profiles/service";
 import { AutomationsService } from "./reactions/automations.service";
-import { buildReactionContext } from "./reactions/context";
+import { buildReactionContext, type ReactionServices } from "./reactions/context";
 import { ReactionRunner } from "./reactions/runner";
 import { TriggersService } from "./reactions/triggers.service";
 import { ReportingService } from "./reporting/service";
@@ -93,7 +93,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   // Reactions act through the services above (target.send goes through delivery's targets: rendered,
   // queued once per (run, action) key); automations run their actions through the same runner.
   const triggers = new TriggersService(db, clock, audit, async (handle) => !!(await targets.findByHandle(handle)));
-  const reactionServices = { env, db, clock, audit, profiles, ledger, definitions };
+  const reactionServices: ReactionServices = { env, db, clock, audit, profiles, ledger, definitions };
   const reactions = new ReactionRunner(
     reactionServices,
     triggers,

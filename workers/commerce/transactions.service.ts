@@ -15,6 +15,7 @@ import { MAX_MESSAGE_BYTES, type EventRow, type Outbox } from "../platform/outbo
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { TransactionFact } from "../profiles/rules";
 import type { Profile, ProfilesService } from "../profiles/service";
+import type { Receipts } from "./ingest";
 import type { Location, LocationsService } from "./locations.service";
 import type { ProductsService } from "./products.service";
 import { canonicalJson, checkTotals, deriveTotals, lineTotal, type TransactionCursor } from "./rules";
@@ -126,7 +127,7 @@ export function isTransactionMessage(body: unknown): body is TransactionMessage 
  * else throws so the queue retries.
  */
 export async function processQueuedTransaction(
-  services: { transactions: TransactionsService; receipts: { ingest(input: TransactionInput, actor: Actor): Promise<{ created: boolean }> } },
+  services: { transactions: TransactionsService; receipts: Pick<Receipts, "ingest"> },
   msg: TransactionMessage,
 ): Promise<"created" | "replayed" | "rejected"> {
   try {
