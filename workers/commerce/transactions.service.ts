@@ -1,7 +1,9 @@
-// Transactions: ingest (idempotent on external_id), the queued ingest, reads with filters and
+// Transactions: recording (idempotent on external_id), the queued ingest, reads with filters and
 // pagination, void, and claiming an anonymous transaction. A transaction is immutable once written:
 // it is corrected by a return or a void, never an edit. Each write lands in one D1 batch with its
-// items, a placeholder location when needed, its outbox event and audit entry.
+// items, a placeholder location when needed, its outbox event and audit entry. Earning is not here: a
+// receipt reaches the ledger through the Receipts use case (./ingest.ts). Over 500 lines because the
+// ingest's one-round-trip pre-read, its batch and its race handling read best beside each other.
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { batchJobs, locations, transactionItems, transactions, type ItemDiscount, type Payment } from "../../db/schema";
