@@ -7,7 +7,6 @@ import type { Services } from "../services";
 
 export type EventContext = Record<string, unknown>;
 export type ContextBuilder = (services: EventContextServices, event: DomainEvent) => Promise<EventContext>;
-export type { EventContextServices };
 
 /**
  * The services reactions read and act through. All of them are built before the reaction runner, so the
