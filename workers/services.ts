@@ -1,10 +1,12 @@
 // The one composition root: Remix's load context, the API middleware, queue consumers, cron and
-// Durable Objects all build their services here, so every rule has one home.
+// Durable Objects all build their services here, so every rule has one home. Each service gets what it
+// needs through its constructor, built before it, top to bottom; nothing is patched in afterwards.
 import { getDb, type Db } from "../db/client";
 import { AuditService } from "./access/audit";
 import { SessionsService } from "./access/sessions.service";
 import { TokensService } from "./access/tokens.service";
 import { UsersService } from "./access/users.service";
+import { Receipts } from "./commerce/ingest";
 import { LocationsService } from "./commerce/locations.service";
 import { ProductsService } from "./commerce/products.service";
 import { TransactionsService } from "./commerce/transactions.service";
@@ -12,13 +14,14 @@ import { DeliveriesService, type DeliveryQueue } from "./delivery/deliveries.ser
 import { TargetsService } from "./delivery/targets.service";
 import { WebhooksService } from "./delivery/webhooks.service";
 import { DefinitionsService } from "./incentives/definitions.service";
+import { LedgerLifecycle } from "./incentives/ledger-lifecycle";
 import { LedgerService } from "./incentives/ledger.service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
-import { ProfilesService, type ProfileLifecycleHooks } from "./profiles/service";
+import { ProfilesService } from "./profiles/service";
 import { AutomationsService } from "./reactions/automations.service";
-import { buildReactionContext } from "./reactions/context";
+import { buildReactionContext, type ReactionServices } from "./reactions/context";
 import { ReactionRunner } from "./reactions/runner";
 import { TriggersService } from "./reactions/triggers.service";
 import { ReportingService } from "./reporting/service";
@@ -35,6 +38,8 @@ export interface Services {
   idempotency: IdempotencyStore;
   profiles: ProfilesService;
   transactions: TransactionsService;
+  /** a receipt's ingest, void and claim: commerce records it, the ledger earns on it */
+  receipts: Receipts;
   locations: LocationsService;
   products: ProductsService;
   definitions: DefinitionsService;
@@ -59,38 +64,48 @@ export interface ServiceOptions {
 export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil"> | null, opts: ServiceOptions = {}): Services {
   const db = getDb(env.DB);
   const clock = opts.clock ?? systemClock;
-  const audit = new AuditService(db, clock);
-  const outbox = new Outbox(db, env.EVENTS, clock);
+  const timezone = env.BRAND_TIMEZONE || "Australia/Sydney";
   const defer = (p: Promise<unknown>) => {
     const safe = p.catch((err) => console.error("background task failed", err));
     if (ctx) ctx.waitUntil(safe);
   };
-  // Areas that own per-profile state elsewhere (the incentive ledger) register here.
-  const profileHooks: ProfileLifecycleHooks[] = [];
-  const profiles = new ProfilesService(db, clock, audit, outbox, { defaultCountry: env.DEFAULT_COUNTRY || "AU", defer }, profileHooks);
+  const audit = new AuditService(db, clock);
+  const outbox = new Outbox(db, env.EVENTS, clock);
+
+  // Profiles call the ledger's merge and purge hooks; those need only the ledger DOs and D1, so they come first.
+  const ledgerLifecycle = new LedgerLifecycle(env, db);
+  const profiles = new ProfilesService(db, clock, audit, outbox, { defaultCountry: env.DEFAULT_COUNTRY || "AU", defer }, [ledgerLifecycle]);
   const locations = new LocationsService(db, clock, audit);
   const products = new ProductsService(db, clock, audit);
-  const definitions = new DefinitionsService(db, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney" }, { locations, profiles });
-  const ledger = new LedgerService(env, db, clock, audit, profiles, definitions);
-  profileHooks.push(ledger);
+  const definitions = new DefinitionsService(db, clock, audit, { timezone }, { locations, profiles });
+
+  // Commerce records receipts without the ledger; the ledger reads their history back (backfills); a
+  // receipt's ingest, void and claim cross the two in Receipts.
   // the brand's currency: AUD until brands configure their own
   const transactions = new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer });
-  transactions.incentives = ledger;
-  ledger.history = (profileId) => transactions.historyOf(profileId);
+  const ledger = new LedgerService(env, db, clock, audit, profiles, definitions, transactions, ledgerLifecycle);
+  const receipts = new Receipts(transactions, ledger);
+
   const deliveries = new DeliveriesService(db, clock, env, opts.deliveriesQueue ?? (env.DELIVERIES as unknown as DeliveryQueue));
   const targets = new TargetsService(db, clock, audit, env, deliveries);
-  const triggers = new TriggersService(db, clock, audit);
-  triggers.targetExists = async (handle) => !!(await targets.findByHandle(handle));
-  // the runner calls back into the other services (ledger, profiles), so it gets the finished set
-  let self: Services | null = null;
-  const reactions = new ReactionRunner(() => self!, triggers, buildReactionContext);
-  // target.send goes through delivery's targets: rendered, queued once per (run, action) key
-  reactions.targetSender = async (handle, context, { key }) => {
-    const r = await targets.sendTarget(handle, context, { key });
-    return r.delivery ? { delivery_id: r.delivery.id } : { skipped: r.skipped };
-  };
-  const automations = new AutomationsService(() => self!, triggers, buildReactionContext);
-  self = {
+  const webhooks = new WebhooksService(db, clock, audit, env, deliveries);
+
+  // Reactions act through the services above (target.send goes through delivery's targets: rendered,
+  // queued once per (run, action) key); automations run their actions through the same runner.
+  const triggers = new TriggersService(db, clock, audit, async (handle) => !!(await targets.findByHandle(handle)));
+  const reactionServices: ReactionServices = { env, db, clock, audit, profiles, ledger, definitions };
+  const reactions = new ReactionRunner(
+    reactionServices,
+    triggers,
+    async (handle, context, { key }) => {
+      const r = await targets.sendTarget(handle, context, { key });
+      return r.delivery ? { delivery_id: r.delivery.id } : { skipped: r.skipped };
+    },
+    buildReactionContext,
+  );
+  const automations = new AutomationsService(reactionServices, reactions, triggers, buildReactionContext);
+
+  return {
     env,
     db,
     clock,
@@ -102,6 +117,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     idempotency: new IdempotencyStore(db, clock),
     profiles,
     transactions,
+    receipts,
     locations,
     products,
     definitions,
@@ -110,10 +126,9 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     reactions,
     automations,
     deliveries,
-    webhooks: new WebhooksService(db, clock, audit, env, deliveries),
+    webhooks,
     targets,
-    reporting: new ReportingService(db, env.DB, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney", currency: "AUD" }),
+    reporting: new ReportingService(db, env.DB, clock, audit, { timezone, currency: "AUD" }),
     defer,
   };
-  return self;
 }

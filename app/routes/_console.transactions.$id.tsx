@@ -79,7 +79,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (intent === "void") {
       const parsed = parseWith(VoidInput, { reason: form.get("reason") ?? "" });
       if (!parsed.ok) return invalid(parsed.errors, { intent });
-      const voided = await context.services.transactions.void(params.id ?? "", parsed.data.reason, actor);
+      const voided = await context.services.receipts.void(params.id ?? "", parsed.data.reason, actor);
       return { ok: true as const, intent, message: `Receipt ${voided.externalId} is voided` };
     }
     return invalid({ intent: ["Unknown action"] }, { intent });

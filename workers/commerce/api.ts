@@ -4,6 +4,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, LinksSchema, listOf, MetaSchema, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
+import { TransactionIncentives } from "../incentives/ledger.schema";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import type { AppEnv } from "../platform/http";
 import { toCents } from "../platform/money";
@@ -149,6 +150,8 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
   );
 
   // POST /transactions and Omneo's POST /transactions/update-create are the same idempotent ingest
+  // a receipt for a profile also carries what it earned (TransactionIncentives); an anonymous one has no `incentives`
+  const IngestedTransactionSchema = TransactionSchema.extend({ incentives: TransactionIncentives.optional() }).openapi("IngestedTransaction");
   for (const path of ["/transactions", "/transactions/update-create"] as const) {
   api.openapi(
     createRoute({
@@ -159,17 +162,17 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
       middleware: [requireScope("transactions:write")] as const,
       request: { headers: IdempotencyHeader, body: json(TransactionInput) },
       responses: {
-        200: ok(single(TransactionSchema), "Already recorded: the first transaction under this external_id"),
-        201: ok(single(TransactionSchema), "Recorded"),
+        200: ok(single(IngestedTransactionSchema), "Already recorded: the first transaction under this external_id"),
+        201: ok(single(IngestedTransactionSchema), "Recorded"),
         ...problemResponses,
         ...conflictResponse,
       },
     }),
     async (c) => {
-      const { transaction, created, incentives } = await c.get("services").transactions.create(c.req.valid("json"), c.get("auth").actor);
+      const { transaction, created, incentives } = await c.get("services").receipts.ingest(c.req.valid("json"), c.get("auth").actor);
       c.header("Location", `/api/v3/transactions/${transaction.id}`);
       // a receipt for a profile also says what it earned and the balances after; an anonymous one is as GET shows it
-      return c.json({ data: { ...serializeTransaction(transaction), ...(incentives ? { incentives: incentives as never } : {}) } }, created ? 201 : 200);
+      return c.json({ data: { ...serializeTransaction(transaction), ...(incentives ? { incentives } : {}) } }, created ? 201 : 200);
     },
   );  }
 
@@ -229,7 +232,7 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
       responses: { 200: ok(single(TransactionSchema), "The voided transaction"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {
-      const t = await c.get("services").transactions.void(c.req.valid("param").id, c.req.valid("json").reason, c.get("auth").actor);
+      const t = await c.get("services").receipts.void(c.req.valid("param").id, c.req.valid("json").reason, c.get("auth").actor);
       return c.json({ data: serializeTransaction(t) }, 200);
     },
   );
@@ -282,7 +285,7 @@ function registerTransactionRoutes(api: OpenAPIHono<AppEnv>) {
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const t = await c.get("services").transactions.claim(c.req.valid("param").id, { externalId: body.external_id, transactionId: body.transaction_id }, c.get("auth").actor);
+      const t = await c.get("services").receipts.claim(c.req.valid("param").id, { externalId: body.external_id, transactionId: body.transaction_id }, c.get("auth").actor);
       return c.json({ data: serializeTransaction(t) }, 200);
     },
   );

@@ -1,7 +1,9 @@
-// Transactions: ingest (idempotent on external_id), the queued ingest, reads with filters and
+// Transactions: recording (idempotent on external_id), the queued ingest, reads with filters and
 // pagination, void, and claiming an anonymous transaction. A transaction is immutable once written:
 // it is corrected by a return or a void, never an edit. Each write lands in one D1 batch with its
-// items, a placeholder location when needed, its outbox event and audit entry.
+// items, a placeholder location when needed, its outbox event and audit entry. Earning is not here: a
+// receipt reaches the ledger through the Receipts use case (./ingest.ts). Over 500 lines because the
+// ingest's one-round-trip pre-read, its batch and its race handling read best beside each other.
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { batchJobs, locations, transactionItems, transactions, type ItemDiscount, type Payment } from "../../db/schema";
@@ -15,6 +17,7 @@ import { MAX_MESSAGE_BYTES, type EventRow, type Outbox } from "../platform/outbo
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { TransactionFact } from "../profiles/rules";
 import type { Profile, ProfilesService } from "../profiles/service";
+import type { Receipts } from "./ingest";
 import type { Location, LocationsService } from "./locations.service";
 import type { ProductsService } from "./products.service";
 import { canonicalJson, checkTotals, deriveTotals, lineTotal, type TransactionCursor } from "./rules";
@@ -121,12 +124,16 @@ export function isTransactionMessage(body: unknown): body is TransactionMessage 
 }
 
 /**
- * Run a queued transaction. A request that is wrong (a 4xx in the API) cannot be answered any more:
- * it is logged and dropped rather than retried; anything else throws so the queue retries.
+ * Run a queued transaction (the same ingest as the API's, earning included). A request that is wrong (a
+ * 4xx in the API) cannot be answered any more: it is logged and dropped rather than retried; anything
+ * else throws so the queue retries.
  */
-export async function processQueuedTransaction(services: { transactions: TransactionsService }, msg: TransactionMessage): Promise<"created" | "replayed" | "rejected"> {
+export async function processQueuedTransaction(
+  services: { transactions: TransactionsService; receipts: Pick<Receipts, "ingest"> },
+  msg: TransactionMessage,
+): Promise<"created" | "replayed" | "rejected"> {
   try {
-    const { created } = await services.transactions.create(msg.input, msg.actor);
+    const { created } = await services.receipts.ingest(msg.input, msg.actor);
     return created ? "created" : "replayed";
   } catch (err) {
     if (!isDomainError(err)) throw err;
@@ -162,17 +169,11 @@ interface PreRead {
   idMap: Map<string, string>;
 }
 
-/** What the incentive ledger does with a transaction (earn, claw back); registered by the composition root. */
-export interface TransactionHooks {
-  onTransaction(t: TransactionView, profile?: Profile | null): Promise<unknown>;
-  /** a voided receipt gives back what it earned */
-  onVoid(t: TransactionView): Promise<unknown>;
-}
-
+/**
+ * Commerce's own record of receipts. It knows nothing of the incentive ledger: a receipt earns (and a void
+ * gives back) through the Receipts use case in ./ingest.ts, which calls this service and then the ledger.
+ */
 export class TransactionsService {
-  /** The incentive ledger, set by createServices once it exists (it depends on this service's peers). */
-  incentives: TransactionHooks | null = null;
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -363,20 +364,6 @@ export class TransactionsService {
   }
 
   /**
-   * Record a transaction. The same receipt again (same external_id, same normalised body) returns the
-   * first one with `created: false` and writes nothing; another body under that external_id is a 409.
-   */
-  /**
-   * Record a transaction once per external_id, then earn for it (the ledger is idempotent per
-   * transaction, so a replay that finds earning unfinished completes it and returns the same result).
-   */
-  async create(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean; incentives: unknown }> {
-    const { transaction, created, profile } = await this.record(input, actor);
-    const incentives = this.incentives && transaction.profileId && !transaction.isVoid ? await this.incentives.onTransaction(transaction, profile) : null;
-    return { transaction, created, incentives };
-  }
-
-  /**
    * Everything recording a receipt reads first, in one D1 round trip: the receipt (a replay?), its
    * profile, its products by id and sku, its location. Null when the items name more products than fit
    * one statement (the reads then run one by one).
@@ -406,7 +393,12 @@ export class TransactionsService {
     return { existing: existing[0], profile, facts, locationRows, ...match.read(byProduct, byVariant, byIds) };
   }
 
-  private async record(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean; profile?: Profile | null }> {
+  /**
+   * Record a transaction (no earning: see Receipts.ingest). The same receipt again (same external_id, same
+   * normalised body) returns the first one with `created: false` and writes nothing; another body under
+   * that external_id is a 409. `profile` is the one it was resolved to, when this call read it.
+   */
+  async record(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean; profile?: Profile | null }> {
     const hash = await this.requestHash(input);
     const pre = await this.preRead(input);
     // one retry: a concurrent request may create the same placeholder location or the same receipt first
@@ -542,10 +534,13 @@ export class TransactionsService {
 
   // ── void and claim ──────────────────────────────────────────────────────────────────────────
 
-  /** Void a transaction: kept for the record, left out of aggregations. Voiding twice changes nothing. */
-  async void(id: string, reason: string, actor: Actor): Promise<TransactionView> {
+  /**
+   * Void a transaction: kept for the record, left out of aggregations. Voiding twice changes nothing.
+   * `voided` says whether this call voided it (only then does Receipts.void give back what it earned).
+   */
+  async markVoid(id: string, reason: string, actor: Actor): Promise<{ transaction: TransactionView; voided: boolean }> {
     const current = await this.get(id);
-    if (current.isVoid) return current;
+    if (current.isVoid) return { transaction: current, voided: false };
     const now = this.clock.now();
     const voided: TransactionView = { ...current, isVoid: true, voidedAt: now, voidReason: reason };
     // A transaction is voided once, so its void event has an id derived from it: two voids racing
@@ -558,27 +553,27 @@ export class TransactionsService {
         this.audit.entry(actor, { action: "transaction.voided", entityType: "transaction", entityId: id, oldValues: { is_void: false }, newValues: { is_void: true, reason } }),
       ]);
     } catch (err) {
-      if (isUniqueViolation(err)) return this.get(id);
+      if (isUniqueViolation(err)) return { transaction: await this.get(id), voided: false };
       throw err;
     }
     this.publish([event]);
     if (current.profileId) await this.profiles.recomputeAggregations(current.profileId);
-    if (current.profileId && this.incentives) await this.incentives.onVoid(voided);
-    return voided;
+    return { transaction: voided, voided: true };
   }
 
   /**
    * Attach an anonymous transaction to a profile (the customer shows the receipt later). One that already
-   * belongs to this profile is returned as it is; one that belongs to someone else is a 409.
+   * belongs to this profile is returned as it is; one that belongs to someone else is a 409. `claimed` says
+   * whether this call attached it (only then does Receipts.claim earn for it).
    */
-  async claim(profileId: string, ref: { externalId?: string; transactionId?: string }, actor: Actor): Promise<TransactionView> {
+  async attach(profileId: string, ref: { externalId?: string; transactionId?: string }, actor: Actor): Promise<{ transaction: TransactionView; claimed: boolean }> {
     const profile = await this.profiles.require(profileId);
     if (profile.type === "deleted") throw new DomainError("conflict", "This profile is deleted; restore it before claiming transactions");
     const field = ref.transactionId ? "transaction_id" : "external_id";
     const value = ref.transactionId ?? ref.externalId ?? "";
     const current = ref.transactionId ? await this.find(ref.transactionId) : await this.findByExternalId(value);
     if (!current) throw DomainError.field(field, `No transaction with ${field} ${value}`);
-    if (current.profileId === profileId) return current;
+    if (current.profileId === profileId) return { transaction: current, claimed: false };
     if (current.profileId) throw new DomainError("conflict", `Transaction ${current.externalId} already belongs to another profile`, { errors: { [field]: ["This transaction already belongs to another profile"] } });
     const claimed = { ...current, profileId };
     // The conditional update and its event in one batch: the event is written only if this claim took
@@ -599,9 +594,7 @@ export class TransactionsService {
     this.publish([event]);
     await this.audit.record(actor, { action: "transaction.claimed", entityType: "transaction", entityId: current.id, oldValues: { profile_id: null }, newValues: { profile_id: profileId } });
     await this.profiles.recomputeAggregations(profileId);
-    // a receipt claimed later still earns, once
-    if (this.incentives && !claimed.isVoid) await this.incentives.onTransaction(claimed);
-    return claimed;
+    return { transaction: claimed, claimed: true };
   }
 
   private publish(rows: EventRow[]) {

@@ -13,6 +13,9 @@ import { serializeAggregations, serializeProfile } from "../profiles/service";
 import type { Services } from "../services";
 import { canonicalEventType, subjectKeyOf } from "./catalogue";
 
+/** What building a context reads through (reactions hand in only these). */
+export type EventContextServices = Pick<Services, "db" | "profiles" | "ledger" | "definitions">;
+
 export type SerializedProfile = ReturnType<typeof serializeProfile>;
 export type SerializedAggregations = ReturnType<typeof serializeAggregations>;
 
@@ -112,7 +115,7 @@ export function composeEventContext(event: DomainEvent, parts: ContextParts): Ev
 }
 
 /** The reads behind an event's context. A profile that is gone (purged) leaves the profile parts empty. */
-export async function loadContextParts(event: DomainEvent, services: Services): Promise<ContextParts> {
+export async function loadContextParts(event: DomainEvent, services: EventContextServices): Promise<ContextParts> {
   const profileId = event.profile_id;
   const ref = definitionRefOf(event.type, event.data ?? {});
   const definitionP = ref ? loadDefinition(services, ref[0], ref[1]) : Promise.resolve(null);
@@ -142,7 +145,7 @@ export async function loadContextParts(event: DomainEvent, services: Services): 
   return { profile: serializeProfile(view), aggregations: agg ? serializeAggregations(agg) : null, balances: trimmed, tier, definition };
 }
 
-async function loadDefinition(services: Services, kind: "reward" | "point" | "benefit" | "tier" | "achievement", id: string): Promise<Record<string, unknown> | null> {
+async function loadDefinition(services: EventContextServices, kind: "reward" | "point" | "benefit" | "tier" | "achievement", id: string): Promise<Record<string, unknown> | null> {
   const row = await services.definitions.find(kind, id);
   if (!row) return null;
   switch (kind) {
@@ -160,7 +163,7 @@ async function loadDefinition(services: Services, kind: "reward" | "point" | "be
 }
 
 /** The context of an event, for filters, webhooks, targets and reactions. */
-export async function buildEventContext(event: DomainEvent, services: Services): Promise<EventContext> {
+export async function buildEventContext(event: DomainEvent, services: EventContextServices): Promise<EventContext> {
   return composeEventContext(event, await loadContextParts(event, services));
 }
 

@@ -94,7 +94,7 @@ export async function processTransactionsJob(services: Services, job: BatchJobRo
     if (finished.has(index)) continue;
     const input = checked[index].input!;
     try {
-      const { transaction, created } = await services.transactions.create(input, actor);
+      const { transaction, created } = await services.receipts.ingest(input, actor);
       results.push({ index, status: created ? "created" : "replayed", external_id: input.external_id, transaction_id: transaction.id, profile_id: transaction.profileId ?? undefined });
     } catch (err) {
       if (!isDomainError(err)) throw err;

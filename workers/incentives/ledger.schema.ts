@@ -1,6 +1,8 @@
 // The bodies of the ledger's writes, shared by the API (workers/incentives/ledger.api.ts) and the
-// console's Incentives tab (app/lib/incentives.server.ts): one contract per input.
+// console's Incentives tab (app/lib/incentives.server.ts): one contract per input. Also the ledger's
+// answers other areas' responses carry: the balances, and what a receipt earned.
 import { z } from "@hono/zod-openapi";
+import { EarnResultSchema, type EarnResult } from "./profile-ledger/contract";
 import { amount } from "../commerce/schema";
 import { REDEMPTION_STRATEGIES } from "./rules/redemption";
 import { STOREFRONT_TOKEN_MAX_TTL_SECONDS, STOREFRONT_TOKEN_TTL_SECONDS } from "./storefront";
@@ -63,3 +65,9 @@ export const StorefrontTokenInput = z
   })
   .openapi("StorefrontTokenInput");
 
+// ── what the ledger answers with, where another area's response carries it ─────────────────────
+// Both are the ledger's own contract (profile-ledger/contract.ts): the balances, and what a receipt
+// earned as the ledger's earn returns it (POST /transactions carries it as `incentives`).
+export { BalancesSchema } from "./profile-ledger/contract";
+export const TransactionIncentives = EarnResultSchema;
+export type TransactionIncentives = EarnResult;

@@ -10,20 +10,18 @@ import type { TransactionView } from "../commerce/transactions.service";
 import type { Clock } from "../platform/clock";
 import { DomainError } from "../platform/errors";
 import { profileConditionContext } from "../profiles/rules";
-import type { Profile, ProfileLifecycleHooks, ProfilesService } from "../profiles/service";
+import type { Profile, ProfilesService } from "../profiles/service";
 import type { DefinitionsService } from "./definitions.service";
 import type { EngineConfig } from "./engine-types";
-import type { Balances, LedgerResult, LedgerSource, LedgerTransaction, MoveSnapshot, TransactionOutcome } from "./profile-ledger/contract";
+import { type LedgerLifecycle, ledgerStub, unwrapLedger } from "./ledger-lifecycle";
+import type { TransactionIncentives } from "./ledger.schema";
+import type { Balances, LedgerResult, LedgerSource, LedgerTransaction } from "./profile-ledger/contract";
 import type { ProfileLedger } from "./profile-ledger/ledger.do";
 import { profileOfRedemption } from "./redemption-ids";
 
 type BatchJob = typeof batchJobs.$inferSelect;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface TransactionIncentives extends TransactionOutcome {
-  balances: Balances;
-}
 
 /** Who did it, as the ledger records it. */
 export function ledgerSource(actor: Actor): LedgerSource {
@@ -47,10 +45,12 @@ export function isBackfillMessage(body: unknown): body is BackfillMessage {
   return !!body && typeof body === "object" && (body as BackfillMessage).kind === BACKFILL_MESSAGE && typeof (body as BackfillMessage).job_id === "string";
 }
 
-export class LedgerService implements ProfileLifecycleHooks {
-  /** A profile's transactions, oldest first (TransactionsService.historyOf; set by the composition root). */
-  history: ((profileId: string) => Promise<TransactionView[]>) | null = null;
+/** The ledger's port onto commerce: a profile's recorded transactions, not voided, oldest first (for backfills). */
+export interface TransactionHistory {
+  historyOf(profileId: string): Promise<TransactionView[]>;
+}
 
+export class LedgerService {
   constructor(
     private readonly env: Env,
     private readonly db: Db,
@@ -58,16 +58,18 @@ export class LedgerService implements ProfileLifecycleHooks {
     private readonly audit: AuditService,
     private readonly profiles: ProfilesService,
     private readonly definitions: DefinitionsService,
+    /** TransactionsService: it no longer calls the ledger (receipts earn through commerce/ingest.ts), so it is built first */
+    private readonly history: TransactionHistory,
+    /** the merge and purge hooks, built before ProfilesService (which calls them) */
+    private readonly lifecycle: LedgerLifecycle,
   ) {}
 
   stub(profileId: string): DurableObjectStub<ProfileLedger> {
-    return this.env.PROFILE_LEDGER.get(this.env.PROFILE_LEDGER.idFromName(profileId));
+    return ledgerStub(this.env, profileId);
   }
 
   private unwrap<T>(r: LedgerResult<T>): T {
-    if (r.ok) return r.value;
-    const e = r.error;
-    throw new DomainError(e.code, e.message, { errors: e.errors });
+    return unwrapLedger(r);
   }
 
   /** A live profile (404 otherwise; 409 for a deleted one), for every write. */
@@ -184,8 +186,8 @@ export class LedgerService implements ProfileLifecycleHooks {
   /** Earns for every transaction of a profile, oldest first; each once, so running it again changes nothing. */
   async backfillProfile(profileId: string): Promise<number> {
     const profile = await this.profiles.find(profileId);
-    if (!profile || profile.type === "deleted" || !this.history) return 0;
-    const txs = await this.history(profileId);
+    if (!profile || profile.type === "deleted") return 0;
+    const txs = await this.history.historyOf(profileId);
     for (const t of txs) await this.onTransaction(t, profile);
     return txs.length;
   }
@@ -434,21 +436,13 @@ export class LedgerService implements ProfileLifecycleHooks {
 
   // ── lifecycle: merge and purge ───────────────────────────────────────────────────────────────
 
-  /** Moves the loser's ledger into the winner's; each step is idempotent, so a retry resumes. */
-  async onMerge(winnerId: string, loserId: string): Promise<void> {
-    const loser = this.stub(loserId);
-    const snapshot = this.unwrap((await loser.beginMoveOut({ profileId: loserId, winnerId })) as LedgerResult<MoveSnapshot>);
-    this.unwrap(await this.stub(winnerId).moveIn({ profileId: winnerId, snapshot }));
-    this.unwrap(await loser.completeMoveOut({ profileId: loserId, winnerId }));
+  /** Moves the loser's ledger into the winner's (see LedgerLifecycle; the events consumer calls it too). */
+  onMerge(winnerId: string, loserId: string): Promise<void> {
+    return this.lifecycle.onMerge(winnerId, loserId);
   }
 
-  async onPurge(profileId: string): Promise<void> {
-    await this.stub(profileId).purge();
-    await this.db.batch([
-      this.db.delete(incentiveInstances).where(eq(incentiveInstances.profileId, profileId)),
-      this.db.delete(incentiveLedger).where(eq(incentiveLedger.profileId, profileId)),
-      this.db.delete(profileIncentiveState).where(eq(profileIncentiveState.profileId, profileId)),
-    ]);
+  onPurge(profileId: string): Promise<void> {
+    return this.lifecycle.onPurge(profileId);
   }
 
   // ── the Incentives overview (D1 projection) ──────────────────────────────────────────────────

@@ -14,13 +14,13 @@ import { newId } from "../platform/crypto";
 import { DomainError, isDomainError, type FieldErrors } from "../platform/errors";
 import type { DomainEvent } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
-import type { Services } from "../services";
-import type { ContextBuilder } from "./context";
+import type { ContextBuilder, ReactionServices } from "./context";
 import { AUTOMATION_TEMPLATES, evaluateArguments, filterPasses, type AutomationTemplate } from "./rules";
 
 export { AUTOMATION_TEMPLATES, type AutomationTemplate };
 import type { AutomationInput, AutomationUpdateInput, QueryCondition } from "./schema";
 import { nextRunAt, scheduleErrors, type Schedule } from "./schedule";
+import type { ReactionRunner } from "./runner";
 import type { TriggersService } from "./triggers.service";
 import { serializeAutomation, type AutomationRow, type AutomationRunRow } from "./views";
 
@@ -45,16 +45,19 @@ export function automationRunId(automationId: string, scheduledFor: Date): strin
 
 
 
+/** How an automation runs an action: the reaction runner's, so triggers and automations act alike. */
+export interface ActionPerformer {
+  perform: ReactionRunner["perform"];
+}
+
 export class AutomationsService {
   constructor(
-    private readonly services: () => Services,
+    /** the plumbing and the services its queries and actions go through (all built before it) */
+    private readonly s: ReactionServices,
+    private readonly performer: ActionPerformer,
     private readonly triggers: TriggersService,
     private readonly buildContext: ContextBuilder,
   ) {}
-
-  private get s(): Services {
-    return this.services();
-  }
   private get db(): Db {
     return this.s.db;
   }
@@ -380,7 +383,7 @@ export class AutomationsService {
           if (!filterPasses(action, context)) return null;
           continue;
         }
-        const r = await this.s.reactions.perform(action, evaluateArguments(action, context), actor, `${run.id}:${profileId}:${action.id}`, context);
+        const r = await this.performer.perform(action, evaluateArguments(action, context), actor, `${run.id}:${profileId}:${action.id}`, context);
         if (r.status === "failed" || r.status === "unavailable") return r.error ?? `${action.type} failed`;
       }
       return null;

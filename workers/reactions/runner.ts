@@ -9,13 +9,12 @@ import { reactionActor, type Actor } from "../access/actor";
 import { DomainError, isDomainError } from "../platform/errors";
 import type { DomainEvent } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
-import type { Services } from "../services";
-import { buildReactionContext, type ContextBuilder, type EventContext } from "./context";
+import { buildReactionContext, type ContextBuilder, type EventContext, type ReactionServices } from "./context";
 import { actionKey, evaluateArguments, filterPasses, reactionDepth, reactionRunId, toCents, MAX_CAUSATION_DEPTH } from "./rules";
 import type { TriggersService } from "./triggers.service";
 import type { ReactionRunRow, TriggerRow } from "./views";
 
-/** What sends an event context through a target (delivery's service); null until it is wired. */
+/** What sends an event context through a target (delivery's TargetsService.sendTarget, adapted by the composition root). */
 export type TargetSender = (handle: string, context: EventContext, opts: { key: string; dryRun: boolean }) => Promise<unknown>;
 
 /** A run still "running" after this long was left by a crashed worker and may be taken over. */
@@ -32,18 +31,13 @@ export interface ActionPlan {
 }
 
 export class ReactionRunner {
-  /** Set by the composition root once delivery's target-send service exists. */
-  targetSender: TargetSender | null = null;
-
   constructor(
-    private readonly services: () => Services,
+    /** the ledger, profiles and definitions it acts through, and the plumbing (all built before the runner) */
+    private readonly s: ReactionServices,
     private readonly triggers: TriggersService,
+    private readonly targetSender: TargetSender,
     private readonly buildContext: ContextBuilder = buildReactionContext,
   ) {}
-
-  private get s(): Services {
-    return this.services();
-  }
 
   /** The EVENT_HANDLERS entry: every active trigger on the event's type, once per (event, trigger). */
   async onEvent(event: DomainEvent): Promise<number> {
@@ -138,7 +132,6 @@ export class ReactionRunner {
     const reason = typeof args.reason === "string" && args.reason ? args.reason : `reaction: ${actor.label.replace(/^system: reaction /, "")}`;
     if (action.type === "target.send") {
       const handle = String(args.target ?? "");
-      if (!this.targetSender) return { status: "unavailable", error: `Targets are not available yet: "${handle}" was not sent` };
       return { status: "succeeded", value: await this.targetSender(handle, context, { key, dryRun: false }) };
     }
     const profileId = requireString(args.profile_id, "profile_id");
@@ -183,7 +176,7 @@ export class ReactionRunner {
         const remove = args.remove === true;
         // already so: nothing to write (and no profile.updated to set off another trigger)
         if (remove ? !tags.includes(tag) : tags.includes(tag)) return { status: "skipped", value: { tag, unchanged: true } };
-        await s.profiles.update(profileId, { tags: remove ? tags.filter((t) => t !== tag) : [...tags, tag] } as Parameters<Services["profiles"]["update"]>[1], actor);
+        await s.profiles.update(profileId, { tags: remove ? tags.filter((t) => t !== tag) : [...tags, tag] } as Parameters<ReactionServices["profiles"]["update"]>[1], actor);
         return { status: "succeeded", value: { tag, removed: remove } };
       }
       default:
@@ -226,7 +219,7 @@ export class ReactionRunner {
 
   /** A sentence saying what an action would do with these arguments (checks definitions and the profile). */
   private async describe(action: StoredAction, args: Record<string, unknown>): Promise<string> {
-    if (action.type === "target.send") return this.targetSender ? `would send through target "${String(args.target)}"` : `would not send: targets are not available yet ("${String(args.target)}")`;
+    if (action.type === "target.send") return `would send through target "${String(args.target)}"`;
     const profileId = requireString(args.profile_id, "profile_id");
     const profile = await this.s.profiles.find(profileId);
     if (!profile || profile.type === "deleted") throw DomainError.field("profile_id", `No live profile ${profileId}`);

@@ -27,14 +27,15 @@ const DEFINITION_TABLES = {
 /** Event types a trigger may listen to: the catalogue, and Omneo's aliases of its names. */
 export type EventTypeList = () => readonly string[];
 
-export class TriggersService {
-  /** Whether a target handle exists (delivery's targets; set by the composition root). */
-  targetExists: ((handle: string) => Promise<boolean>) | null = null;
+/** Whether a target handle exists (delivery's TargetsService, adapted by the composition root). */
+export type TargetExists = (handle: string) => Promise<boolean>;
 
+export class TriggersService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly targetExists: TargetExists,
     private readonly eventTypes: EventTypeList = () => EVENT_TYPES,
   ) {}
 
@@ -70,7 +71,7 @@ export class TriggersService {
         const specs = ACTION_CATALOGUE[type].arguments as readonly ArgumentSpec[];
         for (const [j, arg] of args.entries()) {
           const s = specs.find((x) => x.name === arg.name);
-          if (s?.kind === "target" && !arg.is_dynamic && this.targetExists && !(await this.targetExists(String(arg.value)))) {
+          if (s?.kind === "target" && !arg.is_dynamic && !(await this.targetExists(String(arg.value)))) {
             (errors[`${prefix}.${i}.arguments.${j}.value`] ??= []).push(`No target with handle "${String(arg.value)}"`);
           }
           if (!s || s.kind !== "definition" || arg.is_dynamic || !s.definition) continue;

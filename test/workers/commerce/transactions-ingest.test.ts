@@ -129,16 +129,16 @@ describe("POST /transactions", () => {
       const s = services();
       const actor = systemActor("race test");
       const input = TransactionInput.parse(simpleReceipt(17, { location_id: uid("RACE-") }));
-      const first = await s.transactions.create(input, actor);
+      const first = await s.receipts.ingest(input, actor);
       // the loser's pre-check saw nothing: it only learns from the unique index
       const real = s.transactions.findByExternalId.bind(s.transactions);
       let calls = 0;
       s.transactions.findByExternalId = async (id: string) => (calls++ === 0 ? undefined : real(id));
-      const second = await s.transactions.create(input, actor);
+      const second = await s.receipts.ingest(input, actor);
       expect(second).toMatchObject({ created: false, transaction: { id: first.transaction.id } });
       calls = 0;
       const different = TransactionInput.parse(simpleReceipt(18, { external_id: input.external_id }));
-      await expect(s.transactions.create(different, actor)).rejects.toMatchObject({ code: "conflict" });
+      await expect(s.receipts.ingest(different, actor)).rejects.toMatchObject({ code: "conflict" });
       expect(await countRows(transactions, eq(transactions.externalId, input.external_id))).toBe(1);
     });
 

@@ -41,12 +41,12 @@ describe("POST /transactions/{id}/void", () => {
     const { data } = await postTx(token, simpleReceipt(8), 201);
     const s = services();
     const stale = await s.transactions.get(data.id);
-    const first = await s.transactions.void(data.id, "first", systemActor("race test"));
+    const first = await s.receipts.void(data.id, "first", systemActor("race test"));
     // the second read the transaction before the first wrote: its batch collides on the void event's id
     const real = s.transactions.get.bind(s.transactions);
     let calls = 0;
     s.transactions.get = async (id: string) => (calls++ === 0 ? stale : real(id));
-    const second = await s.transactions.void(data.id, "second", systemActor("race test"));
+    const second = await s.receipts.void(data.id, "second", systemActor("race test"));
     expect(second).toMatchObject({ isVoid: true, voidReason: "first", voidedAt: first.voidedAt });
     expect(await countRows(auditLog, and(eq(auditLog.action, "transaction.voided"), eq(auditLog.entityId, data.id)))).toBe(1);
     const evs = (await s.db.select().from(events).where(eq(events.type, "transaction.voided"))).filter((e) => (e.data as { transaction: Tx }).transaction.id === data.id);
