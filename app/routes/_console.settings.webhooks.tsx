@@ -11,7 +11,7 @@ import { Textarea } from "~/components/ui/textarea";
 import { useToast } from "~/components/ui/toast";
 import { requireUser } from "~/lib/auth.server";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
-import { DELIVERY_STATUSES, type DeliveryStatus } from "../../db/schema/delivery";
+import { DELIVERY_STATUSES, type DeliveryStatus } from "../../workers/delivery/schema";
 import { WebhookInput } from "../../workers/delivery/schema";
 import { eventCatalogueView, serializeDelivery, serializeWebhook } from "../../workers/delivery/views";
 

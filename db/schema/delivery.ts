@@ -3,13 +3,10 @@
 // reactions), one delivery row per (endpoint, event) with every attempt logged, and the dead letters
 // of every queue kept in D1 for the console instead of only in logs.
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+// the enums are the delivery area's vocabulary (its public face), so the console gets them without Drizzle
+import { DELIVERY_KINDS, DELIVERY_STATUSES, WEBHOOK_QUEUES } from "../../workers/delivery/schema";
 
-export const WEBHOOK_QUEUES = ["high", "default", "low"] as const;
-export type WebhookQueue = (typeof WEBHOOK_QUEUES)[number];
-export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "dead"] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-export const DELIVERY_KINDS = ["webhook", "target", "test"] as const;
-export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+export { DELIVERY_KINDS, DELIVERY_STATUSES, WEBHOOK_QUEUES, type DeliveryKind, type DeliveryStatus, type WebhookQueue } from "../../workers/delivery/schema";
 
 export const webhooks = sqliteTable(
   "webhooks",

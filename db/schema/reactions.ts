@@ -1,6 +1,10 @@
 // Reactions: triggers (an event type and the actions it runs), their runs (one per event and trigger,
 // with each action's outcome), and scheduled automations with their runs and per-profile receipts.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+// the enums are the reactions area's vocabulary (its public face), so the console gets them without Drizzle
+import { AUTOMATION_FREQUENCIES, AUTOMATION_TYPES, REACTION_RUN_STATUSES } from "../../workers/reactions/schema";
+
+export { AUTOMATION_FREQUENCIES, AUTOMATION_TYPES, REACTION_RUN_STATUSES, type ReactionRunStatus } from "../../workers/reactions/schema";
 
 /** One action of a trigger or automation, as stored (the API's shape with a stable id). */
 export interface StoredAction {
@@ -39,8 +43,6 @@ export const triggers = sqliteTable(
   (t) => [index("triggers_event_idx").on(t.eventType, t.isActive)],
 );
 
-export const REACTION_RUN_STATUSES = ["running", "succeeded", "failed", "filtered", "stopped"] as const;
-export type ReactionRunStatus = (typeof REACTION_RUN_STATUSES)[number];
 
 /** One run of a trigger for one event (id derived from both, so a redelivery finds the same run). */
 export const reactionRuns = sqliteTable(
@@ -63,8 +65,6 @@ export const reactionRuns = sqliteTable(
   (t) => [index("reaction_runs_started_idx").on(t.startedAt), index("reaction_runs_trigger_idx").on(t.triggerId, t.startedAt), index("reaction_runs_event_idx").on(t.eventId)],
 );
 
-export const AUTOMATION_TYPES = ["date", "scheduled"] as const;
-export const AUTOMATION_FREQUENCIES = ["daily", "weekly", "fortnightly", "monthly"] as const;
 
 export const automations = sqliteTable(
   "automations",

@@ -1,7 +1,6 @@
 // Who may do what. Pure: the permission matrix, API scopes, throttling and session rules.
-import type { Role } from "../../db/schema/access";
-
-export { ROLES, type Role } from "../../db/schema/access";
+export const ROLES = ["admin", "manager", "reporting", "machine"] as const;
+export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
   "dashboard:view",

@@ -3,10 +3,17 @@
 // depends on the environment (ALLOW_INSECURE_WEBHOOK_URLS), so the service applies it; everything
 // else about a field is said here.
 import { z } from "@hono/zod-openapi";
-import { DELIVERY_STATUSES } from "../../db/schema/delivery";
 import { canonicalEventType, EVENT_TYPES, unknownEventTypeMessage } from "../events/catalogue";
 import { conditionErrors } from "../incentives/rules/conditions";
 import { normaliseQueue } from "./rules";
+
+// delivery's vocabulary; db/schema/delivery takes its column enums from here
+export const WEBHOOK_QUEUES = ["high", "default", "low"] as const;
+export type WebhookQueue = (typeof WEBHOOK_QUEUES)[number];
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "dead"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export const DELIVERY_KINDS = ["webhook", "target", "test"] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 
 const Bool = (field: string) => z.boolean({ error: `${field} must be true or false` });
 

@@ -3,7 +3,7 @@
 // its field); rules that need another field or the database (kind vs points_per_dollar, a ladder, an
 // unlock's benefit) are the service's.
 import { z } from "@hono/zod-openapi";
-import { ACHIEVEMENT_TRIGGERS, ACHIEVEMENT_VISIBILITY, POINT_KINDS, REWARD_TYPES } from "../../db/schema/incentives";
+import { ACHIEVEMENT_TRIGGERS, ACHIEVEMENT_VISIBILITY, POINT_KINDS, REWARD_TYPES } from "./schema";
 import { amount, Timezone } from "../commerce/schema";
 import { levelsErrors, type AchievementLevels } from "./rules/achievements";
 import { WEEKDAY_NAMES } from "./rules/calendar";

@@ -1,7 +1,10 @@
 // Contracts of the customer record, shared by the API, the console's forms and the OpenAPI document.
 import { z } from "@hono/zod-openapi";
-import { PROFILE_TYPES } from "../../db/schema/profiles";
 import { boundedJsonObject, jsonBoundsError } from "../platform/json-bounds";
+
+// db/schema/profiles takes its column enum from here
+export const PROFILE_TYPES = ["active", "pending", "deleted", "system"] as const;
+export type ProfileType = (typeof PROFILE_TYPES)[number];
 
 const trimmed = (max: number) => z.string().trim().max(max, `Must be at most ${max} characters`);
 const nullableText = (max: number) => trimmed(max).nullish().transform((v) => (v === "" ? null : v));

@@ -1,8 +1,13 @@
 // The contracts of reactions (triggers, actions, action history, dry runs, automations) in Omneo's
 // v3 shape: one zod schema per input, shared by the API, the console and the OpenAPI document.
 import { z } from "@hono/zod-openapi";
-import { AUTOMATION_FREQUENCIES, AUTOMATION_TYPES, REACTION_RUN_STATUSES } from "../../db/schema/reactions";
 import { ACTION_TYPES } from "./rules";
+
+// db/schema/reactions takes its column enums from here
+export const REACTION_RUN_STATUSES = ["running", "succeeded", "failed", "filtered", "stopped"] as const;
+export type ReactionRunStatus = (typeof REACTION_RUN_STATUSES)[number];
+export const AUTOMATION_TYPES = ["date", "scheduled"] as const;
+export const AUTOMATION_FREQUENCIES = ["daily", "weekly", "fortnightly", "monthly"] as const;
 
 const text = (field: string, max: number) => z.string({ error: `${field} must be a string` }).trim().max(max, `${field} must be at most ${max} characters`);
 
