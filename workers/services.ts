@@ -13,6 +13,7 @@ import { TargetsService } from "./delivery/targets.service";
 import { WebhooksService } from "./delivery/webhooks.service";
 import { DefinitionsService } from "./incentives/definitions.service";
 import { LedgerService } from "./incentives/ledger.service";
+import { ImportsService } from "./imports/service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
@@ -46,6 +47,7 @@ export interface Services {
   webhooks: WebhooksService;
   targets: TargetsService;
   reporting: ReportingService;
+  imports: ImportsService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
@@ -113,6 +115,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     webhooks: new WebhooksService(db, clock, audit, env, deliveries),
     targets,
     reporting: new ReportingService(db, env.DB, clock, audit, { timezone: env.BRAND_TIMEZONE || "Australia/Sydney", currency: "AUD" }),
+    imports: new ImportsService(() => self!),
     defer,
   };
   return self;
