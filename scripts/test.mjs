@@ -1,4 +1,4 @@
-// `npm test`: the whole suite. Lint and typecheck first, then builds once, then runs the workers lane (vitest inside workerd against
+// `npm test`: the whole suite. Lint and typecheck first, then builds once (and checks the browser bundle holds no Drizzle), then runs the workers lane (vitest inside workerd against
 // real D1, Durable Objects and Queues) and the browser lane (Playwright driving Debian's Chromium
 // against the built worker under `wrangler dev`). The browser lane needs Chromium (CHROMIUM_PATH, then
 // /usr/bin/chromium); without it the lane is skipped loudly, unless REQUIRE_BROWSER=1 (as in CI).
@@ -34,6 +34,11 @@ for (const [name, args] of [["lint", ["eslint", "."]], ["typecheck", ["tsc", "-p
 
 console.log("\n▸ Building the console and worker");
 if (run("npx", ["remix", "vite:build", "--logLevel", "warn"]) !== 0) process.exit(1);
+// the browser bundle must carry no Drizzle (the console imports only the areas' pure faces)
+{
+  const status = run("node", ["scripts/check-client-bundle.mjs"]);
+  results.push({ name: "bundle", passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0, status, static: true });
+}
 
 console.log("\n▸ Workers lane (workerd: real D1, Durable Objects, Queues)");
 lane("workers", []);

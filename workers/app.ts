@@ -8,8 +8,7 @@ import { routePartykitRequest } from "partyserver";
 // eslint-disable-next-line @typescript-eslint/ban-ts-comment -- generated file without types, absent before the first build (so not @ts-expect-error)
 // @ts-ignore
 import * as build from "../build/server";
-import { can } from "./access/rules";
-import { SESSION_COOKIE, sessionCookie } from "./access/session-cookie";
+import { can, SESSION_COOKIE, sessionCookie } from "./access/rules";
 import { createApiApp } from "./api";
 import { apiDocsPage } from "./api-docs";
 import { consumeEvents } from "./events/consumer";
@@ -17,7 +16,7 @@ import { consumeDeadLetters, consumeDeliveries } from "./events/deliveries";
 import { runScheduled } from "./events/scheduled";
 import { getLoadContext } from "./load-context";
 import { DomainError } from "./platform/errors";
-import { errorToResponse, problemResponse, type AppEnv } from "./platform/http";
+import { errorToResponse, problemResponse, requestMeta, type AppEnv } from "./platform/http";
 import { createServices } from "./services";
 
 export { ProfileLedger } from "./incentives/profile-ledger/ledger.do";
@@ -141,6 +140,7 @@ app.all("*", async (c) => {
       cf: c.req.raw.cf as IncomingRequestCfProperties | undefined,
       services: c.get("services"),
       requestId: c.get("requestId"),
+      meta: requestMeta(c.req.raw, c.get("requestId")),
     }),
   );
   // a session slid forward on this request: renew the cookie's Expires too (unless the response sets it)

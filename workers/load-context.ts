@@ -1,4 +1,5 @@
 // The typed Remix load context, built once per request by the worker entry.
+import type { RequestMeta } from "./access/sessions.service";
 import type { Services } from "./services";
 
 export interface LoadContextInput {
@@ -7,6 +8,8 @@ export interface LoadContextInput {
   cf?: IncomingRequestCfProperties;
   services: Services;
   requestId: string;
+  /** who is asking from where (IP, user agent, request id): what the console's actors and sign-ins record */
+  meta: RequestMeta;
 }
 
 declare module "@remix-run/cloudflare" {
@@ -14,9 +17,10 @@ declare module "@remix-run/cloudflare" {
     cloudflare: { env: Env; ctx: ExecutionContext; cf?: IncomingRequestCfProperties };
     services: Services;
     requestId: string;
+    meta: RequestMeta;
   }
 }
 
-export function getLoadContext({ env, ctx, cf, services, requestId }: LoadContextInput) {
-  return { cloudflare: { env, ctx, cf }, services, requestId };
+export function getLoadContext({ env, ctx, cf, services, requestId, meta }: LoadContextInput) {
+  return { cloudflare: { env, ctx, cf }, services, requestId, meta };
 }

@@ -16,6 +16,7 @@ import { WebhooksService } from "./delivery/webhooks.service";
 import { DefinitionsService } from "./incentives/definitions.service";
 import { LedgerLifecycle } from "./incentives/ledger-lifecycle";
 import { LedgerService } from "./incentives/ledger.service";
+import { ImportsService } from "./imports/service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
 import { Outbox } from "./platform/outbox";
@@ -51,9 +52,13 @@ export interface Services {
   webhooks: WebhooksService;
   targets: TargetsService;
   reporting: ReportingService;
+  imports: ImportsService;
   /** background work that may outlive the response (ctx.waitUntil where there is a ctx) */
   defer(p: Promise<unknown>): void;
 }
+
+/** Every service but imports: what the import and export use cases run over. */
+export type CoreServices = Omit<Services, "imports">;
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -105,7 +110,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   );
   const automations = new AutomationsService(reactionServices, reactions, triggers, buildReactionContext);
 
-  return {
+  const core: CoreServices = {
     env,
     db,
     clock,
@@ -131,4 +136,6 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     reporting: new ReportingService(db, env.DB, clock, audit, { timezone, currency: "AUD" }),
     defer,
   };
+  // imports check, submit and export over every service above, so they are built last, over that set
+  return { ...core, imports: new ImportsService(core) };
 }

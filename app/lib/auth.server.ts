@@ -1,11 +1,8 @@
 // Console guards: every loader and action starts with requireUser(request, context, permission).
 import { redirect, type AppLoadContext } from "@remix-run/cloudflare";
-import { userActor } from "../../workers/access/sessions.service";
-import { can, type Permission } from "../../workers/access/rules";
-import { clearedSessionCookie, readSessionToken } from "../../workers/access/session-cookie";
+import { can, clearedSessionCookie, readSessionToken, type Permission } from "../../workers/access/rules";
 import type { Actor } from "../../workers/access/actor";
 import type { PublicUser } from "../../workers/access/users.service";
-import { requestMeta } from "../../workers/platform/http";
 
 export interface ConsoleUser {
   user: PublicUser;
@@ -13,9 +10,9 @@ export interface ConsoleUser {
 }
 
 export async function getUser(request: Request, context: AppLoadContext): Promise<ConsoleUser | null> {
-  const signedIn = await context.services.sessions.authenticate(readSessionToken(request));
+  const signedIn = await context.services.sessions.authenticate(readSessionToken(request), context.meta);
   if (!signedIn) return null;
-  return { user: signedIn.user, actor: userActor(signedIn.user, requestMeta(request, context.requestId)) };
+  return { user: signedIn.user, actor: signedIn.actor };
 }
 
 /** The signed-in user, or a redirect to /login; a 403 response when the role lacks the permission. */

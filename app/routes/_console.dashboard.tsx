@@ -8,8 +8,7 @@ import { Input, Select } from "~/components/ui/input";
 import { LinkTabs } from "~/components/ui/link-tabs";
 import { requireUser } from "~/lib/auth.server";
 import { can, type Permission } from "../../workers/access/rules";
-import { metabaseConfig, signedDashboardUrl } from "../../workers/reporting/embed";
-import { intervalFor, kpiCards, nowCards, RANGE_PRESETS, resolveRange, type KpiCard } from "../../workers/reporting/views";
+import { intervalFor, kpiCards, metabaseConfig, nowCards, RANGE_PRESETS, resolveRange, signedDashboardUrl, type KpiCard } from "../../workers/reporting/views";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Loyalty Edge" }];
 

@@ -3,7 +3,6 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { TYPE_FILTERS } from "~/components/profiles/profile-search";
 import { requireUser } from "~/lib/auth.server";
 import type { ProfileType } from "../../workers/profiles/schema";
-import { exportProfiles } from "../../workers/imports/exports";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = await requireUser(request, context, "data:export");
@@ -11,5 +10,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const search = (q.get("q") ?? "").trim().slice(0, 200) || undefined;
   const rawType = q.get("type");
   const type = rawType && TYPE_FILTERS.some((t) => t.value === rawType) ? (rawType as ProfileType | "all") : undefined;
-  return exportProfiles(context.services, { search, type }, actor);
+  return context.services.imports.exportProfiles({ search, type }, actor);
 }

@@ -10,9 +10,8 @@ import { Table, TBody, Td, Th, THead, Tr } from "~/components/ui/table";
 import { useToast } from "~/components/ui/toast";
 import { requireUser } from "~/lib/auth.server";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
-import { API_SCOPES, SCOPE_DESCRIPTIONS } from "../../workers/access/rules";
+import { API_SCOPES, SCOPE_DESCRIPTIONS, tokenStatus } from "../../workers/access/rules";
 import { CreateApiTokenInput } from "../../workers/access/schema";
-import { tokenStatus } from "../../workers/access/tokens.service";
 
 export const meta: MetaFunction = () => [{ title: "API Tokens · Loyalty Edge" }];
 

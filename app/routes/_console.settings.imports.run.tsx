@@ -4,12 +4,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { requireUser } from "~/lib/auth.server";
 import { isDomainError } from "../../workers/platform/errors";
-import { checkImport, type ImportKind } from "../../workers/imports/checks";
-import { getJob } from "../../workers/imports/jobs";
-import { createTransactionsJob } from "../../workers/imports/transactions-batch";
+import type { ImportKind } from "../../workers/imports/checks";
 import { serializeJob } from "../../workers/imports/views";
 import { IMPORT_CHUNK } from "~/components/imports/limits";
-import { createBatchJob } from "../../workers/profiles/batch";
 
 /** JSON out, always (a resource route: the page's script reads it with fetch). */
 const reply = (body: Record<string, unknown>, status = 200) => Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
@@ -38,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const id = new URL(request.url).searchParams.get("job") ?? "";
   if (!/^[0-9a-f-]{36}$/i.test(id)) return reply({ ok: false, formError: "Name a job by its id" }, 400);
   try {
-    return reply({ ok: true, job: serializeJob(await getJob(context.services, id)) });
+    return reply({ ok: true, job: serializeJob(await context.services.imports.job(id)) });
   } catch (err) {
     return refused(err);
   }
@@ -53,9 +50,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!records) return reply({ ok: false, errors: { records: [`Send between 1 and ${IMPORT_CHUNK} records as a JSON list`] } }, 422);
   const intent = form.get("intent");
   try {
-    if (intent === "validate") return reply({ ok: true, errors: checkImport(context.services, kind, records) });
+    if (intent === "validate") return reply({ ok: true, errors: context.services.imports.check(kind, records) });
     if (intent === "submit") {
-      const job = kind === "transactions" ? await createTransactionsJob(context.services, records, actor) : await createBatchJob(context.services, records, actor);
+      const job = await context.services.imports.submit(kind, records, actor);
       return reply({ ok: true, job: serializeJob(job) });
     }
   } catch (err) {

@@ -14,7 +14,7 @@ import { Textarea } from "~/components/ui/textarea";
 import { useToast } from "~/components/ui/toast";
 import { requireUser } from "~/lib/auth.server";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
-import { EVENT_TYPES } from "../../workers/events/catalogue";
+import { EVENT_TYPES } from "../../workers/events/schema";
 import { conditionErrors } from "../../workers/incentives/rules/conditions";
 import { AUTOMATION_TEMPLATES, type AutomationTemplate } from "../../workers/reactions/rules";
 import { DryRunInput, TriggerInput } from "../../workers/reactions/schema";

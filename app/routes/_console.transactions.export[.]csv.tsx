@@ -3,7 +3,6 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { LOCATION_LIST_SIZE, locationRef, parseTransactionFilters } from "~/components/commerce/transactions.server";
 import { requireUser } from "~/lib/auth.server";
 import { can } from "../../workers/access/rules";
-import { exportTransactions } from "../../workers/imports/exports";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // the list's page permission, then the export permission: one session lookup
@@ -15,5 +14,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const invalid = Object.keys(parsed.errors);
   // a filter the page could not read is not silently dropped from the export
   if (invalid.length) return new Response(`Fix the filters first: ${invalid.join(", ")}`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  return exportTransactions(services, parsed.filter, actor);
+  return services.imports.exportTransactions(parsed.filter, actor);
 }

@@ -4,9 +4,8 @@ import { Button } from "~/components/ui/button";
 import { Field, Input } from "~/components/ui/input";
 import { getUser, safeRedirect } from "~/lib/auth.server";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
+import { sessionCookie } from "../../workers/access/rules";
 import { LoginInput } from "../../workers/access/schema";
-import { sessionCookie } from "../../workers/access/session-cookie";
-import { requestMeta } from "../../workers/platform/http";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Loyalty Edge" }];
 
@@ -30,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseWith(LoginInput, { email: form.get("email") ?? "", password: form.get("password") ?? "" });
   if (!parsed.ok) return invalid(parsed.errors, { values });
   try {
-    const signedIn = await context.services.sessions.login(parsed.data, requestMeta(request, context.requestId));
+    const signedIn = await context.services.sessions.login(parsed.data, context.meta);
     return redirect(safeRedirect(form.get("redirectTo")), { headers: { "Set-Cookie": sessionCookie(signedIn.token, signedIn.expiresAt) } });
   } catch (err) {
     return failure(err, { values });

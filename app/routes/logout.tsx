@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/cloudflare";
 import { getUser } from "~/lib/auth.server";
-import { clearedSessionCookie, readSessionToken } from "../../workers/access/session-cookie";
+import { clearedSessionCookie, readSessionToken } from "../../workers/access/rules";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const signedIn = await getUser(request, context);

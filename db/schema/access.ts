@@ -2,7 +2,10 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
+// the enums are the access area's vocabulary (its pure face), so the console gets them without Drizzle
 import { ROLES } from "../../workers/access/rules";
+
+export { ROLES, type Role } from "../../workers/access/rules";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`);

@@ -3,8 +3,10 @@
 // reactions), one delivery row per (endpoint, event) with every attempt logged, and the dead letters
 // of every queue kept in D1 for the console instead of only in logs.
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
+// the enums are the delivery area's vocabulary (its public face), so the console gets them without Drizzle
 import { DELIVERY_KINDS, DELIVERY_STATUSES, WEBHOOK_QUEUES } from "../../workers/delivery/schema";
+
+export { DELIVERY_KINDS, DELIVERY_STATUSES, WEBHOOK_QUEUES, type DeliveryKind, type DeliveryStatus, type WebhookQueue } from "../../workers/delivery/schema";
 
 export const webhooks = sqliteTable(
   "webhooks",

@@ -3,6 +3,8 @@
 // projection of every profile's ledger DO (instances, ledger entries, per-profile state) that lists,
 // the Incentives overview, reporting and the tier-anniversary cron read. The DOs own the truth.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+// the enums are the incentives area's vocabulary (its public face), so the console gets them without Drizzle
+import type { PointKind } from "../../workers/incentives/schema";
 
 const timestamps = {
   version: integer("version").notNull().default(1),
@@ -12,7 +14,7 @@ const timestamps = {
   archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
 };
 
-import type { PointKind } from "../../workers/incentives/definitions.schema";
+export { ACHIEVEMENT_TRIGGERS, ACHIEVEMENT_VISIBILITY, POINT_KINDS, REWARD_TYPES, type PointKind } from "../../workers/incentives/schema";
 
 export const rewardDefinitions = sqliteTable(
   "reward_definitions",

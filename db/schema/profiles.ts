@@ -4,7 +4,10 @@ import type { Actor } from "../../workers/access/actor";
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
+// the enum is the profiles area's vocabulary (its public face), so the console gets it without Drizzle
 import { PROFILE_TYPES } from "../../workers/profiles/schema";
+
+export { PROFILE_TYPES, type ProfileType } from "../../workers/profiles/schema";
 
 export interface CommsPreferences {
   /** channel → opted in? */

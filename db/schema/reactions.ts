@@ -1,7 +1,10 @@
 // Reactions: triggers (an event type and the actions it runs), their runs (one per event and trigger,
 // with each action's outcome), and scheduled automations with their runs and per-profile receipts.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+// the enums are the reactions area's vocabulary (its public face), so the console gets them without Drizzle
 import { AUTOMATION_FREQUENCIES, AUTOMATION_TYPES, REACTION_RUN_STATUSES } from "../../workers/reactions/schema";
+
+export { AUTOMATION_FREQUENCIES, AUTOMATION_TYPES, REACTION_RUN_STATUSES, type ReactionRunStatus } from "../../workers/reactions/schema";
 
 /** One action of a trigger or automation, as stored (the API's shape with a stable id). */
 export interface StoredAction {

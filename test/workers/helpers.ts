@@ -5,7 +5,7 @@ import type { SQL } from "drizzle-orm";
 import { expect } from "vitest";
 import { systemActor } from "../../workers/access/actor";
 import type { Role } from "../../workers/access/rules";
-import { SESSION_COOKIE } from "../../workers/access/session-cookie";
+import { SESSION_COOKIE } from "../../workers/access/rules";
 import type { ApiScope } from "../../workers/access/rules";
 import { createServices } from "../../workers/services";
 

@@ -1,5 +1,5 @@
-// Who may do what. Pure: the permission matrix, API scopes, throttling and session rules.
-
+// Who may do what. Pure: the permission matrix, API scopes, throttling and session rules, the session
+// cookie's format and an API token's status.
 export const ROLES = ["admin", "manager", "reporting", "machine"] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -185,4 +185,34 @@ export function wouldRemoveLastAdmin(
   if (!isActiveAdmin) return false;
   const staysAdmin = (change.role ?? target.role) === "admin" && (change.isActive ?? target.isActive);
   return !staysAdmin && activeAdminCount <= 1;
+}
+
+// The console session cookie: HttpOnly, Secure, SameSite=Lax, holding a random token whose hash is the
+// session's key in D1. The __Host- prefix makes the browser refuse it unless it is Secure, for this
+// host only and Path=/, so a sibling subdomain cannot set or shadow it.
+export const SESSION_COOKIE = "__Host-le_session";
+
+export function sessionCookie(token: string, expiresAt: Date): string {
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Lax; Expires=${expiresAt.toUTCString()}`;
+}
+
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0`;
+}
+
+export function readSessionToken(request: Request): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === SESSION_COOKIE) return rest.join("=") || null;
+  }
+  return null;
+}
+
+/** An API token's state at `now`: revoked wins over expired. */
+export function tokenStatus(t: { revokedAt: Date | null; expiresAt: Date | null }, now: Date): "active" | "revoked" | "expired" {
+  if (t.revokedAt) return "revoked";
+  if (t.expiresAt && t.expiresAt.getTime() <= now.getTime()) return "expired";
+  return "active";
 }

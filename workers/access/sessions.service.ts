@@ -107,7 +107,8 @@ export class SessionsService {
   }
 
   /** The signed-in user for a session cookie value, or null when absent, expired or deactivated. */
-  async authenticate(token: string | null | undefined): Promise<{ user: PublicUser; expiresAt: Date } | null> {
+  /** The session's user (and, for the console's writes, the actor they act as from `meta`'s address), or null. */
+  async authenticate(token: string | null | undefined, meta: Partial<RequestMeta> = {}): Promise<{ user: PublicUser; expiresAt: Date; actor: Actor } | null> {
     if (!token || token.length > 100) return null;
     const idHash = await sha256Hex(token);
     const rows = await this.db
@@ -131,7 +132,8 @@ export class SessionsService {
       // the worker re-sends the cookie with this expiry, so the browser keeps it as long as the server does
       this.renewed = { token, expiresAt: next };
     }
-    return { user: publicUser(row.user), expiresAt };
+    const user = publicUser(row.user);
+    return { user, expiresAt, actor: userActor(user, meta) };
   }
 
   async logout(token: string | null | undefined, actor?: Actor): Promise<void> {

@@ -8,7 +8,7 @@ import { DomainError } from "../platform/errors";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { Actor } from "./actor";
 import type { AuditService } from "./audit";
-import { effectiveScopes, hasScope, scopesAllowedForRole, type ApiScope } from "./rules";
+import { effectiveScopes, hasScope, scopesAllowedForRole, tokenStatus, type ApiScope } from "./rules";
 import type { CreateApiTokenInput } from "./schema";
 import { publicUser, type PublicUser } from "./users.service";
 
@@ -16,12 +16,6 @@ export type ApiToken = typeof apiTokens.$inferSelect;
 export const TOKEN_PREFIX = "le_";
 /** Don't write last_used_at more often than this per token: a hot token must not cost a write per request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
-
-export function tokenStatus(t: ApiToken, now: Date): "active" | "revoked" | "expired" {
-  if (t.revokedAt) return "revoked";
-  if (t.expiresAt && t.expiresAt.getTime() <= now.getTime()) return "expired";
-  return "active";
-}
 
 export function serializeToken(t: ApiToken, now: Date) {
   return {

@@ -10,8 +10,7 @@ import type { AppEnv } from "../platform/http";
 import { toCents } from "../platform/money";
 import { listQuery } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
-import { serializeLocation } from "./locations.service";
-import { serializeMissingSku, serializeProduct } from "./products.service";
+import { serializeLocation, serializeMissingSku, serializeProduct } from "./views";
 import { decodeCursor, encodeCursor } from "./rules";
 import {
   ClaimInput,

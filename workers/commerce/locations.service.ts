@@ -12,32 +12,16 @@ import { pageOffset, type PageRequest } from "../platform/pagination";
 import { deriveHandle, placeholderLocation, uniqueHandle } from "./rules";
 import { isUniqueViolation, likeText, runBatch, type Statement } from "./sql";
 import type { LocationInput, LocationType, UpdateLocationInput } from "./schema";
+import { serializeLocation, type Location } from "./views";
 
-export type Location = typeof locations.$inferSelect;
+/** the row type's home is views.ts; re-exported for the services that take a location */
+export type { Location };
+
 
 export interface LocationFilter {
   type?: LocationType;
   /** a fragment of the name (case-insensitive) */
   search?: string;
-}
-
-export function serializeLocation(l: Location) {
-  return {
-    id: l.id,
-    name: l.name,
-    handle: l.handle,
-    type: l.type,
-    external_id: l.externalId,
-    timezone: l.timezone,
-    address: (l.address ?? null) as Record<string, string | null> | null,
-    opening_hours: (l.openingHours ?? null) as Record<string, string[][]> | null,
-    phone: l.phone,
-    email: l.email,
-    is_published: l.isPublished,
-    is_placeholder: l.isPlaceholder,
-    created_at: l.createdAt.toISOString(),
-    updated_at: l.updatedAt.toISOString(),
-  };
 }
 
 

@@ -8,16 +8,10 @@ import type { AuditService } from "../access/audit";
 import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { DomainError, type FieldErrors } from "../platform/errors";
-import { fromCents } from "../platform/money";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import { isUniqueViolation, likeText, runBatch, type Statement } from "./sql";
 import type { ProductInput, UpdateProductInput } from "./schema";
-
-export type Product = typeof products.$inferSelect;
-export type ProductVariant = typeof productVariants.$inferSelect;
-export interface ProductView extends Product {
-  variants: ProductVariant[];
-}
+import { serializeProduct, serializeVariant, type MissingSku, type Product, type ProductVariant, type ProductView } from "./views";
 
 export interface ProductFilter {
   /** a fragment of the name, or an exact sku */
@@ -25,39 +19,6 @@ export interface ProductFilter {
   category?: string;
   brand?: string;
   isActive?: boolean;
-}
-
-/** A SKU that transaction items carry but neither a product nor a variant has. */
-export interface MissingSku {
-  sku: string;
-  /** the most recent name an item gave it */
-  name: string | null;
-  itemCount: number;
-  lastSeenAt: Date;
-}
-
-export function serializeVariant(v: ProductVariant) {
-  return { id: v.id, sku: v.sku, name: v.name, price: v.price === null ? null : fromCents(v.price), options: v.options ?? null };
-}
-
-export function serializeProduct(p: ProductView) {
-  return {
-    id: p.id,
-    sku: p.sku,
-    name: p.name,
-    brand: p.brand,
-    category: p.category,
-    price: p.price === null ? null : fromCents(p.price),
-    external_id: p.externalId,
-    is_active: p.isActive,
-    variants: [...p.variants].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)).map(serializeVariant),
-    created_at: p.createdAt.toISOString(),
-    updated_at: p.updatedAt.toISOString(),
-  };
-}
-
-export function serializeMissingSku(m: MissingSku) {
-  return { sku: m.sku, name: m.name, item_count: m.itemCount, last_seen_at: m.lastSeenAt.toISOString() };
 }
 
 type VariantInputs = NonNullable<ProductInput["variants"]>;

@@ -7,6 +7,7 @@ import { canonicalEventType, EVENT_TYPES, unknownEventTypeMessage } from "../eve
 import { conditionErrors } from "../incentives/rules/conditions";
 import { normaliseQueue } from "./rules";
 
+// delivery's vocabulary; db/schema/delivery takes its column enums from here
 export const WEBHOOK_QUEUES = ["high", "default", "low"] as const;
 export type WebhookQueue = (typeof WEBHOOK_QUEUES)[number];
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "dead"] as const;

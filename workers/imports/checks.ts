@@ -2,7 +2,7 @@
 // same checks as the batch APIs (a transaction's shape and sums, a profile's fields, repeats in the file).
 import { fieldErrorsFromIssues, type FieldErrors } from "../platform/errors";
 import { CreateProfileInput } from "../profiles/schema";
-import type { Services } from "../services";
+import type { CoreServices } from "../services";
 import { checkRecords } from "./transactions-batch";
 
 export type ImportKind = "profiles" | "transactions";
@@ -16,7 +16,7 @@ function flatten(index: number, errors: FieldErrors): RecordError[] {
   return Object.entries(errors).flatMap(([field, messages]) => messages.map((message) => ({ index, field, message })));
 }
 
-export function checkImport(services: Services, kind: ImportKind, records: unknown[]): RecordError[] {
+export function checkImport(services: CoreServices, kind: ImportKind, records: unknown[]): RecordError[] {
   if (kind === "transactions") return checkRecords(services, records).flatMap((c) => (c.result?.errors ? flatten(c.index, c.result.errors) : []));
   const seen = new Map<string, number>();
   return records.flatMap((record, index) => {

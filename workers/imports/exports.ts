@@ -7,7 +7,7 @@ import type { TransactionFilter } from "../commerce/transactions.service";
 import { csvResponse, type CsvValue } from "../platform/csv";
 import { centsToDecimal } from "../platform/money";
 import type { ProfileType } from "../profiles/schema";
-import type { Services } from "../services";
+import type { CoreServices } from "../services";
 
 const PAGE = 100;
 
@@ -17,15 +17,15 @@ export const PROFILE_COLUMNS = ["id", "first_name", "last_name", "email", "mobil
 export const TRANSACTION_COLUMNS = ["id", "external_id", "transacted_at", "timezone", "profile_id", "location_id", "staff_id", "channel", "currency", "subtotal", "discount", "tax", "total", "items", "is_void", "void_reason"] as const;
 export const AUDIT_COLUMNS = ["at", "actor_type", "actor", "action", "entity_type", "entity_id", "ip", "request_id", "old_values", "new_values"] as const;
 
-function today(services: Services): string {
+function today(services: CoreServices): string {
   return services.clock.now().toISOString().slice(0, 10);
 }
 
-async function audited(services: Services, actor: Actor, what: string, filter: object, rows: number) {
+async function audited(services: CoreServices, actor: Actor, what: string, filter: object, rows: number) {
   await services.audit.record(actor, { action: `${what}.exported`, entityType: what, entityId: null, newValues: { filter: JSON.parse(JSON.stringify(filter)), rows } });
 }
 
-export function exportProfiles(services: Services, filter: { search?: string; type?: ProfileType | "all" }, actor: Actor): Response {
+export function exportProfiles(services: CoreServices, filter: { search?: string; type?: ProfileType | "all" }, actor: Actor): Response {
   async function* pages(): AsyncGenerator<CsvValue[][]> {
     // a search ranks at most 100 matches (one page); the full list pages through everyone
     for (let number = 1; ; number++) {
@@ -53,7 +53,7 @@ export function exportProfiles(services: Services, filter: { search?: string; ty
   return csvResponse(`profiles-${today(services)}.csv`, PROFILE_COLUMNS, pages(), (rows) => audited(services, actor, "profiles", filter, rows));
 }
 
-export function exportTransactions(services: Services, filter: TransactionFilter, actor: Actor): Response {
+export function exportTransactions(services: CoreServices, filter: TransactionFilter, actor: Actor): Response {
   async function* pages(): AsyncGenerator<CsvValue[][]> {
     let after = null;
     do {
@@ -82,7 +82,7 @@ export function exportTransactions(services: Services, filter: TransactionFilter
   return csvResponse(`transactions-${today(services)}.csv`, TRANSACTION_COLUMNS, pages(), (rows) => audited(services, actor, "transactions", filter, rows));
 }
 
-export function exportAudit(services: Services, filter: AuditFilter, actor: Actor): Response {
+export function exportAudit(services: CoreServices, filter: AuditFilter, actor: Actor): Response {
   async function* pages(): AsyncGenerator<CsvValue[][]> {
     for (let number = 1; ; number++) {
       const { rows } = await services.audit.list(filter, { number, size: PAGE });

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { batchJobs } from "../../db/schema";
 import { DomainError } from "../platform/errors";
 import { processBatchJob } from "../profiles/batch";
-import type { Services } from "../services";
+import type { CoreServices } from "../services";
 import { processTransactionsJob, TRANSACTIONS_JOB } from "./transactions-batch";
 import type { BatchJobRow } from "./views";
 
@@ -17,14 +17,14 @@ export function isJobMessage(body: unknown): body is JobMessage {
   return !!body && typeof body === "object" && (body as JobMessage).kind === "job" && typeof (body as JobMessage).job_id === "string";
 }
 
-export async function getJob(services: Services, id: string): Promise<BatchJobRow> {
+export async function getJob(services: CoreServices, id: string): Promise<BatchJobRow> {
   const job = await services.db.query.batchJobs.findFirst({ where: eq(batchJobs.id, id) });
   if (!job) throw new DomainError("not_found", `No job with id ${id}`);
   return job;
 }
 
 /** Run a queued job (a redelivered message resumes it; a completed one is left alone). */
-export async function processJob(services: Services, jobId: string): Promise<BatchJobRow | null> {
+export async function processJob(services: CoreServices, jobId: string): Promise<BatchJobRow | null> {
   const job = await services.db.query.batchJobs.findFirst({ where: eq(batchJobs.id, jobId) });
   if (!job) return null;
   if (job.kind === TRANSACTIONS_JOB) return processTransactionsJob(services, job);

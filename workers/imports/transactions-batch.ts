@@ -8,7 +8,7 @@ import type { Actor } from "../access/actor";
 import { TransactionInput } from "../commerce/schema";
 import { newId } from "../platform/crypto";
 import { DomainError, fieldErrorsFromIssues, isDomainError, type FieldErrors } from "../platform/errors";
-import type { Services } from "../services";
+import type { CoreServices } from "../services";
 import { TRANSACTION_BATCH_MAX } from "./schema";
 import type { BatchJobRow, JobResultRow } from "./views";
 
@@ -32,7 +32,7 @@ function externalIdOf(record: unknown): string | null {
  * Check every record as POST /transactions would before writing anything: its shape, and an
  * external_id not repeated inside the batch. The failures become the job's first results.
  */
-export function checkRecords(services: Services, records: unknown[]): Checked[] {
+export function checkRecords(services: CoreServices, records: unknown[]): Checked[] {
   const seen = new Map<string, number>();
   return records.map((record, index): Checked => {
     const external_id = externalIdOf(record);
@@ -53,7 +53,7 @@ export function processingOrder(checked: Array<{ index: number; input?: Transact
   return dated.sort((a, b) => a.at - b.at || a.index - b.index).map((d) => d.index);
 }
 
-export async function createTransactionsJob(services: Services, records: unknown[], actor: Actor): Promise<BatchJobRow> {
+export async function createTransactionsJob(services: CoreServices, records: unknown[], actor: Actor): Promise<BatchJobRow> {
   if (records.length > TRANSACTION_BATCH_MAX) throw DomainError.field("transactions", `A batch holds at most ${TRANSACTION_BATCH_MAX} transactions`);
   const checked = checkRecords(services, records);
   const invalid = checked.flatMap((c) => (c.result ? [c.result] : []));
@@ -81,7 +81,7 @@ export async function createTransactionsJob(services: Services, records: unknown
 }
 
 /** Record a queued job's receipts; safe to run again (a completed job is left alone, a half-done one resumes). */
-export async function processTransactionsJob(services: Services, job: BatchJobRow): Promise<BatchJobRow> {
+export async function processTransactionsJob(services: CoreServices, job: BatchJobRow): Promise<BatchJobRow> {
   if (job.status === "completed") return job;
   const records = job.payload ?? [];
   const results = [...(job.results ?? [])];

@@ -8,8 +8,6 @@ import type { Clock } from "./clock";
 import { newId } from "./crypto";
 import { chunk, inList } from "./sql";
 
-/** Event chains triggered by events (reactions) stop at this depth, so loops cannot run forever. */
-export const MAX_CAUSATION_DEPTH = 5;
 /** Cloudflare Queues: 128 KB a message, 256 KB and 100 messages a sendBatch (a margin kept for the envelope). */
 export const MAX_MESSAGE_BYTES = 120 * 1024;
 const MAX_BATCH_BYTES = 240 * 1024;

@@ -7,7 +7,7 @@ import { batchJobs } from "../../db/schema";
 import { systemActor, type Actor } from "../access/actor";
 import { newId } from "../platform/crypto";
 import { DomainError, fieldErrorsFromIssues, isDomainError } from "../platform/errors";
-import type { Services } from "../services";
+import type { CoreServices } from "../services";
 import type { JobMessage } from "../imports/jobs";
 import { BATCH_MAX, CreateProfileInput } from "./schema";
 
@@ -29,7 +29,7 @@ export function serializeJob(job: BatchJob) {
   };
 }
 
-export async function createBatchJob(services: Services, records: unknown[], actor: Actor): Promise<BatchJob> {
+export async function createBatchJob(services: CoreServices, records: unknown[], actor: Actor): Promise<BatchJob> {
   if (records.length > BATCH_MAX) throw DomainError.field("profiles", `A batch holds at most ${BATCH_MAX} profiles`);
   const job: BatchJob = {
     id: newId(),
@@ -56,14 +56,14 @@ export async function createBatchJob(services: Services, records: unknown[], act
   return job;
 }
 
-export async function getBatchJob(services: Services, id: string): Promise<BatchJob> {
+export async function getBatchJob(services: CoreServices, id: string): Promise<BatchJob> {
   const job = await services.db.query.batchJobs.findFirst({ where: eq(batchJobs.id, id) });
   if (!job) throw new DomainError("not_found", `No batch job with id ${id}`);
   return job;
 }
 
 /** Process a queued job; safe to run again (a completed job is left alone, a half-done one resumes). */
-export async function processBatchJob(services: Services, jobId: string): Promise<BatchJob | null> {
+export async function processBatchJob(services: CoreServices, jobId: string): Promise<BatchJob | null> {
   const job = await services.db.query.batchJobs.findFirst({ where: eq(batchJobs.id, jobId) });
   if (!job || job.status === "completed") return job ?? null;
   const records = job.payload ?? [];

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { boundedJsonObject, jsonBoundsError } from "../platform/json-bounds";
 
-/** Profile types as stored (db/schema/profiles reads them from here). */
+// db/schema/profiles takes its column enum from here
 export const PROFILE_TYPES = ["active", "pending", "deleted", "system"] as const;
 export type ProfileType = (typeof PROFILE_TYPES)[number];
 

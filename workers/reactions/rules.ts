@@ -2,11 +2,11 @@
 // aliases, argument evaluation (a dynamic argument is JSON Logic over the event context), the run id
 // that makes a trigger act once per event, and the causation-depth stop. No I/O here.
 import jsonLogic from "json-logic-js";
-import { MAX_CAUSATION_DEPTH } from "../platform/outbox";
 import { canonicalEventType as canonicalType } from "../events/catalogue";
 import { conditionErrors, conditionHolds } from "../incentives/rules/conditions";
 
-export { MAX_CAUSATION_DEPTH };
+/** Event chains triggered by events (reactions) stop at this depth, so loops cannot run forever. */
+export const MAX_CAUSATION_DEPTH = 5;
 
 /** Definition kinds an argument may name by handle or id. */
 export type DefinitionRefKind = "reward" | "point" | "benefit" | "tier" | "achievement";

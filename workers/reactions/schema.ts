@@ -3,7 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import { ACTION_TYPES } from "./rules";
 
-/** Stored enums (db/schema/reactions reads them from here). */
+// db/schema/reactions takes its column enums from here
 export const REACTION_RUN_STATUSES = ["running", "succeeded", "failed", "filtered", "stopped"] as const;
 export type ReactionRunStatus = (typeof REACTION_RUN_STATUSES)[number];
 export const AUTOMATION_TYPES = ["date", "scheduled"] as const;

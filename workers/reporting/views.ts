@@ -3,6 +3,10 @@
 import { addDays, daysBetween, isCalendarDay, type Interval } from "./rules";
 import { MAX_RANGE_DAYS, type ReportSummary } from "./schema";
 
+// the Metabase embed (its config from the env, a signed iframe URL) is pure too: no I/O, only a JWT signed
+// with the secret. The console signs it in its loader, so the browser gets the URL and never the secret.
+export { metabaseConfig, signedDashboardUrl, type MetabaseConfig } from "./embed";
+
 export const RANGE_PRESETS = [
   { value: "7d", label: "7 days" },
   { value: "30d", label: "30 days" },

@@ -5,8 +5,7 @@ import { failure } from "~/lib/forms.server";
 import type { Actor } from "../../../workers/access/actor";
 import type { FieldErrors } from "../../../workers/platform/errors";
 import { WEEKDAYS } from "../../../workers/commerce/rules";
-import type { Location } from "../../../workers/commerce/locations.service";
-import { serializeLocation } from "../../../workers/commerce/locations.service";
+import { serializeLocation, type Location } from "../../../workers/commerce/views";
 
 export type LocationJson = ReturnType<typeof serializeLocation>;
 export { serializeLocation };

@@ -4,7 +4,7 @@ import { redirect, type AppLoadContext } from "@remix-run/cloudflare";
 import { failure } from "~/lib/forms.server";
 import type { Actor } from "../../../workers/access/actor";
 import type { FieldErrors } from "../../../workers/platform/errors";
-import { serializeProduct, type ProductView } from "../../../workers/commerce/products.service";
+import { serializeProduct, type ProductView } from "../../../workers/commerce/views";
 
 export type ProductJson = ReturnType<typeof serializeProduct>;
 export { serializeProduct };

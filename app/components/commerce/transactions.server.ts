@@ -5,7 +5,7 @@ import type { FieldErrors } from "../../../workers/platform/errors";
 import { toCents } from "../../../workers/platform/money";
 import { fullName } from "../../../workers/profiles/rules";
 import type { Profile } from "../../../workers/profiles/service";
-import type { Location } from "../../../workers/commerce/locations.service";
+import type { Location } from "../../../workers/commerce/views";
 import type { TransactionFilter, TransactionView } from "../../../workers/commerce/transactions.service";
 import { lineTotal } from "../../../workers/commerce/rules";
 import { dayBoundary, inZone, safeZone, STATUS_FILTERS } from "./format";
