@@ -9,7 +9,8 @@ import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import { pageOffset, type PageRequest } from "../platform/pagination";
-import { deriveHandle, placeholderLocation, uniqueHandle } from "./rules";
+import { deriveHandle, uniqueHandle } from "../platform/handles";
+import { placeholderLocation } from "./rules";
 import { isUniqueViolation, runBatch, textMatch, type Statement } from "../platform/sql";
 import type { LocationInput, LocationType, UpdateLocationInput } from "./schema";
 

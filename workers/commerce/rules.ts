@@ -2,6 +2,7 @@
 // time zones, opening hours, the request fingerprint behind external_id idempotency, and cursors.
 // No I/O: every rule here is table-tested in rules.test.ts.
 import type { OpeningHours } from "../../db/schema/commerce";
+import { deriveHandle } from "../platform/handles";
 import { toCents } from "../platform/money";
 
 // ── money ───────────────────────────────────────────────────────────────────────────────────────
@@ -83,30 +84,8 @@ export function deriveTotals(items: ReadonlyArray<ItemAmounts>): DerivedTotals {
 
 // ── handles ─────────────────────────────────────────────────────────────────────────────────────
 
-export const HANDLE_MAX = 64;
-
-/** A URL-safe handle from a name: "Café Sydney #2" → "cafe-sydney-2". Never empty. */
-export function deriveHandle(name: string, fallback = "location"): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, HANDLE_MAX)
-    .replace(/-+$/, "");
-  return slug || fallback;
-}
-
-/** The first of base, base-2, base-3 … that is not taken (keeping within HANDLE_MAX). */
-export function uniqueHandle(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const suffix = `-${n}`;
-    const candidate = `${base.slice(0, HANDLE_MAX - suffix.length).replace(/-+$/, "")}${suffix}`;
-    if (!taken.has(candidate)) return candidate;
-  }
-}
+// shim: remove once incentives/definitions.service.ts imports platform/handles (stop 17)
+export { deriveHandle, uniqueHandle } from "../platform/handles";
 
 /** The placeholder created for a location value a transaction names but we do not know. */
 export function placeholderLocation(value: string): { name: string; handle: string; externalId: string } {

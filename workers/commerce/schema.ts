@@ -4,6 +4,7 @@ import { z } from "@hono/zod-openapi";
 import type { OpeningHours } from "../../db/schema/commerce";
 import { boundedJsonObject } from "../platform/json-bounds";
 import { toCents } from "../platform/money";
+import { handle } from "../platform/zod";
 import { zonedInstant } from "../incentives/rules/calendar";
 import { canonicalTimezone, normaliseOpeningHours, openingHoursErrors } from "./rules";
 
@@ -68,13 +69,7 @@ const TransactedAt = z
   })
   .openapi({ type: "string", example: "2024-05-01T10:30:00+10:00" });
 
-const Handle = z
-  .string({ error: "handle must be a string" })
-  .trim()
-  .min(1, "handle must not be empty")
-  .max(64, "handle must be at most 64 characters")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "handle may contain letters, digits, '-', '_' and '.'")
-  .transform((h) => h.toLowerCase());
+const Handle = handle();
 
 // ── transactions ────────────────────────────────────────────────────────────────────────────────
 

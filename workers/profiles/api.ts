@@ -4,6 +4,7 @@ import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
+import { isUuid } from "../platform/ids";
 import type { AppEnv } from "../platform/http";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
@@ -89,7 +90,6 @@ const IdentifierParam = z.object({
 const IdentityLookupQuery = z.object({
   "identity[handle]": z.string().max(64).optional().openapi({ description: "Look the profile up by this identity handle (e.g. shopify); {id} is then the identifier" }),
 });
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ProfileIdentityParams = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" } }),
   identityId: z.string().openapi({ param: { name: "identityId", in: "path" } }),
@@ -356,7 +356,7 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       const { id, identityId } = c.req.valid("param");
       const s = c.get("services");
       // Omneo names the identity by its handle here; ours are UUIDs, so the two never collide
-      const target = UUID_RE.test(identityId) ? identityId : (await s.profiles.getIdentity(id, { handle: identityId })).id;
+      const target = isUuid(identityId) ? identityId : (await s.profiles.getIdentity(id, { handle: identityId })).id;
       await s.profiles.removeIdentity(id, target, c.get("auth").actor);
       return c.body(null, 204);
     },

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { PROFILE_TYPES } from "../../db/schema/profiles";
 import { boundedJsonObject, jsonBoundsError } from "../platform/json-bounds";
+import { handle } from "../platform/zod";
 
 const trimmed = (max: number) => z.string().trim().max(max, `Must be at most ${max} characters`);
 const nullableText = (max: number) => trimmed(max).nullish().transform((v) => (v === "" ? null : v));
@@ -13,13 +14,7 @@ export const ProfileEmail = z
   .max(254, "email must be at most 254 characters")
   .pipe(z.email({ error: "email must be a valid email address" }));
 
-export const Handle = z
-  .string({ error: "handle is required" })
-  .trim()
-  .min(1, "handle is required")
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "handle may contain letters, digits, '-', '_' and '.'")
-  .transform((h) => h.toLowerCase());
+export const Handle = handle({ required: true });
 
 export const IdentityInput = z
   .object({
