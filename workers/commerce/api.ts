@@ -5,7 +5,7 @@ import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, LinksSchema, listOf, MetaSchema, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
 import { DomainError, type FieldErrors } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { toCents } from "../platform/money";
 import { listQuery } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";

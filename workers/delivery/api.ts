@@ -4,7 +4,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { listQuery } from "../platform/list-query";
 import { canonicalEventType } from "../events/catalogue";

@@ -5,7 +5,7 @@ import { hasScope } from "../access/rules";
 import { IdempotencyHeader, IdParam, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { getJob } from "./jobs";
 import { JobSchema, TransactionBatchInput } from "./schema";
 import { createTransactionsJob, TRANSACTIONS_JOB } from "./transactions-batch";

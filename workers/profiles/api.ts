@@ -5,7 +5,7 @@ import { IdempotencyHeader, IdParam, listOf, notFoundResponse, problemResponses,
 import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
 import { isUuid } from "../platform/ids";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { PROFILE_TYPES, type ProfileType } from "../../db/schema/profiles";

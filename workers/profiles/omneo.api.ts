@@ -4,7 +4,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery } from "../platform/list-query";
 import { listEnvelope } from "../platform/pagination";
 import { strictBody } from "../platform/strict-body";

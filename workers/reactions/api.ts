@@ -4,7 +4,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { listQuery } from "../platform/list-query";
 import type { DomainEvent } from "../platform/outbox";
 import { listEnvelope, parsePage } from "../platform/pagination";
