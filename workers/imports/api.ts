@@ -1,9 +1,8 @@
 // API routes of imports: the transactions batch and the job any batch is polled through.
-import { createRoute, type z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { hasScope } from "../access/rules";
-import { IdempotencyHeader, IdParam, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
-import { strictBody } from "../platform/strict-body";
+import { IdempotencyHeader, IdParam, json, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../api-env";
 import { getJob } from "./jobs";
@@ -12,8 +11,6 @@ import { createTransactionsJob, TRANSACTIONS_JOB } from "./transactions-batch";
 import { serializeJob } from "./views";
 
 const tags = ["Imports"];
-const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 export function registerImportRoutes(api: OpenAPIHono<AppEnv>) {
   api.openapi(

@@ -1,8 +1,7 @@
 // API routes of the customer record: profiles, identities, interactions, aggregations, batch jobs.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
-import { strictBody } from "../platform/strict-body";
+import { IdempotencyHeader, IdParam, json, listOf, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
 import { isUuid } from "../platform/ids";
 import type { AppEnv } from "../api-env";
@@ -22,8 +21,6 @@ import {
 } from "./schema";
 import { PROFILE_SORTS, serializeAggregations, serializeIdentity, serializeInteraction, serializeProfile, type ProfileSort } from "./service";
 
-const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const IdentitySchema = z
   .object({ id: z.string(), profile_id: z.string(), handle: z.string(), identifier: z.string(), is_primary: z.boolean(), is_active: z.boolean() })
