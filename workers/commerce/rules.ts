@@ -1,5 +1,5 @@
-// Pure rules of commerce: money amounts, the totals check, totals derived from items, handles,
-// time zones, opening hours, the request fingerprint behind external_id idempotency, and cursors.
+// Pure rules of commerce: money amounts, the totals check, totals derived from items, placeholder
+// locations, opening hours, the request fingerprint behind external_id idempotency, and cursors.
 // No I/O: every rule here is table-tested in rules.test.ts.
 import type { OpeningHours } from "../../db/schema/commerce";
 import { deriveHandle } from "../platform/handles";
@@ -92,39 +92,7 @@ export function placeholderLocation(value: string): { name: string; handle: stri
   return { name: `Unknown location ${value}`, handle: deriveHandle(`unknown-location-${value}`), externalId: value };
 }
 
-// ── time ────────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * An IANA time zone as stored: the name given when Intl knows it, with its case fixed
- * ("australia/sydney" → "Australia/Sydney"); null when Intl does not know it. Offsets such as "+10:00"
- * are refused: a zone must be a region name or UTC. Links are kept as given (ICU would turn
- * "Asia/Kolkata" into "Asia/Calcutta").
- */
-export function canonicalTimezone(tz: string): string | null {
-  const s = tz.trim();
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(s)) return null;
-  let resolved: string;
-  try {
-    resolved = new Intl.DateTimeFormat("en-US", { timeZone: s }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-  if (resolved.toLowerCase() === s.toLowerCase()) return resolved;
-  const lower = s.toLowerCase();
-  return knownZones().find((z) => z.toLowerCase() === lower) ?? s;
-}
-
-let zones: string[] | null = null;
-function knownZones(): string[] {
-  if (!zones) {
-    try {
-      zones = Intl.supportedValuesOf("timeZone");
-    } catch {
-      zones = [];
-    }
-  }
-  return zones;
-}
+// ── opening hours ───────────────────────────────────────────────────────────────────────────────
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;

@@ -4,9 +4,9 @@ import { z } from "@hono/zod-openapi";
 import type { OpeningHours } from "../../db/schema/commerce";
 import { boundedJsonObject } from "../platform/json-bounds";
 import { toCents } from "../platform/money";
-import { handle } from "../platform/zod";
-import { zonedInstant } from "../incentives/rules/calendar";
-import { canonicalTimezone, normaliseOpeningHours, openingHoursErrors } from "./rules";
+import { handle, Timezone } from "../platform/zod";
+import { zonedInstant } from "../platform/time";
+import { normaliseOpeningHours, openingHoursErrors } from "./rules";
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────────
 
@@ -46,17 +46,8 @@ const optionalText = (field: string, max: number) =>
     .nullish()
     .transform((v) => (v === "" ? null : v));
 
-export const Timezone = z
-  .string({ error: "timezone must be a string" })
-  .transform((tz, ctx) => {
-    const canonical = canonicalTimezone(tz);
-    if (!canonical) {
-      ctx.addIssue({ code: "custom", message: `timezone must be an IANA time zone such as Australia/Sydney (got "${tz}")` });
-      return z.NEVER;
-    }
-    return canonical;
-  })
-  .openapi({ type: "string", example: "Australia/Sydney" });
+// shim: remove once incentives/definitions.schema.ts imports Timezone from platform/zod (stop 17)
+export { Timezone };
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 

@@ -2,6 +2,7 @@
 // its field in its messages; an area's schema.ts builds its objects from these.
 import { z } from "@hono/zod-openapi";
 import { HANDLE_MAX, HANDLE_PATTERN } from "./handles";
+import { canonicalTimezone } from "./time";
 
 /**
  * A handle (platform/handles): 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit,
@@ -19,3 +20,16 @@ export function handle(opts: { required?: boolean; field?: string } = {}) {
     .regex(HANDLE_PATTERN, `${field} may contain letters, digits, '-', '_' and '.'`)
     .transform((h) => h.toLowerCase());
 }
+
+/** An IANA time zone (platform/time canonicalTimezone), stored in its canonical case. */
+export const Timezone = z
+  .string({ error: "timezone must be a string" })
+  .transform((tz, ctx) => {
+    const canonical = canonicalTimezone(tz);
+    if (!canonical) {
+      ctx.addIssue({ code: "custom", message: `timezone must be an IANA time zone such as Australia/Sydney (got "${tz}")` });
+      return z.NEVER;
+    }
+    return canonical;
+  })
+  .openapi({ type: "string", example: "Australia/Sydney" });

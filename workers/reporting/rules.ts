@@ -1,7 +1,7 @@
 // Reporting rules, pure: which daily rollup rows an event adds (the incremental path), how the same
 // facts read from the source tables fold into rows (the rebuild path), time-zone cuts, periods and
 // buckets, and the figures derived from summed rollups (average transaction value, shares, rates).
-import { addDaysToDate, localDate, offsetMs } from "../incentives/rules/calendar";
+import { addDaysToDate, localDate, offsetMs } from "../platform/time";
 import type { RollupMetric } from "./schema";
 
 /** One additive amount on one local day. Brand-wide metrics carry location "". */
