@@ -8,7 +8,6 @@ import {
   decodeCursor,
   deriveTotals,
   encodeCursor,
-  formatAmount,
   lineTotal,
   normaliseOpeningHours,
   openingHoursErrors,
@@ -58,16 +57,6 @@ describe("money parsing", () => {
 
   it("refuses values that are not numbers or strings", () => {
     for (const v of [null, true, {}, []]) expect(parseAmount(v, "total")).toEqual({ error: "total must be a decimal amount" });
-  });
-
-  it.each([
-    [5990, "59.90"],
-    [6000, "60.00"],
-    [5, "0.05"],
-    [-305, "-3.05"],
-    [0, "0.00"],
-  ])("formats %i cents as %s", (cents, text) => {
-    expect(formatAmount(cents)).toBe(text);
   });
 });
 

@@ -3,7 +3,7 @@
 // No I/O: every rule here is table-tested in rules.test.ts.
 import type { OpeningHours } from "../../db/schema/commerce";
 import { deriveHandle } from "../platform/handles";
-import { toCents } from "../platform/money";
+import { centsToDecimal, toCents } from "../platform/money";
 
 // ── money ───────────────────────────────────────────────────────────────────────────────────────
 
@@ -15,13 +15,6 @@ export function parseAmount(value: unknown, field: string): { cents: number } | 
     return { error: `${field} must be a decimal amount with at most two decimal places, got ${JSON.stringify(value)}` };
   }
   return { cents };
-}
-
-/** "59.90" from 5990 cents, "-3.05" from -305: fixed two places, for messages. */
-export function formatAmount(cents: number): string {
-  const sign = cents < 0 ? "-" : "";
-  const abs = Math.abs(Math.round(cents));
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
 
 // ── totals ──────────────────────────────────────────────────────────────────────────────────────
@@ -55,8 +48,8 @@ export const TOTAL_TOLERANCE_CENTS = 1;
 export function checkTotals(items: ReadonlyArray<Pick<ItemAmounts, "quantity" | "priceSell">>, rounding: number, total: number): string | null {
   const sum = itemsTotal(items);
   if (Math.abs(sum + rounding - total) <= TOTAL_TOLERANCE_CENTS) return null;
-  if (rounding === 0) return `Items add up to ${formatAmount(sum)} but total is ${formatAmount(total)}`;
-  return `Items add up to ${formatAmount(sum)}, ${formatAmount(sum + rounding)} with rounding ${formatAmount(rounding)}, but total is ${formatAmount(total)}`;
+  if (rounding === 0) return `Items add up to ${centsToDecimal(sum)} but total is ${centsToDecimal(total)}`;
+  return `Items add up to ${centsToDecimal(sum)}, ${centsToDecimal(sum + rounding)} with rounding ${centsToDecimal(rounding)}, but total is ${centsToDecimal(total)}`;
 }
 
 export interface DerivedTotals {

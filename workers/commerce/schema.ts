@@ -3,31 +3,14 @@
 import { z } from "@hono/zod-openapi";
 import type { OpeningHours } from "../../db/schema/commerce";
 import { boundedJsonObject } from "../platform/json-bounds";
-import { toCents } from "../platform/money";
-import { handle, Timezone } from "../platform/zod";
+import { amount, handle, Timezone } from "../platform/zod";
 import { zonedInstant } from "../platform/time";
 import { normaliseOpeningHours, openingHoursErrors } from "./rules";
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────────
 
-/** A decimal amount (19.99 or "19.99") → integer cents; more than two decimal places is a 422. */
-export function amount(field: string, opts: { nonNegative?: boolean } = {}) {
-  return z
-    .union([z.number(), z.string()], { error: `${field} must be a decimal amount such as 19.99` })
-    .transform((v, ctx) => {
-      const cents = toCents(v);
-      if (cents === null) {
-        ctx.addIssue({ code: "custom", message: `${field} must be a decimal amount with at most two decimal places (got ${JSON.stringify(v)})` });
-        return z.NEVER;
-      }
-      if (opts.nonNegative && cents < 0) {
-        ctx.addIssue({ code: "custom", message: `${field} must not be negative (got ${JSON.stringify(v)})` });
-        return z.NEVER;
-      }
-      return cents;
-    })
-    .openapi({ type: "number", example: 19.99, description: "Decimal amount, at most two decimal places", ...(opts.nonNegative ? { minimum: 0 } : {}) });
-}
+// shim: remove once incentives/ledger.schema.ts and incentives/definitions.schema.ts import amount from platform/zod (stop 17)
+export { amount };
 
 /** An identifier that integrations may send as a string or a whole number (receipt and card numbers). */
 function identifier(field: string, max = 191) {

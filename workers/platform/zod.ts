@@ -2,6 +2,7 @@
 // its field in its messages; an area's schema.ts builds its objects from these.
 import { z } from "@hono/zod-openapi";
 import { HANDLE_MAX, HANDLE_PATTERN } from "./handles";
+import { toCents } from "./money";
 import { canonicalTimezone } from "./time";
 
 /**
@@ -33,3 +34,22 @@ export const Timezone = z
     return canonical;
   })
   .openapi({ type: "string", example: "Australia/Sydney" });
+
+/** A decimal amount (19.99 or "19.99") → integer cents; more than two decimal places is a 422. */
+export function amount(field: string, opts: { nonNegative?: boolean } = {}) {
+  return z
+    .union([z.number(), z.string()], { error: `${field} must be a decimal amount such as 19.99` })
+    .transform((v, ctx) => {
+      const cents = toCents(v);
+      if (cents === null) {
+        ctx.addIssue({ code: "custom", message: `${field} must be a decimal amount with at most two decimal places (got ${JSON.stringify(v)})` });
+        return z.NEVER;
+      }
+      if (opts.nonNegative && cents < 0) {
+        ctx.addIssue({ code: "custom", message: `${field} must not be negative (got ${JSON.stringify(v)})` });
+        return z.NEVER;
+      }
+      return cents;
+    })
+    .openapi({ type: "number", example: 19.99, description: "Decimal amount, at most two decimal places", ...(opts.nonNegative ? { minimum: 0 } : {}) });
+}

@@ -2,18 +2,14 @@
 // first instant of a calendar day in a zone (for date filters). Pure, shared by server and client; the
 // locale is fixed so the server and the browser render the same text. The zone and day arithmetic is
 // platform/time's.
+import { formatMoney } from "../../../workers/platform/money";
 import { endOfLocalDay, parseCalendarDay, startOfLocalDay, zoneOrUtc } from "../../../workers/platform/time";
 
 const LOCALE = "en-AU";
 
-/** Money from integer cents in the transaction's currency ($12.50, -$3.05). */
+/** Money from integer cents in the transaction's currency ($12.50, -$3.05); a dash when there is none. */
 export function money(cents: number | null | undefined, currency = "AUD"): string {
-  if (cents === null || cents === undefined) return "—";
-  try {
-    return new Intl.NumberFormat(LOCALE, { style: "currency", currency }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
+  return cents === null || cents === undefined ? "—" : formatMoney(cents, currency, LOCALE);
 }
 
 /** A time zone Intl knows (in its canonical case), or UTC. */
