@@ -50,6 +50,9 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
 
 // ── zones ───────────────────────────────────────────────────────────────────────────────────────
 
+/** canonicalTimezone's answers: resolving a zone builds an Intl formatter, which costs far more than a lookup. */
+const canonical = new Map<string, string | null>();
+
 /**
  * An IANA time zone as stored: the name given when Intl knows it, with its case fixed
  * ("australia/sydney" → "Australia/Sydney"); null when Intl does not know it. Offsets such as "+10:00"
@@ -57,6 +60,16 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
  * "Asia/Kolkata" into "Asia/Calcutta").
  */
 export function canonicalTimezone(tz: string): string | null {
+  let known = canonical.get(tz);
+  if (known === undefined) {
+    known = resolveTimezone(tz);
+    if (canonical.size > 1000) canonical.clear();
+    canonical.set(tz, known);
+  }
+  return known;
+}
+
+function resolveTimezone(tz: string): string | null {
   const s = tz.trim();
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(s)) return null;
   let resolved: string;
