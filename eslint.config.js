@@ -57,7 +57,6 @@ const PENDING = [
   "app/routes/_console.profiles.$id.tsx",
   "workers/events/context.ts",
   "workers/incentives/definitions.service.ts",
-  "workers/platform/http.ts",
 ];
 /**
  * The queue consumers and the cron are entry points like workers/app.ts: they dispatch each message to the area

@@ -22,7 +22,8 @@ import { jsonTextDepth, MAX_BODY_DEPTH } from "./platform/json-bounds";
 import { API_POLICY, checkRateLimit, limitByIp, STOREFRONT_POLICY } from "./platform/rate-limit";
 import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
 import { unknownQueryParams } from "./platform/list-query";
-import { errorToResponse, requestMeta, type AppEnv } from "./platform/http";
+import type { AppEnv } from "./api-env";
+import { errorToResponse, requestMeta } from "./platform/http";
 
 export const API_VERSION = "3.0.0";
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -54,7 +55,7 @@ export function createApiApp() {
   });
 
   let storefrontRoutes: Set<string> | undefined;
-  api.use("*", limitByIp());
+  api.use("*", limitByIp<AppEnv>());
   api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new DomainError("payload_too_large", `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`); } }));
 
   // The storefront's /profiles/me/*: a storefront token instead of an API token, and CORS for the

@@ -16,7 +16,8 @@ import { consumeDeadLetters, consumeDeliveries } from "./events/deliveries";
 import { runScheduled } from "./events/scheduled";
 import { getLoadContext } from "./load-context";
 import { DomainError } from "./platform/errors";
-import { errorToResponse, problemResponse, requestMeta, type AppEnv } from "./platform/http";
+import type { AppEnv } from "./api-env";
+import { errorToResponse, problemResponse, requestMeta } from "./platform/http";
 import { createServices } from "./services";
 
 export { ProfileLedger } from "./incentives/profile-ledger/ledger.do";

@@ -24,6 +24,7 @@ import { fullName } from "../../workers/profiles/rules";
 import { IdentityInput, MergeInput, UpdateProfileInput } from "../../workers/profiles/schema";
 import { serializeAggregations, serializeInteraction, serializeProfile, type Profile } from "../../workers/profiles/service";
 import type { TransactionView } from "../../workers/commerce/transactions.service";
+import { UUID_PATTERN as UUID } from "../../workers/platform/ids";
 import { fromCents } from "../../workers/platform/money";
 import type { Services } from "../../workers/services";
 
@@ -44,7 +45,6 @@ type Tab = (typeof TABS)[number]["value"];
 
 const ACTIVITY_LIMIT = 50;
 const TRANSACTIONS_PAGE: PageRequest = { number: 1, size: 50 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One transaction row of the profile's Transactions tab; items counts units, as on /transactions. */
 function transactionRow(t: TransactionView, locationNames: Map<string, string>): TransactionRow {

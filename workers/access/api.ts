@@ -1,7 +1,7 @@
 // API routes of the access area: API tokens and "who am I".
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { listQuery } from "../platform/list-query";
 import { strictBody } from "../platform/strict-body";
 import { listEnvelope, parsePage } from "../platform/pagination";

@@ -1,7 +1,7 @@
 // Route guards for the API: each route names the scope it needs.
 import type { MiddlewareHandler } from "hono";
 import { DomainError } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { hasScope, type ApiScope } from "./rules";
 
 const SCOPE = Symbol("requiredScopes");

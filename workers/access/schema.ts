@@ -1,6 +1,7 @@
 // Contracts for the access area: one zod schema per input, shared by the API, the console's forms
 // and the OpenAPI document.
 import { z } from "@hono/zod-openapi";
+import { HANDLE_MAX, HANDLE_PATTERN } from "../platform/handles";
 import { API_SCOPES, ROLES, scopeFromOmneo } from "./rules";
 
 const email = z
@@ -74,8 +75,8 @@ export const CreateApiTokenInput = z
     namespace: z
       .string({ error: "namespace must be a string" })
       .trim()
-      .max(64, "namespace must be at most 64 characters")
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "namespace may contain letters, digits, '-', '_' and '.'")
+      .max(HANDLE_MAX, "namespace must be at most 64 characters")
+      .regex(HANDLE_PATTERN, "namespace may contain letters, digits, '-', '_' and '.'")
       .nullish()
       .or(z.literal("").transform(() => null))
       .openapi({ type: "string", description: "An integration's namespace: webhooks with the same namespace are not sent the events this token's requests cause" }),

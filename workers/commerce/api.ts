@@ -2,11 +2,10 @@
 // Handlers parse HTTP (paths, filters, pages), call one service method and shape the reply.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, LinksSchema, listOf, MetaSchema, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
-import { strictBody } from "../platform/strict-body";
+import { IdempotencyHeader, IdParam, json, LinksSchema, listOf, MetaSchema, notFoundResponse, ok, problemResponses, ProblemSchema, single } from "../platform/api-schemas";
 import { TransactionIncentives } from "../incentives/ledger.schema";
 import { DomainError, type FieldErrors } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { toCents } from "../platform/money";
 import { listQuery } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
@@ -29,8 +28,6 @@ import {
 } from "./schema";
 import { serializeTransaction, type TransactionFilter } from "./transactions.service";
 
-const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflictResponse = {
   409: { description: "Conflicts with what is recorded", content: { "application/problem+json": { schema: ProblemSchema } } },
 } as const;

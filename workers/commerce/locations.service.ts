@@ -9,8 +9,9 @@ import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import { pageOffset, type PageRequest } from "../platform/pagination";
-import { deriveHandle, placeholderLocation, uniqueHandle } from "./rules";
-import { isUniqueViolation, likeText, runBatch, type Statement } from "./sql";
+import { deriveHandle, uniqueHandle } from "../platform/handles";
+import { placeholderLocation } from "./rules";
+import { isUniqueViolation, runBatch, textMatch, type Statement } from "../platform/sql";
 import type { LocationInput, LocationType, UpdateLocationInput } from "./schema";
 import { serializeLocation, type Location } from "./views";
 
@@ -63,7 +64,7 @@ export class LocationsService {
     const conds: SQL[] = [];
     if (filter.type) conds.push(eq(locations.type, filter.type));
     const q = filter.search?.trim();
-    if (q) conds.push(likeText(locations.name, "%", q, "%"));
+    if (q) conds.push(textMatch(locations.name, q, "contains"));
     const where = conds.length ? and(...conds) : undefined;
     const [rows, [total]] = await this.db.batch([
       this.db.select().from(locations).where(where).orderBy(asc(locations.name), asc(locations.id)).limit(page.size).offset(pageOffset(page)),
@@ -85,7 +86,7 @@ export class LocationsService {
     const taken = await this.db
       .select({ handle: locations.handle, id: locations.id })
       .from(locations)
-      .where(likeText(locations.handle, "", base, "%"));
+      .where(textMatch(locations.handle, base, "prefix"));
     return uniqueHandle(base, new Set(taken.filter((t) => t.id !== self).map((t) => t.handle)));
   }
 
@@ -196,7 +197,7 @@ export class LocationsService {
     const found = prefetched ? pickByIdOrExternalId(prefetched, value) : await this.findByIdOrExternalId(value);
     if (found) return { location: found, created: false };
     const p = placeholderLocation(value);
-    const taken = await this.db.select({ handle: locations.handle }).from(locations).where(likeText(locations.handle, "", p.handle, "%"));
+    const taken = await this.db.select({ handle: locations.handle }).from(locations).where(textMatch(locations.handle, p.handle, "prefix"));
     const now = this.clock.now();
     return {
       created: true,

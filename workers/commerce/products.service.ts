@@ -9,7 +9,7 @@ import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import { pageOffset, type PageRequest } from "../platform/pagination";
-import { isUniqueViolation, likeText, runBatch, type Statement } from "./sql";
+import { isUniqueViolation, runBatch, textMatch, type Statement } from "../platform/sql";
 import type { ProductInput, UpdateProductInput } from "./schema";
 import { serializeProduct, serializeVariant, type MissingSku, type Product, type ProductVariant, type ProductView } from "./views";
 
@@ -44,7 +44,7 @@ export class ProductsService {
     const q = filter.search?.trim();
     if (q) {
       const bySku = this.db.select({ id: productVariants.productId }).from(productVariants).where(eq(productVariants.sku, q));
-      conds.push(or(likeText(products.name, "%", q, "%"), eq(products.sku, q), inArray(products.id, bySku))!);
+      conds.push(or(textMatch(products.name, q, "contains"), eq(products.sku, q), inArray(products.id, bySku))!);
     }
     if (filter.category) conds.push(eq(products.category, filter.category));
     if (filter.brand) conds.push(eq(products.brand, filter.brand));

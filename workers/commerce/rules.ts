@@ -1,8 +1,9 @@
-// Pure rules of commerce: money amounts, the totals check, totals derived from items, handles,
-// time zones, opening hours, the request fingerprint behind external_id idempotency, and cursors.
+// Pure rules of commerce: money amounts, the totals check, totals derived from items, placeholder
+// locations, opening hours, the request fingerprint behind external_id idempotency, and cursors.
 // No I/O: every rule here is table-tested in rules.test.ts.
 import type { OpeningHours } from "../../db/schema/commerce";
-import { toCents } from "../platform/money";
+import { deriveHandle } from "../platform/handles";
+import { centsToDecimal, toCents } from "../platform/money";
 
 // ── money ───────────────────────────────────────────────────────────────────────────────────────
 
@@ -14,13 +15,6 @@ export function parseAmount(value: unknown, field: string): { cents: number } | 
     return { error: `${field} must be a decimal amount with at most two decimal places, got ${JSON.stringify(value)}` };
   }
   return { cents };
-}
-
-/** "59.90" from 5990 cents, "-3.05" from -305: fixed two places, for messages. */
-export function formatAmount(cents: number): string {
-  const sign = cents < 0 ? "-" : "";
-  const abs = Math.abs(Math.round(cents));
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
 
 // ── totals ──────────────────────────────────────────────────────────────────────────────────────
@@ -54,8 +48,8 @@ export const TOTAL_TOLERANCE_CENTS = 1;
 export function checkTotals(items: ReadonlyArray<Pick<ItemAmounts, "quantity" | "priceSell">>, rounding: number, total: number): string | null {
   const sum = itemsTotal(items);
   if (Math.abs(sum + rounding - total) <= TOTAL_TOLERANCE_CENTS) return null;
-  if (rounding === 0) return `Items add up to ${formatAmount(sum)} but total is ${formatAmount(total)}`;
-  return `Items add up to ${formatAmount(sum)}, ${formatAmount(sum + rounding)} with rounding ${formatAmount(rounding)}, but total is ${formatAmount(total)}`;
+  if (rounding === 0) return `Items add up to ${centsToDecimal(sum)} but total is ${centsToDecimal(total)}`;
+  return `Items add up to ${centsToDecimal(sum)}, ${centsToDecimal(sum + rounding)} with rounding ${centsToDecimal(rounding)}, but total is ${centsToDecimal(total)}`;
 }
 
 export interface DerivedTotals {
@@ -83,69 +77,15 @@ export function deriveTotals(items: ReadonlyArray<ItemAmounts>): DerivedTotals {
 
 // ── handles ─────────────────────────────────────────────────────────────────────────────────────
 
-export const HANDLE_MAX = 64;
-
-/** A URL-safe handle from a name: "Café Sydney #2" → "cafe-sydney-2". Never empty. */
-export function deriveHandle(name: string, fallback = "location"): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, HANDLE_MAX)
-    .replace(/-+$/, "");
-  return slug || fallback;
-}
-
-/** The first of base, base-2, base-3 … that is not taken (keeping within HANDLE_MAX). */
-export function uniqueHandle(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const suffix = `-${n}`;
-    const candidate = `${base.slice(0, HANDLE_MAX - suffix.length).replace(/-+$/, "")}${suffix}`;
-    if (!taken.has(candidate)) return candidate;
-  }
-}
+// shim: remove once incentives/definitions.service.ts imports platform/handles (stop 17)
+export { deriveHandle, uniqueHandle } from "../platform/handles";
 
 /** The placeholder created for a location value a transaction names but we do not know. */
 export function placeholderLocation(value: string): { name: string; handle: string; externalId: string } {
   return { name: `Unknown location ${value}`, handle: deriveHandle(`unknown-location-${value}`), externalId: value };
 }
 
-// ── time ────────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * An IANA time zone as stored: the name given when Intl knows it, with its case fixed
- * ("australia/sydney" → "Australia/Sydney"); null when Intl does not know it. Offsets such as "+10:00"
- * are refused: a zone must be a region name or UTC. Links are kept as given (ICU would turn
- * "Asia/Kolkata" into "Asia/Calcutta").
- */
-export function canonicalTimezone(tz: string): string | null {
-  const s = tz.trim();
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(s)) return null;
-  let resolved: string;
-  try {
-    resolved = new Intl.DateTimeFormat("en-US", { timeZone: s }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-  if (resolved.toLowerCase() === s.toLowerCase()) return resolved;
-  const lower = s.toLowerCase();
-  return knownZones().find((z) => z.toLowerCase() === lower) ?? s;
-}
-
-let zones: string[] | null = null;
-function knownZones(): string[] {
-  if (!zones) {
-    try {
-      zones = Intl.supportedValuesOf("timeZone");
-    } catch {
-      zones = [];
-    }
-  }
-  return zones;
-}
+// ── opening hours ───────────────────────────────────────────────────────────────────────────────
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;

@@ -3,30 +3,14 @@
 import { z } from "@hono/zod-openapi";
 import type { OpeningHours } from "../../db/schema/commerce";
 import { boundedJsonObject } from "../platform/json-bounds";
-import { toCents } from "../platform/money";
-import { zonedInstant } from "../incentives/rules/calendar";
-import { canonicalTimezone, normaliseOpeningHours, openingHoursErrors } from "./rules";
+import { amount, handle, Timezone } from "../platform/zod";
+import { zonedInstant } from "../platform/time";
+import { normaliseOpeningHours, openingHoursErrors } from "./rules";
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────────
 
-/** A decimal amount (19.99 or "19.99") → integer cents; more than two decimal places is a 422. */
-export function amount(field: string, opts: { nonNegative?: boolean } = {}) {
-  return z
-    .union([z.number(), z.string()], { error: `${field} must be a decimal amount such as 19.99` })
-    .transform((v, ctx) => {
-      const cents = toCents(v);
-      if (cents === null) {
-        ctx.addIssue({ code: "custom", message: `${field} must be a decimal amount with at most two decimal places (got ${JSON.stringify(v)})` });
-        return z.NEVER;
-      }
-      if (opts.nonNegative && cents < 0) {
-        ctx.addIssue({ code: "custom", message: `${field} must not be negative (got ${JSON.stringify(v)})` });
-        return z.NEVER;
-      }
-      return cents;
-    })
-    .openapi({ type: "number", example: 19.99, description: "Decimal amount, at most two decimal places", ...(opts.nonNegative ? { minimum: 0 } : {}) });
-}
+// shim: remove once incentives/ledger.schema.ts and incentives/definitions.schema.ts import amount from platform/zod (stop 17)
+export { amount };
 
 /** An identifier that integrations may send as a string or a whole number (receipt and card numbers). */
 function identifier(field: string, max = 191) {
@@ -45,17 +29,8 @@ const optionalText = (field: string, max: number) =>
     .nullish()
     .transform((v) => (v === "" ? null : v));
 
-export const Timezone = z
-  .string({ error: "timezone must be a string" })
-  .transform((tz, ctx) => {
-    const canonical = canonicalTimezone(tz);
-    if (!canonical) {
-      ctx.addIssue({ code: "custom", message: `timezone must be an IANA time zone such as Australia/Sydney (got "${tz}")` });
-      return z.NEVER;
-    }
-    return canonical;
-  })
-  .openapi({ type: "string", example: "Australia/Sydney" });
+// shim: remove once incentives/definitions.schema.ts imports Timezone from platform/zod (stop 17)
+export { Timezone };
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 
@@ -68,13 +43,7 @@ const TransactedAt = z
   })
   .openapi({ type: "string", example: "2024-05-01T10:30:00+10:00" });
 
-const Handle = z
-  .string({ error: "handle must be a string" })
-  .trim()
-  .min(1, "handle must not be empty")
-  .max(64, "handle must be at most 64 characters")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "handle may contain letters, digits, '-', '_' and '.'")
-  .transform((h) => h.toLowerCase());
+const Handle = handle();
 
 // ── transactions ────────────────────────────────────────────────────────────────────────────────
 

@@ -3,8 +3,8 @@
 // changes config:write. Handlers parse, call one service method and shape the reply.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
-import type { AppEnv } from "../platform/http";
+import { IdempotencyHeader, IdParam, jsonAsDeclared, listOf, notFoundResponse, ok, problemResponses, ProblemSchema, single } from "../platform/api-schemas";
+import type { AppEnv } from "../api-env";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { listQuery } from "../platform/list-query";
 import { canonicalEventType } from "../events/catalogue";
@@ -26,8 +26,6 @@ import {
 import { eventCatalogueView, serializeDelivery, serializeTarget, serializeWebhook } from "./views";
 import { DomainError } from "../platform/errors";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflict = { 409: { description: "The delivery is not in a state that allows this", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
 const noContent = { 204: { description: "Deleted" } } as const;
 
@@ -66,7 +64,7 @@ export function registerDeliveryRoutes(api: OpenAPIHono<AppEnv>) {
       tags: ["Webhooks"],
       summary: "Create a webhook; its whsec_ signing secret is returned once as data.secret",
       middleware: [requireScope("config:write")] as const,
-      request: { headers: IdempotencyHeader, body: json(WebhookInput) },
+      request: { headers: IdempotencyHeader, body: jsonAsDeclared(WebhookInput) },
       responses: { 201: ok(single(CreatedWebhookSchema), "Created; keep data.secret, it is not shown again"), ...problemResponses },
     }),
     async (c) => {
@@ -87,7 +85,7 @@ export function registerDeliveryRoutes(api: OpenAPIHono<AppEnv>) {
   );
 
   api.openapi(
-    createRoute({ method: "put", path: "/webhooks/{id}", tags: ["Webhooks"], summary: "Update a webhook (fields given are changed; is_active: true also clears a platform disable)", middleware: [requireScope("config:write")] as const, request: { params: IdParam, body: json(UpdateWebhookInput) }, responses: { 200: ok(single(WebhookSchema), "The webhook"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "put", path: "/webhooks/{id}", tags: ["Webhooks"], summary: "Update a webhook (fields given are changed; is_active: true also clears a platform disable)", middleware: [requireScope("config:write")] as const, request: { params: IdParam, body: jsonAsDeclared(UpdateWebhookInput) }, responses: { 200: ok(single(WebhookSchema), "The webhook"), ...problemResponses, ...notFoundResponse } }),
     async (c) => {
       const services = c.get("services");
       const w = await services.webhooks.update(c.req.valid("param").id, c.req.valid("json"), c.get("auth").actor);
@@ -182,12 +180,12 @@ export function registerDeliveryRoutes(api: OpenAPIHono<AppEnv>) {
   );
 
   api.openapi(
-    createRoute({ method: "post", path: "/targets", tags: ["Targets"], summary: "Create a target (the template is checked against a sample event)", middleware: [requireScope("config:write")] as const, request: { headers: IdempotencyHeader, body: json(TargetInput) }, responses: { 201: ok(single(TargetSchema), "Created"), ...problemResponses } }),
+    createRoute({ method: "post", path: "/targets", tags: ["Targets"], summary: "Create a target (the template is checked against a sample event)", middleware: [requireScope("config:write")] as const, request: { headers: IdempotencyHeader, body: jsonAsDeclared(TargetInput) }, responses: { 201: ok(single(TargetSchema), "Created"), ...problemResponses } }),
     async (c) => c.json({ data: serializeTarget(await c.get("services").targets.create(c.req.valid("json"), c.get("auth").actor)) }, 201),
   );
 
   api.openapi(
-    createRoute({ method: "post", path: "/targets/preview", tags: ["Targets"], summary: "Render a draft template against a sample event or a given context", middleware: [requireScope("config:read")] as const, request: { body: json(TargetPreviewInput) }, responses: { 200: ok(single(TargetPreviewSchema), "The rendered body"), ...problemResponses } }),
+    createRoute({ method: "post", path: "/targets/preview", tags: ["Targets"], summary: "Render a draft template against a sample event or a given context", middleware: [requireScope("config:read")] as const, request: { body: jsonAsDeclared(TargetPreviewInput) }, responses: { 200: ok(single(TargetPreviewSchema), "The rendered body"), ...problemResponses } }),
     (c) => {
       const b = c.req.valid("json");
       return c.json({ data: c.get("services").targets.preview(null, { template: b.template, eventType: b.event_type, context: b.context }) }, 200);
@@ -200,7 +198,7 @@ export function registerDeliveryRoutes(api: OpenAPIHono<AppEnv>) {
   );
 
   api.openapi(
-    createRoute({ method: "put", path: "/targets/{id}", tags: ["Targets"], summary: "Update a target (fields given are changed)", middleware: [requireScope("config:write")] as const, request: { params: IdParam, body: json(UpdateTargetInput) }, responses: { 200: ok(single(TargetSchema), "The target"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "put", path: "/targets/{id}", tags: ["Targets"], summary: "Update a target (fields given are changed)", middleware: [requireScope("config:write")] as const, request: { params: IdParam, body: jsonAsDeclared(UpdateTargetInput) }, responses: { 200: ok(single(TargetSchema), "The target"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: serializeTarget(await c.get("services").targets.update(c.req.valid("param").id, c.req.valid("json"), c.get("auth").actor)) }, 200),
   );
 
@@ -213,7 +211,7 @@ export function registerDeliveryRoutes(api: OpenAPIHono<AppEnv>) {
   );
 
   api.openapi(
-    createRoute({ method: "post", path: "/targets/{id}/preview", tags: ["Targets"], summary: "Render the target's template (or a draft) against a sample event or a given context", middleware: [requireScope("config:read")] as const, request: { params: IdParam, body: json(TargetPreviewInput) }, responses: { 200: ok(single(TargetPreviewSchema), "The rendered body"), ...problemResponses, ...notFoundResponse } }),
+    createRoute({ method: "post", path: "/targets/{id}/preview", tags: ["Targets"], summary: "Render the target's template (or a draft) against a sample event or a given context", middleware: [requireScope("config:read")] as const, request: { params: IdParam, body: jsonAsDeclared(TargetPreviewInput) }, responses: { 200: ok(single(TargetPreviewSchema), "The rendered body"), ...problemResponses, ...notFoundResponse } }),
     async (c) => {
       const services = c.get("services");
       const t = await services.targets.require(c.req.valid("param").id);

@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { canonicalEventType, EVENT_TYPES, unknownEventTypeMessage } from "../events/catalogue";
 import { conditionErrors } from "../incentives/rules/conditions";
+import { handle } from "../platform/zod";
 import { normaliseQueue } from "./rules";
 
 // delivery's vocabulary; db/schema/delivery takes its column enums from here
@@ -202,13 +203,7 @@ const Text = (field: string, max: number) =>
 
 const targetFields = {
   name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(200, "name must be at most 200 characters"),
-  handle: z
-    .string({ error: "handle is required" })
-    .trim()
-    .min(1, "handle is required")
-    .max(64, "handle must be at most 64 characters")
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "handle may contain letters, digits, '-', '_' and '.'")
-    .transform((h) => h.toLowerCase()),
+  handle: handle({ required: true }),
   url: Url,
   method: z
     .string()

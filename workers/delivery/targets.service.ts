@@ -13,17 +13,13 @@ import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { encryptSecret, encryptionSecret } from "../platform/encryption";
 import { DomainError } from "../platform/errors";
+import { isUniqueViolation } from "../platform/sql";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import { deliveryIdFor, type DeliveriesService } from "./deliveries.service";
 import { checkOutboundUrl } from "./rules";
 import type { TargetInput, UpdateTargetInput } from "./schema";
 import { contentTypeOf, renderTemplate, TemplateError, templateError } from "./templates";
 import type { DeliveryRow, TargetRow } from "./views";
-
-function isUniqueViolation(err: unknown): boolean {
-  const msg = err instanceof Error ? `${err.message} ${(err as { cause?: Error }).cause?.message ?? ""}` : String(err);
-  return msg.includes("UNIQUE constraint failed");
-}
 
 const auditValues = (t: TargetRow) => ({ name: t.name, handle: t.handle, url: t.url, method: t.method, headers: t.headers.map((h) => h.name), condition: t.condition ?? null });
 

@@ -10,17 +10,13 @@ import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { encryptSecret, encryptionSecret } from "../platform/encryption";
 import { DomainError } from "../platform/errors";
+import { isUniqueViolation } from "../platform/sql";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { DeliveriesService } from "./deliveries.service";
 import { checkOutboundUrl, SECRET_OVERLAP_MS } from "./rules";
 import type { UpdateWebhookInput, WebhookInput } from "./schema";
 import { newWebhookSecret, webhookBody } from "./signing";
 import type { DeliveryRow, WebhookRow } from "./views";
-
-function isUniqueViolation(err: unknown): boolean {
-  const msg = err instanceof Error ? `${err.message} ${(err as { cause?: Error }).cause?.message ?? ""}` : String(err);
-  return msg.includes("UNIQUE constraint failed");
-}
 
 const auditValues = (w: WebhookRow) => ({ trigger: w.trigger, url: w.url, namespace: w.namespace, queue: w.queue, condition: w.condition ?? null, is_active: w.isActive, retry_hourly: w.retryHourly, retry_daily: w.retryDaily });
 

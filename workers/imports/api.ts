@@ -1,19 +1,16 @@
 // API routes of imports: the transactions batch and the job any batch is polled through.
-import { createRoute, type z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireAnyScope, requireScope } from "../access/guards";
 import { hasScope } from "../access/rules";
-import { IdempotencyHeader, IdParam, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
-import { strictBody } from "../platform/strict-body";
+import { IdempotencyHeader, IdParam, json, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { getJob } from "./jobs";
 import { JobSchema, TransactionBatchInput } from "./schema";
 import { createTransactionsJob, TRANSACTIONS_JOB } from "./transactions-batch";
 import { serializeJob } from "./views";
 
 const tags = ["Imports"];
-const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 export function registerImportRoutes(api: OpenAPIHono<AppEnv>) {
   api.openapi(

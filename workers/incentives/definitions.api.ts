@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import type { Services } from "../services";

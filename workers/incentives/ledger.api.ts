@@ -6,7 +6,7 @@ import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { strictBody } from "../platform/strict-body";
 import { DomainError } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import {
   AssignTierInput,
   ClaimBenefitInput,

@@ -1,5 +1,7 @@
-// Schemas every area's API routes share: the problem body, list envelope and pagination query.
+// Schemas every area's API routes share: the problem body, list envelope and pagination query, and the
+// json/ok helpers that wrap a schema as a request body or a response.
 import { z } from "@hono/zod-openapi";
+import { strictBody } from "./strict-body";
 
 export const ProblemSchema = z
   .object({
@@ -59,3 +61,18 @@ export const IdempotencyHeader = z.object({
     description: "Replays the first response for 24 hours; reuse with a different body is a 422",
   }),
 });
+
+/**
+ * A route's JSON request body, strict all the way down (platform/strict-body): unknown fields are a 422,
+ * Omneo's `ignored` fields are accepted by name and dropped.
+ */
+export const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
+
+/**
+ * A route's JSON request body exactly as its schema declares it (no strictness added): for the routes
+ * of delivery and reactions, whose schemas say per object what is strict.
+ */
+export const jsonAsDeclared = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+
+/** A JSON response of `schema`. */
+export const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });

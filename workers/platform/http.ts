@@ -1,27 +1,16 @@
 // HTTP edges shared by the API and the console: request metadata, problem+json responses and the
-// Hono environment type.
+// base of the Hono environment type.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Actor } from "../access/actor";
-import type { AuthenticatedToken } from "../access/tokens.service";
-import type { Services } from "../services";
 import { DomainError, internalProblem, isDomainError, toProblem } from "./errors";
 
-export interface ApiAuth extends AuthenticatedToken {
-  actor: Actor;
-}
-
-export type AppEnv = {
+/**
+ * What every edge's Hono environment has: the bindings and a request id. The worker's full environment
+ * (services, auth) is AppEnv in workers/api-env.ts; platform names no area, so it stops here.
+ */
+export type HttpEnv = {
   Bindings: Env;
-  Variables: {
-    requestId: string;
-    services: Services;
-    auth: ApiAuth;
-    /** on /profiles/me/*: the profile a verified storefront token is for */
-    storefrontProfileId?: string;
-    /** what an Idempotency-Key replay returns instead of the response, when that holds a secret shown once */
-    replayBody?: unknown;
-  };
+  Variables: { requestId: string };
 };
 
 export function requestMeta(req: Request, requestId?: string) {
@@ -39,7 +28,7 @@ export function problemResponse(err: DomainError, requestId?: string): Response 
 }
 
 /** Map anything thrown by a handler to a response: domain errors and client HTTP errors as 4xx, the rest as a logged 500. */
-export function errorToResponse(err: unknown, c: Context<AppEnv>): Response {
+export function errorToResponse<E extends HttpEnv>(err: unknown, c: Context<E>): Response {
   const requestId = c.get("requestId");
   if (isDomainError(err)) return problemResponse(err, requestId);
   if (err instanceof HTTPException && err.status < 500) {

@@ -1,5 +1,6 @@
-// Money is integer minor units (cents) inside; the API speaks decimal amounts. Conversions are exact:
-// a decimal string or number with at most two places becomes cents without float arithmetic.
+// Money is integer minor units (cents) with its currency inside; the API speaks decimal amounts.
+// Conversions are exact: a decimal string or number with at most two places becomes cents without
+// float arithmetic. formatMoney is the one formatter for people, centsToDecimal the one for machines.
 
 /** Cents from a decimal amount (12.5, "12.50", -3); null when it has more than two decimal places or is not a number. */
 export function toCents(amount: number | string): number | null {
@@ -16,12 +17,24 @@ export function fromCents(cents: number): number {
   return Math.round(cents) / 100;
 }
 
-/** Cents as an exact decimal string (1999 → "19.99", -5 → "-0.05"): for CSV and templates, where a number would be a float. */
+/**
+ * Cents as an exact decimal string with two places (1999 → "19.99", -5 → "-0.05", 6000 → "60.00"): for
+ * CSV, templates and messages, where a number would be a float. A fraction of a cent is rounded first.
+ */
 export function centsToDecimal(cents: number): string {
-  const abs = Math.abs(cents);
+  const abs = Math.abs(Math.round(cents));
   return `${cents < 0 ? "-" : ""}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
 
+/**
+ * The one money formatter: cents in a currency as people read it ("$12.50", "-$3.05"). The locale is
+ * fixed by default so the server and the browser render the same text; an unknown currency code prints
+ * as "12.50 XYZ" rather than throwing.
+ */
 export function formatMoney(cents: number, currency = "AUD", locale = "en-AU"): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
+  try {
+    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
+  } catch {
+    return `${centsToDecimal(cents)} ${currency}`;
+  }
 }

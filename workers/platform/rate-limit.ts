@@ -3,7 +3,10 @@
 // policy in RateLimit-* headers; over the limit is a 429 problem with Retry-After.
 import type { Context, MiddlewareHandler } from "hono";
 import { DomainError } from "./errors";
-import type { AppEnv } from "./http";
+import type { HttpEnv } from "./http";
+
+/** The environment limitByIp needs: the bindings, and whether the request has been authenticated. */
+type LimitEnv = HttpEnv & { Variables: { auth?: unknown } };
 
 export interface RateLimitPolicy {
   /** the binding's limit and period, as declared in wrangler.toml (the binding cannot report them) */
@@ -41,12 +44,12 @@ export async function checkRateLimit(limiter: RateLimit | undefined, key: string
 }
 
 /** The client IP Cloudflare saw; null when not behind Cloudflare (local dev and tests do not limit by IP). */
-export function clientIp(c: Context<AppEnv>): string | null {
+export function clientIp(c: Context): string | null {
   return c.req.header("CF-Connecting-IP") ?? null;
 }
 
 /** The per-IP limit, before authentication, so guessing tokens is limited too. */
-export function limitByIp(): MiddlewareHandler<AppEnv> {
+export function limitByIp<E extends LimitEnv>(): MiddlewareHandler<E> {
   return async (c, next) => {
     const ip = clientIp(c);
     if (ip) await checkRateLimit(c.env.IP_RATE_LIMIT, `ip:${ip}`, IP_POLICY, "from this IP address");

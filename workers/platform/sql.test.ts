@@ -2,7 +2,7 @@
 // bind one parameter.
 import { SQLiteSyncDialect, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import { chunk, inList, rowsPerInsert, textMatch } from "./sql";
+import { chunk, errorText, inList, isUniqueViolation, rowsPerInsert, textMatch } from "./sql";
 
 const t = sqliteTable("t", { a: text("a"), b: text("b"), c: text("c") });
 const dialect = new SQLiteSyncDialect();
@@ -28,5 +28,15 @@ describe("rowsPerInsert and chunk", () => {
   it("keeps rows × columns within 100 parameters", () => {
     expect(rowsPerInsert(t)).toBe(33);
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+});
+
+describe("isUniqueViolation", () => {
+  it("reads SQLite's message in the error or in the cause D1 wraps it in", () => {
+    expect(isUniqueViolation(new Error("D1_ERROR: UNIQUE constraint failed: locations.handle"))).toBe(true);
+    expect(isUniqueViolation(new Error("D1_ERROR", { cause: new Error("UNIQUE constraint failed: t.a") }))).toBe(true);
+    expect(isUniqueViolation(new Error("FOREIGN KEY constraint failed"))).toBe(false);
+    expect(isUniqueViolation("UNIQUE constraint failed")).toBe(true);
+    expect(errorText(new Error("a", { cause: new Error("b") }))).toBe("a b");
   });
 });

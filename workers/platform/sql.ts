@@ -43,3 +43,19 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 export function insertRows<T extends SQLiteTable>(db: Db, table: T, rows: T["$inferInsert"][]): Statement[] {
   return chunk(rows, rowsPerInsert(table)).map((part) => db.insert(table).values(part) as unknown as Statement);
 }
+
+/** Run statements as one D1 batch (one transaction); the list is built at run time, so not a tuple. */
+export async function runBatch(db: Db, statements: Statement[]): Promise<void> {
+  if (!statements.length) return;
+  await db.batch(statements as [Statement, ...Statement[]]);
+}
+
+/** The message of an error and its cause (D1 wraps SQLite's message). */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.message} ${(err as { cause?: Error }).cause?.message ?? ""}` : String(err);
+}
+
+/** A unique index refused the write (D1 puts SQLite's message in the error or its cause). */
+export function isUniqueViolation(err: unknown): boolean {
+  return errorText(err).includes("UNIQUE constraint failed");
+}

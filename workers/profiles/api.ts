@@ -1,10 +1,10 @@
 // API routes of the customer record: profiles, identities, interactions, aggregations, batch jobs.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
-import { strictBody } from "../platform/strict-body";
+import { IdempotencyHeader, IdParam, json, listOf, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import { isUuid } from "../platform/ids";
+import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { PROFILE_TYPES, type ProfileType } from "./schema";
@@ -21,8 +21,6 @@ import {
 } from "./schema";
 import { PROFILE_SORTS, serializeAggregations, serializeIdentity, serializeInteraction, serializeProfile, type ProfileSort } from "./service";
 
-const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const IdentitySchema = z
   .object({ id: z.string(), profile_id: z.string(), handle: z.string(), identifier: z.string(), is_primary: z.boolean(), is_active: z.boolean() })
@@ -89,7 +87,6 @@ const IdentifierParam = z.object({
 const IdentityLookupQuery = z.object({
   "identity[handle]": z.string().max(64).optional().openapi({ description: "Look the profile up by this identity handle (e.g. shopify); {id} is then the identifier" }),
 });
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ProfileIdentityParams = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" } }),
   identityId: z.string().openapi({ param: { name: "identityId", in: "path" } }),
@@ -356,7 +353,7 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       const { id, identityId } = c.req.valid("param");
       const s = c.get("services");
       // Omneo names the identity by its handle here; ours are UUIDs, so the two never collide
-      const target = UUID_RE.test(identityId) ? identityId : (await s.profiles.getIdentity(id, { handle: identityId })).id;
+      const target = isUuid(identityId) ? identityId : (await s.profiles.getIdentity(id, { handle: identityId })).id;
       await s.profiles.removeIdentity(id, target, c.get("auth").actor);
       return c.body(null, 204);
     },

@@ -2,16 +2,15 @@
 // thin alias over the profiles service (no rule is written twice). See docs/omneo-compatibility.md.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { listOf, notFoundResponse, problemResponses, single } from "../platform/api-schemas";
+import { listOf, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery } from "../platform/list-query";
 import { listEnvelope } from "../platform/pagination";
 import { strictBody } from "../platform/strict-body";
 import { ProfileSchema } from "./schema";
 import { serializeIdentity, serializeProfile } from "./service";
 
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const IdentitySchema = z
   .object({ id: z.string(), profile_id: z.string(), handle: z.string(), identifier: z.string(), is_primary: z.boolean(), is_active: z.boolean() })

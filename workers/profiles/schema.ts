@@ -1,6 +1,7 @@
 // Contracts of the customer record, shared by the API, the console's forms and the OpenAPI document.
 import { z } from "@hono/zod-openapi";
 import { boundedJsonObject, jsonBoundsError } from "../platform/json-bounds";
+import { handle } from "../platform/zod";
 
 // db/schema/profiles takes its column enum from here
 export const PROFILE_TYPES = ["active", "pending", "deleted", "system"] as const;
@@ -16,13 +17,7 @@ export const ProfileEmail = z
   .max(254, "email must be at most 254 characters")
   .pipe(z.email({ error: "email must be a valid email address" }));
 
-export const Handle = z
-  .string({ error: "handle is required" })
-  .trim()
-  .min(1, "handle is required")
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "handle may contain letters, digits, '-', '_' and '.'")
-  .transform((h) => h.toLowerCase());
+export const Handle = handle({ required: true });
 
 export const IdentityInput = z
   .object({

@@ -2,9 +2,9 @@
 // /automations (+ runs, trigger, query samples). Handlers parse, call one service method, shape the reply.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, jsonAsDeclared, listOf, notFoundResponse, ok, PageQuery, problemResponses, ProblemSchema, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { listQuery } from "../platform/list-query";
 import type { DomainEvent } from "../platform/outbox";
 import { listEnvelope, parsePage } from "../platform/pagination";
@@ -15,8 +15,6 @@ import { serializeAction, serializeRun, serializeTrigger } from "./views";
 import type { Services } from "../services";
 import { registerAutomationRoutes } from "./automations.api";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflict = { 409: { description: "The run is not in a state for this", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
 const tags = ["Reactions"];
 
@@ -69,7 +67,7 @@ export function registerReactionRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "Create a trigger: an event type and the actions it runs (validated before anything is saved)",
       middleware: [requireScope("config:write")] as const,
-      request: { headers: IdempotencyHeader, body: json(TriggerInput) },
+      request: { headers: IdempotencyHeader, body: jsonAsDeclared(TriggerInput) },
       responses: { 201: ok(single(TriggerSchema), "Created"), ...problemResponses },
     }),
     async (c) => {
@@ -86,7 +84,7 @@ export function registerReactionRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "Dry-run an unsaved trigger (`trigger` in the body) over a stored or pasted event: nothing is written",
       middleware: [requireScope("config:read")] as const,
-      request: { body: json(DryRunInput) },
+      request: { body: jsonAsDeclared(DryRunInput) },
       responses: { 200: ok(single(DryRunSchema), "What each filter and action would do"), ...problemResponses },
     }),
     async (c) => {
@@ -126,7 +124,7 @@ export function registerReactionRoutes(api: OpenAPIHono<AppEnv>) {
         tags,
         summary: "Change a trigger; `actions`, when sent, replace the chain (an action sent with its id keeps it)",
         middleware: [requireScope("config:write")] as const,
-        request: { params: IdParam, body: json(TriggerUpdateInput) },
+        request: { params: IdParam, body: jsonAsDeclared(TriggerUpdateInput) },
         responses: { 200: ok(single(TriggerSchema), "The trigger"), ...problemResponses, ...notFoundResponse },
       }),
       async (c) => c.json({ data: serializeTrigger(await c.get("services").triggers.update(c.req.valid("param").id, c.req.valid("json"), c.get("auth").actor)) }, 200),
@@ -173,7 +171,7 @@ export function registerReactionRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "Add an action to a trigger",
       middleware: [requireScope("config:write")] as const,
-      request: { params: IdParam, headers: IdempotencyHeader, body: json(ActionInput) },
+      request: { params: IdParam, headers: IdempotencyHeader, body: jsonAsDeclared(ActionInput) },
       responses: { 201: ok(single(ActionSchema), "Added"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {
@@ -189,7 +187,7 @@ export function registerReactionRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "Dry-run a saved trigger over a stored or pasted event: which filters pass and what each action would do; nothing is written",
       middleware: [requireScope("config:read")] as const,
-      request: { params: IdParam, body: json(DryRunInput) },
+      request: { params: IdParam, body: jsonAsDeclared(DryRunInput) },
       responses: { 200: ok(single(DryRunSchema), "What each filter and action would do"), ...problemResponses, ...notFoundResponse },
     }),
     async (c) => {

@@ -2,16 +2,14 @@
 // /automations/queries/samples. Handlers parse, call one service method, shape the reply.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, listOf, notFoundResponse, PageQuery, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
-import type { AppEnv } from "../platform/http";
+import { IdempotencyHeader, IdParam, jsonAsDeclared, listOf, notFoundResponse, ok, PageQuery, problemResponses, ProblemSchema, single } from "../platform/api-schemas";
+import type { AppEnv } from "../api-env";
 import { listQuery } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { AUTOMATION_TEMPLATES, type AutomationTemplate } from "./rules";
 import { ActionSchema, AutomationInput, AutomationRunSchema, AutomationSchema, AutomationUpdateInput, QuerySamplesInput, TriggerAutomationInput } from "./schema";
 import { serializeAction, serializeAutomation, serializeAutomationRun } from "./views";
 
-const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflict = { 409: { description: "Not active (send force)", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
 const tags = ["Automations"];
 
@@ -54,7 +52,7 @@ export function registerAutomationRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "Create an automation: a schedule (frequency and slot, or cron, in the brand's time zone; or a date), a query and actions",
       middleware: [requireScope("config:write")] as const,
-      request: { headers: IdempotencyHeader, body: json(AutomationInput) },
+      request: { headers: IdempotencyHeader, body: jsonAsDeclared(AutomationInput) },
       responses: { 201: ok(single(AutomationSchema), "Created"), ...problemResponses },
     }),
     async (c) => {
@@ -71,7 +69,7 @@ export function registerAutomationRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: `Create an automation from a template: ${TEMPLATE_NAMES.join(", ")}`,
       middleware: [requireScope("config:write")] as const,
-      request: { body: json(FromTemplateInput) },
+      request: { body: jsonAsDeclared(FromTemplateInput) },
       responses: { 201: ok(single(AutomationSchema), "Created"), ...problemResponses },
     }),
     async (c) => {
@@ -88,7 +86,7 @@ export function registerAutomationRoutes(api: OpenAPIHono<AppEnv>) {
       tags,
       summary: "Preview a query: the first matching profiles and how many match now",
       middleware: [requireScope("config:read")] as const,
-      request: { body: json(QuerySamplesInput) },
+      request: { body: jsonAsDeclared(QuerySamplesInput) },
       responses: {
         200: ok(single(z.object({ count: z.number().int(), profiles: z.array(z.object({ id: z.string(), first_name: z.string().nullable(), last_name: z.string().nullable(), email: z.string() })) })), "Matches"),
         ...problemResponses,
@@ -121,7 +119,7 @@ export function registerAutomationRoutes(api: OpenAPIHono<AppEnv>) {
         tags,
         summary: "Change an automation (its next run is recomputed)",
         middleware: [requireScope("config:write")] as const,
-        request: { params: IdParam, body: json(AutomationUpdateInput) },
+        request: { params: IdParam, body: jsonAsDeclared(AutomationUpdateInput) },
         responses: { 200: ok(single(AutomationSchema), "The automation"), ...problemResponses, ...notFoundResponse },
       }),
       async (c) => c.json({ data: serializeAutomation(await c.get("services").automations.update(c.req.valid("param").id, c.req.valid("json"), c.get("auth").actor)) }, 200),

@@ -8,7 +8,7 @@ import type { Db } from "../../db/client";
 import { automationRunProfiles, automationRuns, automations, incentiveInstances, profileAggregations, profileIncentiveState, profiles, type StoredAction } from "../../db/schema";
 import { reactionActor, type Actor } from "../access/actor";
 import type { AuditService } from "../access/audit";
-import { addDaysToDate, localDate, startOfLocalDay, zonedParts } from "../incentives/rules/calendar";
+import { addDaysToDate, localDate, startOfLocalDay, zonedParts } from "../platform/time";
 import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { DomainError, isDomainError, type FieldErrors } from "../platform/errors";

@@ -1,7 +1,7 @@
 // When an automation runs: its cron expression (given, or made from frequency and slot) read in the
 // brand's time zone with croner, or a single local date. Pure: no I/O.
 import { Cron } from "croner";
-import { parseTimeOfDay, zonedInstant } from "../incentives/rules/calendar";
+import { parseTimeOfDay, zonedInstant } from "../platform/time";
 
 export interface Schedule {
   type: "date" | "scheduled";

@@ -3,7 +3,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { ProblemSchema, problemResponses, single } from "../platform/api-schemas";
-import type { AppEnv } from "../platform/http";
+import type { AppEnv } from "../api-env";
 import { SUMMARY_PARAMS, SummaryQuery, SummarySchema, TIMESERIES_PARAMS, TimeseriesQuery, TimeseriesSchema } from "./schema";
 
 const badRequest = {

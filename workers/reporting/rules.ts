@@ -1,7 +1,7 @@
 // Reporting rules, pure: which daily rollup rows an event adds (the incremental path), how the same
 // facts read from the source tables fold into rows (the rebuild path), time-zone cuts, periods and
 // buckets, and the figures derived from summed rollups (average transaction value, shares, rates).
-import { addDaysToDate, localDate, offsetMs } from "../incentives/rules/calendar";
+import { addDaysToDate, formatDate, localDate, offsetMs, parseCalendarDay } from "../platform/time";
 import type { RollupMetric } from "./schema";
 
 /** One additive amount on one local day. Brand-wide metrics carry location "". */
@@ -255,25 +255,17 @@ export function localDaySql(column: string, segments: readonly OffsetSegment[]):
 
 // ── periods and buckets ─────────────────────────────────────────────────────────────────────────
 
-export const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 function parseDay(s: string): { year: number; month: number; day: number } {
   const [year, month, day] = s.split("-").map(Number) as [number, number, number];
   return { year, month, day };
 }
 
-function fmt(d: { year: number; month: number; day: number }): string {
-  return `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
-}
-
 export function isCalendarDay(s: string): boolean {
-  if (!DAY.test(s)) return false;
-  const d = parseDay(s);
-  return fmt(addDaysToDate(d, 0)) === s && d.month >= 1 && d.month <= 12 && d.day >= 1 && d.day <= 31;
+  return parseCalendarDay(s) !== null;
 }
 
 export function addDays(day: string, n: number): string {
-  return fmt(addDaysToDate(parseDay(day), n));
+  return formatDate(addDaysToDate(parseDay(day), n));
 }
 
 /** Days from `from` to `to`, both included. */
@@ -312,7 +304,7 @@ export function bucketsBetween(from: string, to: string, interval: Interval): st
     else if (interval === "week") b = addDays(b, 7);
     else {
       const d = parseDay(b);
-      b = fmt({ year: d.month === 12 ? d.year + 1 : d.year, month: d.month === 12 ? 1 : d.month + 1, day: 1 });
+      b = formatDate({ year: d.month === 12 ? d.year + 1 : d.year, month: d.month === 12 ? 1 : d.month + 1, day: 1 });
     }
   }
   return out;

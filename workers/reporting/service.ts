@@ -5,7 +5,7 @@ import type { Db } from "../../db/client";
 import { reportRebuilds } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import type { AuditService } from "../access/audit";
-import { localDate } from "../incentives/rules/calendar";
+import { localDate } from "../platform/time";
 import type { Clock } from "../platform/clock";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";

@@ -2,6 +2,7 @@
 // inline errors, never a silently dropped filter), naming customers and locations, and the row shape.
 import type { Services } from "../../../workers/services";
 import type { FieldErrors } from "../../../workers/platform/errors";
+import { UUID_PATTERN as UUID } from "../../../workers/platform/ids";
 import { toCents } from "../../../workers/platform/money";
 import { fullName } from "../../../workers/profiles/rules";
 import type { Profile } from "../../../workers/profiles/service";
@@ -10,7 +11,6 @@ import type { TransactionFilter, TransactionView } from "../../../workers/commer
 import { lineTotal } from "../../../workers/commerce/rules";
 import { dayBoundary, inZone, safeZone, STATUS_FILTERS } from "./format";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** All locations, for the filter's select and for naming rows (brands have tens, not thousands). */
 export const LOCATION_LIST_SIZE = 500;

@@ -1,13 +1,12 @@
 // Display helpers for the profile pages: money, birthdays and field names. Pure, shared by server and client.
+import { formatMoney as formatCents } from "../../../workers/platform/money";
 
-/** Money in the profile's currency; the locale is fixed so the server and the browser render the same text. */
+/**
+ * Money in the profile's currency, from the decimal amounts the API's profile, aggregation and balance
+ * views carry: converted to cents here, at the edge, and printed by platform/money's one formatter.
+ */
 export function formatMoney(amount: number | null | undefined, currency = "AUD"): string {
-  if (amount === null || amount === undefined) return "—";
-  try {
-    return new Intl.NumberFormat("en-AU", { style: "currency", currency }).format(amount);
-  } catch {
-    return `${amount.toFixed(2)} ${currency}`;
-  }
+  return amount === null || amount === undefined ? "—" : formatCents(Math.round(amount * 100), currency);
 }
 
 export const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"] as const;

@@ -1,7 +1,7 @@
 // Expiry of rewards, benefits and points lots, and the reminders before it, on the brand's calendar:
 // "30 days" means the end of the 30th local day after issue, whatever the DST changes in between.
 import type { FieldErrors } from "../../platform/errors";
-import { addDaysToDate, addLocalDays, endOfLocalDay, formatDate, parseTimeOfDay, zonedInstant, zonedParts } from "./calendar";
+import { addDaysToDate, addLocalDays, endOfLocalDay, formatDate, parseTimeOfDay, zonedInstant, zonedParts } from "../../platform/time";
 
 export interface ExpiryPolicy {
   /** expires at the end of the local day this many days after issue (0: the end of the issue day) */

@@ -2,7 +2,7 @@
 // earns. Rates are scoped by location, time window, profile condition and product condition; the most
 // specific matching rate wins. Points are exact integers: no float ever decides a point.
 import type { FieldErrors } from "../../platform/errors";
-import { type Weekday, WEEKDAY_NAMES, isKnownTimezone, parseTimeOfDay, zonedParts } from "./calendar";
+import { type Weekday, WEEKDAY_NAMES, isKnownTimezone, parseTimeOfDay, zonedParts } from "../../platform/time";
 import { type Condition, conditionErrors, conditionHolds } from "./conditions";
 
 export interface EarnRate {

@@ -1,6 +1,6 @@
 // Redemption: how an amount in cents is taken from a profile's rewards and reward points under a
 // strategy, nearest expiry first, all or nothing; and whether (and how) a redemption can be reversed.
-import { formatAmount } from "../../commerce/rules";
+import { centsToDecimal } from "../../platform/money";
 import { type LotAllocation, type PointsLot, applyLotAllocations, lotBalance, spendPoints } from "./lots";
 
 export const REDEMPTION_STRATEGIES = ["rewards", "points", "rewards_points", "points_rewards"] as const;
@@ -141,18 +141,18 @@ export function allocateRedemption(
     return { ok: false, code: "invalid_strategy", message: `strategy must be one of ${REDEMPTION_STRATEGIES.join(", ")}; got ${JSON.stringify(strategy)}` };
   }
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) {
-    return { ok: false, code: "invalid_amount", message: `amount must be greater than 0 with at most two decimal places, got ${Number.isSafeInteger(amountCents) ? formatAmount(amountCents) : `${amountCents} cents`}` };
+    return { ok: false, code: "invalid_amount", message: `amount must be greater than 0 with at most two decimal places, got ${Number.isSafeInteger(amountCents) ? centsToDecimal(amountCents) : `${amountCents} cents`}` };
   }
   const balance = redeemableBalance(input.rewards, input.points, at);
   const useRewards = strategy !== "points";
   const usePoints = strategy !== "rewards";
   const availableCents = (useRewards ? balance.rewardsCents : 0) + (usePoints ? balance.pointsCents : 0);
   if (amountCents > availableCents) {
-    const parts = [useRewards ? `rewards ${formatAmount(balance.rewardsCents)}` : null, usePoints ? `points ${formatAmount(balance.pointsCents)}` : null].filter(Boolean);
+    const parts = [useRewards ? `rewards ${centsToDecimal(balance.rewardsCents)}` : null, usePoints ? `points ${centsToDecimal(balance.pointsCents)}` : null].filter(Boolean);
     return {
       ok: false,
       code: "insufficient_balance",
-      message: `cannot redeem ${formatAmount(amountCents)}: ${formatAmount(availableCents)} available (${parts.join(", ")}), ${formatAmount(amountCents - availableCents)} short`,
+      message: `cannot redeem ${centsToDecimal(amountCents)}: ${centsToDecimal(availableCents)} available (${parts.join(", ")}), ${centsToDecimal(amountCents - availableCents)} short`,
       requestedCents: amountCents,
       availableCents,
       shortfallCents: amountCents - availableCents,

@@ -13,7 +13,7 @@
 //   the overshoot are still inside the rolling window, so adding credit would count them twice. By the
 //   anniversary they have left the window (they were earned before the cycle began) and credit stands
 //   in for them.
-import { addMonths } from "./calendar";
+import { addMonths } from "../../platform/time";
 
 export interface TierDefinition {
   id: string;

@@ -1,21 +1,25 @@
-// Unit tests for wall-clock arithmetic in time zones: reading and building local times (DST gaps and
-// overlaps), calendar months with short months and leap days, local day boundaries.
+// Unit tests for time zones and wall-clock arithmetic in them: the zone validator (moved from
+// commerce/rules.test.ts), reading and building local times (DST gaps and overlaps), calendar months
+// with short months and leap days, local day boundaries (moved from incentives/rules/calendar.test.ts).
 import { describe, expect, it } from "vitest";
 import {
   addDaysToDate,
   addLocalDays,
   addMonths,
+  canonicalTimezone,
   daysInMonth,
   endOfLocalDay,
   isKnownTimezone,
   localDate,
   offsetMs,
+  parseCalendarDay,
   parseTimeOfDay,
   startOfLocalDay,
   weekdayOf,
   zonedInstant,
   zonedParts,
-} from "./calendar";
+  zoneOrUtc,
+} from "./time";
 
 const SYD = "Australia/Sydney";
 const iso = (d: Date) => d.toISOString();
@@ -173,5 +177,35 @@ describe("times of day", () => {
     ["", null],
   ])("%j → %j", (s, m) => {
     expect(parseTimeOfDay(s)).toBe(m);
+  });
+});
+
+describe("time zones", () => {
+  it.each([
+    ["Australia/Sydney", "Australia/Sydney"],
+    ["australia/sydney", "Australia/Sydney"],
+    ["UTC", "UTC"],
+    ["America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"],
+    ["Asia/Kolkata", "Asia/Kolkata"],
+    ["Etc/GMT+10", "Etc/GMT+10"],
+  ])("accepts %s as %s", (tz, canonical) => {
+    expect(canonicalTimezone(tz)).toBe(canonical);
+  });
+
+  it.each(["Mars/Olympus_Mons", "Sydney", "+10:00", "", "Australia/Sydney; drop table", "../etc/passwd"])("refuses %j", (tz) => {
+    expect(canonicalTimezone(tz)).toBeNull();
+  });
+});
+
+describe("zoneOrUtc and calendar days", () => {
+  it("falls back to UTC for a missing or unknown zone, and fixes a known zone's case", () => {
+    expect([null, undefined, "", "Mars/Olympus", "+10:00"].map(zoneOrUtc)).toEqual(["UTC", "UTC", "UTC", "UTC", "UTC"]);
+    expect(zoneOrUtc("australia/sydney")).toBe(SYD);
+    expect(zoneOrUtc(SYD)).toBe(SYD);
+  });
+
+  it("reads real YYYY-MM-DD days only", () => {
+    expect(parseCalendarDay("2024-02-29")).toEqual({ year: 2024, month: 2, day: 29 });
+    for (const bad of ["2025-02-29", "2026-02-30", "2026-13-01", "2026-2-1", "2026-02-01T00:00"]) expect(parseCalendarDay(bad)).toBeNull();
   });
 });
