@@ -22,7 +22,7 @@ import type { Location, LocationsService } from "./locations.service";
 import type { ProductsService } from "./products.service";
 import { canonicalJson, checkTotals, deriveTotals, lineTotal, type TransactionCursor } from "./rules";
 import type { TransactionInput } from "./schema";
-import { errorText, isUniqueViolation, type Statement } from "./sql";
+import { errorText, isUniqueViolation, type Statement } from "../platform/sql";
 
 export type Transaction = typeof transactions.$inferSelect;
 export type TransactionItem = typeof transactionItems.$inferSelect;

@@ -3,8 +3,7 @@
 // call one LedgerService method; the ProfileLedger DO decides.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
-import { strictBody } from "../platform/strict-body";
+import { IdempotencyHeader, IdParam, json, notFoundResponse, ok, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../api-env";
 import {
@@ -36,8 +35,6 @@ import {
   VoidResultSchema,
 } from "./profile-ledger/contract";
 
-const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
-const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const conflict = { 409: { description: "Not possible in the instance's current state", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
 
 // ── schemas: the responses are the ledger's own contract (profile-ledger/contract.ts) ──────────

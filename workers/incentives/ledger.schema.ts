@@ -3,7 +3,7 @@
 // answers other areas' responses carry: the balances, and what a receipt earned.
 import { z } from "@hono/zod-openapi";
 import { EarnResultSchema, type EarnResult } from "./profile-ledger/contract";
-import { amount } from "../commerce/schema";
+import { amount } from "../platform/zod";
 import { REDEMPTION_STRATEGIES } from "./rules/redemption";
 import { STOREFRONT_TOKEN_MAX_TTL_SECONDS, STOREFRONT_TOKEN_TTL_SECONDS } from "./storefront";
 

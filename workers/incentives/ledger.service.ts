@@ -9,6 +9,7 @@ import type { AuditService } from "../access/audit";
 import type { TransactionView } from "../commerce/transactions.service";
 import type { Clock } from "../platform/clock";
 import { DomainError } from "../platform/errors";
+import { isUuid } from "../platform/ids";
 import { profileConditionContext } from "../profiles/rules";
 import type { Profile, ProfilesService } from "../profiles/service";
 import type { DefinitionsService } from "./definitions.service";
@@ -21,7 +22,6 @@ import { profileOfRedemption } from "./redemption-ids";
 
 type BatchJob = typeof batchJobs.$inferSelect;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Who did it, as the ledger records it. */
 export function ledgerSource(actor: Actor): LedgerSource {
@@ -93,7 +93,7 @@ export class LedgerService {
 
   /** Balances from the DO alone; only a ledger that has never been written asks D1 whether the profile exists. */
   async balances(profileId: string): Promise<Balances> {
-    if (!UUID.test(profileId)) throw new DomainError("not_found", `No profile with id ${profileId}`);
+    if (!isUuid(profileId)) throw new DomainError("not_found", `No profile with id ${profileId}`);
     const found = await this.stub(profileId).balances();
     if (found) return found;
     await this.profiles.require(profileId);
