@@ -42,9 +42,9 @@ import {
   serializeReward,
   serializeTier,
   serializeVersion,
-  type DefinitionFilter,
   type DefinitionKind,
-} from "./definitions.service";
+} from "./views";
+import type { DefinitionFilter } from "./definitions.service";
 
 const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });

@@ -23,22 +23,15 @@ import type { AuditService } from "../access/audit";
 import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { DomainError, type FieldErrors } from "../platform/errors";
-import { fromCents } from "../platform/money";
 import type { EventRow, Outbox } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import { insertRows } from "../platform/sql";
-import { classifySearch, computeAggregations, ftsQuery, fullName, mergeAttributes, normalizeMobile, type Aggregations, type TransactionFact } from "./rules";
+import { classifySearch, computeAggregations, ftsQuery, mergeAttributes, normalizeMobile, type Aggregations, type TransactionFact } from "./rules";
 import type { CreateProfileInput, IdentityInput, InteractionInput, UpdateProfileInput } from "./schema";
+import { eventProfile, serializeInteraction, type Address, type Identity, type Interaction, type Profile, type ProfileView } from "./views";
 
-export type Profile = typeof profiles.$inferSelect;
-export type Identity = typeof identities.$inferSelect;
-export type Address = typeof addresses.$inferSelect;
-export type Interaction = typeof interactions.$inferSelect;
+export type { Address, Identity, Interaction, Profile, ProfileView } from "./views";
 
-export interface ProfileView extends Profile {
-  identities: Identity[];
-  addresses: Address[];
-}
 
 /** Other areas hook into the lifecycle (the incentive ledger moves on merge and is erased on purge). */
 export interface ProfileLifecycleHooks {
@@ -63,88 +56,6 @@ function refHandle(ref: ProfileRef): string {
 
 /** What computeAggregations reads of each of a profile's transactions. */
 const FACT_FIELDS = { transactedAt: transactions.transactedAt, total: transactions.total, locationId: transactions.locationId, timezone: transactions.timezone, isVoid: transactions.isVoid };
-
-export function serializeProfile(p: ProfileView) {
-  return {
-    id: p.id,
-    first_name: p.firstName,
-    last_name: p.lastName,
-    full_name: fullName(p.firstName, p.lastName),
-    email: p.email,
-    mobile_phone: p.mobilePhone,
-    gender: p.gender,
-    birth_day: p.birthDay,
-    birth_month: p.birthMonth,
-    birth_year: p.birthYear,
-    company: p.company,
-    currency: p.currency,
-    type: p.type,
-    profile_type: p.type,
-    mobile_phone_e164: p.mobilePhone,
-    joined_at: p.joinedAt.toISOString(),
-    joined_location_id: p.joinedLocationId,
-    preferred_location_id: p.preferredLocationId,
-    tags: p.tags,
-    attributes: { comms: p.comms as Record<string, unknown>, appearance: p.appearance, custom: p.customAttributes, dates: p.dates },
-    identities: p.identities.map(serializeIdentity),
-    addresses: p.addresses.map(serializeAddress),
-    deleted_at: p.deletedAt?.toISOString() ?? null,
-    created_at: p.createdAt.toISOString(),
-    updated_at: p.updatedAt.toISOString(),
-  };
-}
-
-export function serializeIdentity(i: Identity) {
-  return { id: i.id, profile_id: i.profileId, handle: i.handle, identifier: i.identifier, is_primary: i.isPrimary, is_active: i.isActive };
-}
-
-export function serializeAddress(a: Address) {
-  return {
-    id: a.id,
-    type: a.type,
-    is_default: a.isDefault,
-    address_line_1: a.address1,
-    address_line_2: a.address2,
-    city: a.city,
-    state: a.state,
-    postcode: a.postcode,
-    country: a.country,
-  };
-}
-
-export function serializeAggregations(a: Aggregations & { updatedAt?: Date | null }) {
-  return {
-    spend_12m: fromCents(a.spend12m),
-    spend_all: fromCents(a.spendAll),
-    spend_atv_12m: fromCents(a.spendAtv12m),
-    shop_count: a.shopCount,
-    first_shop_date: a.firstShopDate,
-    latest_shop_date: a.latestShopDate,
-    average_shop_days: a.averageShopDays,
-    at_risk_date: a.atRiskDate,
-    most_transacted_location_id: a.mostTransactedLocationId,
-  };
-}
-
-export function serializeInteraction(i: Interaction) {
-  return {
-    id: i.id,
-    profile_id: i.profileId,
-    action: i.action,
-    channel: i.channel,
-    signal: i.signal,
-    name: i.name,
-    interacted_at: i.interactedAt.toISOString(),
-    location_id: i.locationId,
-    meta: i.meta ?? null,
-    created_at: i.createdAt.toISOString(),
-  };
-}
-
-/** The data a profile event carries: enough for the live feed and consumers, no more. */
-function eventProfile(p: Profile) {
-  return { id: p.id, full_name: fullName(p.firstName, p.lastName), email: p.email, joined_at: p.joinedAt.toISOString(), joined_location_id: p.joinedLocationId, type: p.type };
-}
 
 /** Whether an actor may learn which other profile holds a clashing email, mobile or identity. */
 function mayRevealConflicts(actor: Actor): boolean {

@@ -4,7 +4,7 @@ import type { Services } from "../../../workers/services";
 import type { FieldErrors } from "../../../workers/platform/errors";
 import { toCents } from "../../../workers/platform/money";
 import { fullName } from "../../../workers/profiles/rules";
-import type { Profile } from "../../../workers/profiles/service";
+import type { Profile } from "../../../workers/profiles/views";
 import type { Location } from "../../../workers/commerce/locations.service";
 import type { TransactionFilter, TransactionView } from "../../../workers/commerce/transactions.service";
 import { lineTotal } from "../../../workers/commerce/rules";

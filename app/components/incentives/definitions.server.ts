@@ -30,7 +30,7 @@ import {
   serializeReward,
   serializeTier,
   type DefinitionKind,
-} from "../../../workers/incentives/definitions.service";
+} from "../../../workers/incentives/views";
 import type { FieldErrors } from "../../../workers/platform/errors";
 import { MAX_UNLOCK_ROWS, SECTION_FIELDS, type SectionKey } from "./fields";
 
