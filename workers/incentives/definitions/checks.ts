@@ -23,14 +23,6 @@ export const add = (errors: FieldErrors, field: string, message: string) => void
 export class DefinitionChecks {
   constructor(private readonly db: Db) {}
 
-  pointErrors(kind: PointDefinition["kind"], pointsPerDollar: number | null | undefined, errors: FieldErrors): void {
-    if (kind === "reward" && (pointsPerDollar === null || pointsPerDollar === undefined)) {
-      add(errors, "points_per_dollar", "points_per_dollar is required for reward points: how many points are worth $1 (e.g. 100)");
-    } else if (kind !== "reward" && pointsPerDollar !== null && pointsPerDollar !== undefined) {
-      add(errors, "points_per_dollar", `points_per_dollar applies only to reward points; ${kind} points are never redeemable, so leave it out`);
-    }
-  }
-
   /** Location ids or external ids → our ids; each unknown one is named. */
   private async resolveLocations(values: readonly string[] | null | undefined, errors: FieldErrors): Promise<string[] | null> {
     if (values === null || values === undefined) return null;

@@ -22,7 +22,7 @@ import type {
   UpdateTierDefinitionInput,
 } from "../definitions.schema";
 import type { AchievementLevels } from "../rules/achievements";
-import { DEFINITION_LABELS, serializeRate, type AchievementDefinition, type DefinitionKind, type RowOf } from "../views";
+import { DEFINITION_LABELS, serializeRate, type AchievementDefinition, type DefinitionKind, type PointDefinition, type RowOf } from "../views";
 import { add, fail, type DefinitionChecks } from "./checks";
 
 /** The create input of each kind (the API's zod contract). */
@@ -119,14 +119,23 @@ const reward: DefinitionSpec<"reward"> = {
     }),
 };
 
+/** Reward points say what $1 is worth in points; other points are never redeemable, so they may not. */
+function pointErrors(kind: PointDefinition["kind"], pointsPerDollar: number | null | undefined, errors: FieldErrors): void {
+  if (kind === "reward" && (pointsPerDollar === null || pointsPerDollar === undefined)) {
+    add(errors, "points_per_dollar", "points_per_dollar is required for reward points: how many points are worth $1 (e.g. 100)");
+  } else if (kind !== "reward" && pointsPerDollar !== null && pointsPerDollar !== undefined) {
+    add(errors, "points_per_dollar", `points_per_dollar applies only to reward points; ${kind} points are never redeemable, so leave it out`);
+  }
+}
+
 const point: DefinitionSpec<"point"> = {
   table: anyTable(pointDefinitions),
   entityType: "point_definition",
   handled: true,
   order: byName(anyTable(pointDefinitions)),
-  build: async (input, { clock, checks }) => {
+  build: async (input, { clock }) => {
     const errors: FieldErrors = {};
-    checks.pointErrors(input.kind, input.points_per_dollar, errors);
+    pointErrors(input.kind, input.points_per_dollar, errors);
     if (Object.keys(errors).length) fail(errors, DEFINITION_LABELS.point);
     return {
       id: newId(),
@@ -141,10 +150,10 @@ const point: DefinitionSpec<"point"> = {
       ...fresh(clock),
     };
   },
-  change: async (input, current, { checks }) => {
+  change: async (input, current) => {
     const errors: FieldErrors = {};
     if (input.kind !== undefined && input.kind !== current.kind) add(errors, "kind", `kind cannot change after creation (this is a ${current.kind} points definition); create a new definition instead`);
-    checks.pointErrors(current.kind, input.points_per_dollar === undefined ? current.pointsPerDollar : input.points_per_dollar, errors);
+    pointErrors(current.kind, input.points_per_dollar === undefined ? current.pointsPerDollar : input.points_per_dollar, errors);
     if (Object.keys(errors).length) fail(errors, DEFINITION_LABELS.point);
     return defined({
       name: input.name,
