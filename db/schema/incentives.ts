@@ -3,6 +3,7 @@
 // projection of every profile's ledger DO (instances, ledger entries, per-profile state) that lists,
 // the Incentives overview, reporting and the tier-anniversary cron read. The DOs own the truth.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ACHIEVEMENT_TRIGGERS, ACHIEVEMENT_VISIBILITY, POINT_KINDS, REWARD_TYPES, type PointKind } from "../../workers/incentives/definitions.schema";
 
 const timestamps = {
   version: integer("version").notNull().default(1),
@@ -12,11 +13,8 @@ const timestamps = {
   archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
 };
 
-export const REWARD_TYPES = ["birthday", "spend", "campaign", "customer_service", "referral", "welcome", "other"] as const;
-export const POINT_KINDS = ["reward", "tier", "action"] as const;
-export type PointKind = (typeof POINT_KINDS)[number];
-export const ACHIEVEMENT_VISIBILITY = ["standard", "hidden", "mystery", "system"] as const;
-export const ACHIEVEMENT_TRIGGERS = ["transaction", "manual"] as const;
+// the enums are the definitions' contract (the API and the console read them without Drizzle)
+export { ACHIEVEMENT_TRIGGERS, ACHIEVEMENT_VISIBILITY, POINT_KINDS, REWARD_TYPES, type PointKind };
 
 export const rewardDefinitions = sqliteTable(
   "reward_definitions",

@@ -3,12 +3,17 @@
 // its field); rules that need another field or the database (kind vs points_per_dollar, a ladder, an
 // unlock's benefit) are the service's.
 import { z } from "@hono/zod-openapi";
-import { ACHIEVEMENT_TRIGGERS, ACHIEVEMENT_VISIBILITY, POINT_KINDS, REWARD_TYPES } from "../../db/schema/incentives";
 import { amount, Timezone } from "../commerce/schema";
 import { levelsErrors, type AchievementLevels } from "./rules/achievements";
 import { WEEKDAY_NAMES } from "./rules/calendar";
 import { conditionErrors } from "./rules/conditions";
 import { expiryErrors } from "./rules/expiry";
+
+export const REWARD_TYPES = ["birthday", "spend", "campaign", "customer_service", "referral", "welcome", "other"] as const;
+export const POINT_KINDS = ["reward", "tier", "action"] as const;
+export type PointKind = (typeof POINT_KINDS)[number];
+export const ACHIEVEMENT_VISIBILITY = ["standard", "hidden", "mystery", "system"] as const;
+export const ACHIEVEMENT_TRIGGERS = ["transaction", "manual"] as const;
 
 export const DEFINITION_TYPES = ["reward", "point", "benefit", "tier", "achievement"] as const;
 export type DefinitionType = (typeof DEFINITION_TYPES)[number];

@@ -1,7 +1,7 @@
 // The console's definition forms, described once per section: which controls, in what order, and how
 // a posted form becomes the API's input (the same zod schema then validates it). Shared by the pages
 // (to render) and definitions.server.ts (to read a post).
-import { ACHIEVEMENT_TRIGGERS, ACHIEVEMENT_VISIBILITY, POINT_KINDS, REWARD_TYPES } from "../../../db/schema/incentives";
+import { ACHIEVEMENT_TRIGGERS, ACHIEVEMENT_VISIBILITY, POINT_KINDS, REWARD_TYPES } from "../../../workers/incentives/definitions.schema";
 
 export type FieldKind =
   | "text"
