@@ -44,21 +44,6 @@ const facePatterns = [
 const faceFiles = (area) => [`workers/${area}/schema.ts`, `workers/${area}/views.ts`, `workers/${area}/rules.ts`, `workers/${area}/*.schema.ts`, `workers/${area}/rules/*.ts`];
 const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
 /**
- * Files whose restricted imports other work in flight removes (stop 17). The lead deletes each entry when that
- * work merges; then the layering holds everywhere.
- * - definitions.service's and profiles/service's serializers move to incentives/views.ts and profiles/views.ts (helper D)
- * - definitions.service takes runBatch/likeText/isUniqueViolation from platform/sql, not commerce/sql (helpers P and D)
- * - platform/http stops importing access and the composition root (helper P)
- */
-const PENDING = [
-  "app/components/incentives/definitions.server.ts",
-  "app/routes/_console.configuration.points._index.tsx",
-  "app/routes/_console.configuration.tiers._index.tsx",
-  "app/routes/_console.profiles.$id.tsx",
-  "workers/events/context.ts",
-  "workers/incentives/definitions.service.ts",
-];
-/**
  * The queue consumers and the cron are entry points like workers/app.ts: they dispatch each message to the area
  * that owns it (its guard and handler live beside its service), so they sit with the composition root, above the areas.
  */
@@ -103,5 +88,4 @@ export default tseslint.config(
       { regex: String.raw`${up}(?:services|app|api|load-context)$`, message: "platform imports not the composition root: take what you need as an argument." },
     ]),
   },
-  { files: PENDING, rules: { "@typescript-eslint/no-restricted-imports": "off" } },
 );

@@ -5,7 +5,7 @@ import { DefinitionListPage, DefinitionTable } from "~/components/incentives/pag
 import { RateCalculator } from "~/components/incentives/rate-calculator";
 import { EmptyState } from "~/components/ui/card";
 import { requireUser } from "~/lib/auth.server";
-import { serializeRate } from "../../workers/incentives/definitions.service";
+import { serializeRate } from "../../workers/incentives/views";
 
 export const meta: MetaFunction = () => [{ title: "Points · Loyalty Edge" }];
 

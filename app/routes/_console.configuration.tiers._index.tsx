@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { listAction, listSection } from "~/components/incentives/definitions.server";
 import { DefinitionListPage } from "~/components/incentives/pages";
 import { TierLadders } from "~/components/incentives/tier-ladder";
-import { serializeTier } from "../../workers/incentives/definitions.service";
+import { serializeTier } from "../../workers/incentives/views";
 
 export const meta: MetaFunction = () => [{ title: "Tiers · Loyalty Edge" }];
 

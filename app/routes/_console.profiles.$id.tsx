@@ -22,7 +22,7 @@ import { isDomainError, type FieldErrors } from "../../workers/platform/errors";
 import type { PageRequest } from "../../workers/platform/pagination";
 import { fullName } from "../../workers/profiles/rules";
 import { IdentityInput, MergeInput, UpdateProfileInput } from "../../workers/profiles/schema";
-import { serializeAggregations, serializeInteraction, serializeProfile, type Profile } from "../../workers/profiles/service";
+import { serializeAggregations, serializeInteraction, serializeProfile, type Profile } from "../../workers/profiles/views";
 import type { TransactionView } from "../../workers/commerce/transactions.service";
 import { UUID_PATTERN as UUID } from "../../workers/platform/ids";
 import { fromCents } from "../../workers/platform/money";

@@ -19,7 +19,7 @@ import { can } from "../../workers/access/rules";
 import type { Services } from "../../workers/services";
 import { fullName } from "../../workers/profiles/rules";
 import { atRiskBounds } from "../../workers/reporting/rules";
-import type { ProfileView } from "../../workers/profiles/service";
+import type { ProfileView } from "../../workers/profiles/views";
 
 export const meta: MetaFunction = () => [{ title: "Profiles · Loyalty Edge" }];
 

@@ -77,8 +77,6 @@ export function deriveTotals(items: ReadonlyArray<ItemAmounts>): DerivedTotals {
 
 // ── handles ─────────────────────────────────────────────────────────────────────────────────────
 
-// shim: remove once incentives/definitions.service.ts imports platform/handles (stop 17)
-export { deriveHandle, uniqueHandle } from "../platform/handles";
 
 /** The placeholder created for a location value a transaction names but we do not know. */
 export function placeholderLocation(value: string): { name: string; handle: string; externalId: string } {

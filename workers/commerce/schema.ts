@@ -9,9 +9,6 @@ import { normaliseOpeningHours, openingHoursErrors } from "./rules";
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────────
 
-// shim: remove once incentives/ledger.schema.ts and incentives/definitions.schema.ts import amount from platform/zod (stop 17)
-export { amount };
-
 /** An identifier that integrations may send as a string or a whole number (receipt and card numbers). */
 function identifier(field: string, max = 191) {
   return z
@@ -28,9 +25,6 @@ const optionalText = (field: string, max: number) =>
     .max(max, `${field} must be at most ${max} characters`)
     .nullish()
     .transform((v) => (v === "" ? null : v));
-
-// shim: remove once incentives/definitions.schema.ts imports Timezone from platform/zod (stop 17)
-export { Timezone };
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 

@@ -7,9 +7,9 @@
 import { eq, inArray } from "drizzle-orm";
 import { profileAggregations, profileIncentiveState, tierDefinitions } from "../../db/schema";
 import type { Balances } from "../incentives/profile-ledger/contract";
-import { serializeAchievement, serializeBenefit, serializePoint, serializeReward, serializeTier } from "../incentives/definitions.service";
+import { serializeAchievement, serializeBenefit, serializePoint, serializeReward, serializeTier } from "../incentives/views";
 import type { DomainEvent } from "../platform/outbox";
-import { serializeAggregations, serializeProfile } from "../profiles/service";
+import { serializeAggregations, serializeProfile } from "../profiles/views";
 import type { Services } from "../services";
 import { canonicalEventType, subjectKeyOf } from "./catalogue";
 

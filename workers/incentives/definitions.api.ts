@@ -10,7 +10,6 @@ import { strictBody } from "../platform/strict-body";
 import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
-import type { Services } from "../services";
 import {
   AchievementDefinitionInput,
   AchievementDefinitionSchema,
@@ -34,17 +33,8 @@ import {
   UpdateRewardDefinitionInput,
   UpdateTierDefinitionInput,
 } from "./definitions.schema";
-import {
-  serializeAchievement,
-  serializeBenefit,
-  serializePoint,
-  serializeRate,
-  serializeReward,
-  serializeTier,
-  serializeVersion,
-  type DefinitionFilter,
-  type DefinitionKind,
-} from "./definitions.service";
+import { SERIALIZERS, serializeVersion, type DefinitionKind } from "./views";
+import type { DefinitionFilter } from "./definitions.service";
 
 const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -70,7 +60,6 @@ function parseFilter(raw: Record<string, unknown>): DefinitionFilter {
   return { search: q.raw.search, archived: a === "all" ? "all" : a === "true", pointDefinitionId: filterValue(q, "point_definition_id"), handle: filterValue(q, "handle"), name: filterValue(q, "name") };
 }
 
-type Actor = AppEnv["Variables"]["auth"]["actor"];
 
 interface KindSpec<I extends z.ZodTypeAny, U extends z.ZodTypeAny> {
   kind: DefinitionKind;
@@ -80,9 +69,6 @@ interface KindSpec<I extends z.ZodTypeAny, U extends z.ZodTypeAny> {
   input: I;
   update: U;
   output: z.ZodTypeAny;
-  serialize: (row: never) => unknown;
-  create: (s: Services, input: z.output<I>, actor: Actor) => Promise<unknown>;
-  save: (s: Services, id: string, input: z.output<U>, actor: Actor) => Promise<unknown>;
   listSummary?: string;
 }
 
@@ -95,7 +81,7 @@ const valid = <T>(c: Context<AppEnv>, target: "json" | "param" | "query") => c.r
 function registerKind<I extends z.ZodTypeAny, U extends z.ZodTypeAny>(api: OpenAPIHono<AppEnv>, spec: KindSpec<I, U>) {
   const tags = [spec.tag];
   const { kind, path, label } = spec;
-  const out = (row: unknown) => spec.serialize(row as never);
+  const out = (row: unknown) => SERIALIZERS[kind](row as never);
   const route = (config: Parameters<typeof createRoute>[0], handler: Handler) => api.openapi(createRoute(config), handler as never);
 
   route(
@@ -126,7 +112,7 @@ function registerKind<I extends z.ZodTypeAny, U extends z.ZodTypeAny>(api: OpenA
       responses: { 201: ok(single(spec.output), "Created"), ...problemResponses, ...conflictResponse },
     },
     async (c) => {
-      const row = (await spec.create(c.get("services"), valid(c, "json"), c.get("auth").actor)) as { id: string };
+      const row = await c.get("services").definitions.create(kind, valid<never>(c, "json"), c.get("auth").actor);
       c.header("Location", `/api/v3${path}/${row.id}`);
       return c.json({ data: out(row) }, 201);
     },
@@ -156,7 +142,7 @@ function registerKind<I extends z.ZodTypeAny, U extends z.ZodTypeAny>(api: OpenA
         request: { params: IdParam, headers: IdempotencyHeader, body: json(spec.update) },
         responses: { 200: ok(single(spec.output), "Updated"), ...problemResponses, ...notFoundResponse, ...conflictResponse },
       },
-      async (c) => c.json({ data: out(await spec.save(c.get("services"), valid<{ id: string }>(c, "param").id, valid(c, "json"), c.get("auth").actor)) }, 200),
+      async (c) => c.json({ data: out(await c.get("services").definitions.update(kind, valid<{ id: string }>(c, "param").id, valid<never>(c, "json"), c.get("auth").actor)) }, 200),
     );
   }
 
@@ -196,9 +182,6 @@ export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
     input: RewardDefinitionInput,
     update: UpdateRewardDefinitionInput,
     output: RewardDefinitionSchema,
-    serialize: serializeReward,
-    create: (s, input, actor) => s.definitions.createReward(input, actor),
-    save: (s, id, input, actor) => s.definitions.updateReward(id, input, actor),
   });
   registerKind(api, {
     kind: "point",
@@ -208,9 +191,6 @@ export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
     input: PointDefinitionInput,
     update: UpdatePointDefinitionInput,
     output: PointDefinitionSchema,
-    serialize: serializePoint,
-    create: (s, input, actor) => s.definitions.createPoint(input, actor),
-    save: (s, id, input, actor) => s.definitions.updatePoint(id, input, actor),
   });
 
   // registered before /rates/{id} so "calculate" is never taken for an id
@@ -235,10 +215,7 @@ export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
     input: EarnRateInput,
     update: UpdateEarnRateInput,
     output: EarnRateSchema,
-    serialize: serializeRate,
     listSummary: "List earn rates by points definition, then priority (live ones unless filter[archived])",
-    create: (s, input, actor) => s.definitions.createRate(input, actor),
-    save: (s, id, input, actor) => s.definitions.updateRate(id, input, actor),
   });
   registerKind(api, {
     kind: "benefit",
@@ -248,9 +225,6 @@ export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
     input: BenefitDefinitionInput,
     update: UpdateBenefitDefinitionInput,
     output: BenefitDefinitionSchema,
-    serialize: serializeBenefit,
-    create: (s, input, actor) => s.definitions.createBenefit(input, actor),
-    save: (s, id, input, actor) => s.definitions.updateBenefit(id, input, actor),
   });
   registerKind(api, {
     kind: "tier",
@@ -260,10 +234,7 @@ export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
     input: TierDefinitionInput,
     update: UpdateTierDefinitionInput,
     output: TierDefinitionSchema,
-    serialize: serializeTier,
     listSummary: "List tier definitions by ladder (points definition), then value_min",
-    create: (s, input, actor) => s.definitions.createTier(input, actor),
-    save: (s, id, input, actor) => s.definitions.updateTier(id, input, actor),
   });
   registerKind(api, {
     kind: "achievement",
@@ -273,9 +244,6 @@ export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
     input: AchievementDefinitionInput,
     update: UpdateAchievementDefinitionInput,
     output: AchievementDefinitionSchema,
-    serialize: serializeAchievement,
-    create: (s, input, actor) => s.definitions.createAchievement(input, actor),
-    save: (s, id, input, actor) => s.definitions.updateAchievement(id, input, actor),
   });
 }
 

@@ -4,9 +4,9 @@
 // unlock's benefit) are the service's.
 import { z } from "@hono/zod-openapi";
 import { ACHIEVEMENT_TRIGGERS, ACHIEVEMENT_VISIBILITY, POINT_KINDS, REWARD_TYPES } from "./schema";
-import { amount, Timezone } from "../commerce/schema";
+import { amount, Timezone } from "../platform/zod";
 import { levelsErrors, type AchievementLevels } from "./rules/achievements";
-import { WEEKDAY_NAMES } from "./rules/calendar";
+import { WEEKDAY_NAMES } from "../platform/time";
 import { conditionErrors } from "./rules/conditions";
 import { expiryErrors } from "./rules/expiry";
 

@@ -1,26 +1,16 @@
 // Incentive definitions: rewards, points (+ earn rates), benefits, tiers and achievements. Admin-only
-// to change; every change is versioned (definition_versions) and audited. engineConfig() hands the
-// ledger DO what is live.
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+// to change; every change is versioned (definition_versions) and audited. One generic read, create,
+// update and archive path runs over the kinds' specs (definitions/specs.ts: table, input mapping,
+// checks); views.ts serializes rows. engineConfig() hands the ledger DO what is live.
+import { and, asc, count, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import {
-  achievementDefinitions,
-  benefitDefinitions,
-  definitionVersions,
-  earnRates,
-  locations,
-  pointDefinitions,
-  rewardDefinitions,
-  tierDefinitions,
-} from "../../db/schema";
+import { achievementDefinitions, benefitDefinitions, definitionVersions, earnRates, pointDefinitions, tierDefinitions } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import type { AuditService } from "../access/audit";
 import type { LocationsService } from "../commerce/locations.service";
-import { deriveHandle, uniqueHandle } from "../commerce/rules";
-import { isUniqueViolation, errorText, likeText, runBatch, type Statement } from "../commerce/sql";
-import { inList } from "../platform/sql";
+import { deriveHandle, uniqueHandle } from "../platform/handles";
+import { errorText, isUniqueViolation, runBatch, textMatch, type Statement } from "../platform/sql";
 import type { Clock } from "../platform/clock";
-import { newId } from "../platform/crypto";
 import { profileConditionContext } from "../profiles/rules";
 import type { ProfilesService } from "../profiles/service";
 import { DomainError, type FieldErrors } from "../platform/errors";
@@ -41,258 +31,27 @@ import type {
   UpdateRewardDefinitionInput,
   UpdateTierDefinitionInput,
 } from "./definitions.schema";
-import type {
-  AchievementDefinitionConfig,
-  BenefitDefinitionConfig,
-  EngineConfig,
-  PointDefinitionConfig,
-  RewardDefinitionConfig,
-  TierDefinitionConfig,
-} from "./engine-types";
-import type { AchievementLevels, AchievementVisibility } from "./rules/achievements";
-import type { Weekday } from "./rules/calendar";
-import { calculateEarn, multiplierThousandths, rateErrors, rateSpecificity, type EarnRate } from "./rules/rates";
-import { ladderErrors } from "./rules/tiers";
+import { add, DefinitionChecks, fail } from "./definitions/checks";
+import { toAchievementConfig, toBenefitConfig, toPointConfig, toRewardConfig, toTierConfig } from "./definitions/engine";
+import { specOf, type CreateInputOf, type SpecContext, type UpdateInputOf } from "./definitions/specs";
+import type { AchievementDefinitionConfig, BenefitDefinitionConfig, EngineConfig, PointDefinitionConfig, RewardDefinitionConfig, TierDefinitionConfig } from "./engine-types";
+import { calculateEarn } from "./rules/rates";
+import {
+  DEFINITION_LABELS,
+  SERIALIZERS,
+  toEarnRate,
+  type AchievementDefinition,
+  type BenefitDefinition,
+  type DefinitionKind,
+  type DefinitionVersion,
+  type EarnRateRow,
+  type PointDefinition,
+  type RewardDefinition,
+  type RowOf,
+  type TierDefinitionRow,
+} from "./views";
 
-export type RewardDefinition = typeof rewardDefinitions.$inferSelect;
-export type PointDefinition = typeof pointDefinitions.$inferSelect;
-export type EarnRateRow = typeof earnRates.$inferSelect;
-export type BenefitDefinition = typeof benefitDefinitions.$inferSelect;
-export type TierDefinitionRow = typeof tierDefinitions.$inferSelect;
-export type AchievementDefinition = typeof achievementDefinitions.$inferSelect;
-export type DefinitionVersion = typeof definitionVersions.$inferSelect;
-
-/** The kinds of definition this service keeps; `rate` is an earn rate (versioned like the others, no handle). */
-export type DefinitionKind = "reward" | "point" | "rate" | "benefit" | "tier" | "achievement";
-
-interface RowOf {
-  reward: RewardDefinition;
-  point: PointDefinition;
-  rate: EarnRateRow;
-  benefit: BenefitDefinition;
-  tier: TierDefinitionRow;
-  achievement: AchievementDefinition;
-}
-
-const TABLES = {
-  reward: rewardDefinitions,
-  point: pointDefinitions,
-  rate: earnRates,
-  benefit: benefitDefinitions,
-  tier: tierDefinitions,
-  achievement: achievementDefinitions,
-} as const;
-
-export const DEFINITION_LABELS: Record<DefinitionKind, string> = {
-  reward: "reward definition",
-  point: "point definition",
-  rate: "earn rate",
-  benefit: "benefit definition",
-  tier: "tier definition",
-  achievement: "achievement definition",
-};
-
-// The generic reads and writes below touch only the columns every definition table has (id, version,
-// timestamps; handle and name where the kind has them). Drizzle cannot type a query over a union of
-// tables, so they see each table as the reward table's shape: the cast is confined to this function.
-function anyTable(kind: DefinitionKind) {
-  return TABLES[kind] as unknown as typeof rewardDefinitions;
-}
-
-// ── serialising (the API shape, also the snapshot kept in definition_versions) ──────────────────
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-function common(d: { id: string; name: string; handle: string; description: string | null; version: number; createdAt: Date; updatedAt: Date; archivedAt: Date | null }) {
-  return {
-    id: d.id,
-    handle: d.handle,
-    name: d.name,
-    description: d.description,
-    version: d.version,
-    created_at: d.createdAt.toISOString(),
-    updated_at: d.updatedAt.toISOString(),
-    archived_at: iso(d.archivedAt),
-  };
-}
-
-export function serializeReward(d: RewardDefinition) {
-  return {
-    ...common(d),
-    type: d.type,
-    value: fromCents(d.value),
-    period: d.periodDays,
-    absolute_expiry: d.absoluteExpiry,
-    is_extendable: d.isExtendable,
-    is_published: d.isPublished,
-    notification_offsets: d.notificationOffsets,
-  };
-}
-
-export function serializePoint(d: PointDefinition) {
-  return {
-    ...common(d),
-    kind: d.kind,
-    points_per_dollar: d.pointsPerDollar,
-    expiry_days: d.expiryDays,
-    pending_days: d.pendingDays,
-    is_published: d.isPublished,
-  };
-}
-
-export function serializeRate(r: EarnRateRow) {
-  return {
-    id: r.id,
-    point_definition_id: r.pointDefinitionId,
-    name: r.name,
-    multiplier: r.multiplierMilli / 1000,
-    location_ids: r.locationIds ?? null,
-    starts_at: iso(r.startsAt),
-    ends_at: iso(r.endsAt),
-    days_of_week: r.daysOfWeek ?? null,
-    hours: r.hours ?? null,
-    timezone: r.timezone,
-    profile_condition: r.profileCondition ?? null,
-    product_condition: r.productCondition ?? null,
-    priority: r.priority,
-    is_active: r.isActive,
-    specificity: rateSpecificity(toEarnRate(r)),
-    version: r.version,
-    created_at: r.createdAt.toISOString(),
-    updated_at: r.updatedAt.toISOString(),
-    archived_at: iso(r.archivedAt),
-  };
-}
-
-export function serializeBenefit(d: BenefitDefinition) {
-  return {
-    ...common(d),
-    period: d.periodDays,
-    absolute_expiry: d.absoluteExpiry,
-    max_redemptions: d.maxRedemptions,
-    is_claimable: d.isClaimable,
-    eligibility: d.eligibility ?? null,
-    is_extendable: d.isExtendable,
-    is_published: d.isPublished,
-  };
-}
-
-export function serializeTier(d: TierDefinitionRow) {
-  return {
-    ...common(d),
-    point_definition_id: d.pointDefinitionId,
-    value_min: d.valueMin,
-    value_maintain: d.valueMaintain,
-    is_floor: d.isFloor,
-    credit_enabled: d.creditEnabled,
-  };
-}
-
-export function serializeAchievement(d: AchievementDefinition) {
-  return {
-    ...common(d),
-    levels: d.levels as { kind: string; every?: number; thresholds?: number[] },
-    visibility: d.visibility,
-    trigger: d.trigger,
-    condition: d.condition ?? null,
-    unlocks: d.unlocks,
-    is_published: d.isPublished,
-  };
-}
-
-export function serializeVersion(v: DefinitionVersion) {
-  return { version: v.version, snapshot: v.snapshot, changed_by: v.changedBy, created_at: v.createdAt.toISOString() };
-}
-
-const SERIALIZERS: { [K in DefinitionKind]: (row: RowOf[K]) => Record<string, unknown> } = {
-  reward: serializeReward,
-  point: serializePoint,
-  rate: serializeRate,
-  benefit: serializeBenefit,
-  tier: serializeTier,
-  achievement: serializeAchievement,
-};
-
-// ── engine shapes ───────────────────────────────────────────────────────────────────────────────
-
-export function toEarnRate(r: EarnRateRow): EarnRate {
-  return {
-    id: r.id,
-    pointDefinitionId: r.pointDefinitionId,
-    multiplier: r.multiplierMilli / 1000,
-    locationIds: r.locationIds ?? null,
-    startsAt: r.startsAt,
-    endsAt: r.endsAt,
-    daysOfWeek: (r.daysOfWeek ?? null) as Weekday[] | null,
-    hours: r.hours ?? null,
-    timezone: r.timezone,
-    profileCondition: r.profileCondition ?? null,
-    productCondition: r.productCondition ?? null,
-    priority: r.priority,
-  };
-}
-
-function toPointConfig(d: PointDefinition): PointDefinitionConfig {
-  return { id: d.id, handle: d.handle, name: d.name, kind: d.kind, pointsPerDollar: d.pointsPerDollar, expiryDays: d.expiryDays, pendingDays: d.pendingDays, version: d.version };
-}
-
-function toTierConfig(d: TierDefinitionRow): TierDefinitionConfig {
-  return {
-    id: d.id,
-    handle: d.handle,
-    name: d.name,
-    pointDefinitionId: d.pointDefinitionId,
-    valueMin: d.valueMin,
-    valueMaintain: d.valueMaintain,
-    isFloor: d.isFloor,
-    creditEnabled: d.creditEnabled,
-    version: d.version,
-  };
-}
-
-function toBenefitConfig(d: BenefitDefinition): BenefitDefinitionConfig {
-  return {
-    id: d.id,
-    handle: d.handle,
-    name: d.name,
-    periodDays: d.periodDays,
-    absoluteExpiry: d.absoluteExpiry,
-    maxRedemptions: d.maxRedemptions,
-    isExtendable: d.isExtendable,
-    isClaimable: d.isClaimable,
-    eligibility: d.eligibility ?? null,
-    version: d.version,
-  };
-}
-
-function toRewardConfig(d: RewardDefinition): RewardDefinitionConfig {
-  return {
-    id: d.id,
-    handle: d.handle,
-    name: d.name,
-    type: d.type,
-    value: d.value,
-    periodDays: d.periodDays,
-    absoluteExpiry: d.absoluteExpiry,
-    isExtendable: d.isExtendable,
-    notificationOffsets: d.notificationOffsets,
-    version: d.version,
-  };
-}
-
-function toAchievementConfig(d: AchievementDefinition): AchievementDefinitionConfig {
-  return {
-    id: d.id,
-    handle: d.handle,
-    name: d.name,
-    levels: d.levels as AchievementLevels,
-    visibility: d.visibility as AchievementVisibility,
-    trigger: d.trigger as "transaction" | "manual",
-    condition: d.condition ?? null,
-    unlocks: d.unlocks.map((u) => ({ level: u.level, benefitDefinitionId: u.benefit_definition_id })),
-    version: d.version,
-  };
-}
+export type { CreateInputOf, UpdateInputOf } from "./definitions/specs";
 
 // ── the engine config cache ─────────────────────────────────────────────────────────────────────
 
@@ -316,12 +75,6 @@ export interface DefinitionFilter {
   name?: string;
 }
 
-function fail(errors: FieldErrors, what: string): never {
-  throw new DomainError("validation_failed", `Invalid ${what}: ${Object.keys(errors).join(", ")}`, { errors });
-}
-
-const add = (errors: FieldErrors, field: string, message: string) => void (errors[field] ??= []).push(message);
-
 export class DefinitionsService {
   constructor(
     private readonly db: Db,
@@ -339,7 +92,7 @@ export class DefinitionsService {
   // ── generic reading ───────────────────────────────────────────────────────────────────────────
 
   async find<K extends DefinitionKind>(kind: K, id: string): Promise<RowOf[K] | undefined> {
-    const t = anyTable(kind);
+    const t = specOf(kind).table;
     const [row] = await this.db.select().from(t).where(eq(t.id, id)).limit(1);
     return row as unknown as RowOf[K] | undefined;
   }
@@ -351,23 +104,19 @@ export class DefinitionsService {
   }
 
   async list<K extends DefinitionKind>(kind: K, filter: DefinitionFilter, page: PageRequest): Promise<{ rows: RowOf[K][]; total: number }> {
-    const t = anyTable(kind);
+    const t = specOf(kind).table;
     const conds: SQL[] = [];
     const archived = filter.archived ?? false;
     if (archived === false) conds.push(isNull(t.archivedAt));
     else if (archived === true) conds.push(isNotNull(t.archivedAt));
-    if (filter.pointDefinitionId && (kind === "tier" || kind === "rate")) conds.push(eq(kind === "tier" ? tierDefinitions.pointDefinitionId : earnRates.pointDefinitionId, filter.pointDefinitionId));
-    if (filter.handle !== undefined) conds.push(kind === "rate" ? sql`0` : eq(t.handle, filter.handle.toLowerCase()));
+    const spec = specOf(kind);
+    if (filter.pointDefinitionId && spec.pointDefinitionColumn) conds.push(eq(spec.pointDefinitionColumn, filter.pointDefinitionId));
+    if (filter.handle !== undefined) conds.push(spec.handled ? eq(t.handle, filter.handle.toLowerCase()) : sql`0`);
     if (filter.name !== undefined) conds.push(eq(t.name, filter.name));
     const q = filter.search?.trim();
-    if (q) conds.push(kind === "rate" ? likeText(t.name, "%", q, "%") : or(likeText(t.name, "%", q, "%"), likeText(t.handle, "%", q, "%"))!);
+    if (q) conds.push(spec.handled ? or(textMatch(t.name, q, "contains"), textMatch(t.handle, q, "contains"))! : textMatch(t.name, q, "contains"));
     const where = conds.length ? and(...conds) : undefined;
-    const order =
-      kind === "tier"
-        ? [asc(tierDefinitions.pointDefinitionId), asc(tierDefinitions.valueMin), asc(tierDefinitions.id)]
-        : kind === "rate"
-          ? [asc(earnRates.pointDefinitionId), desc(earnRates.priority), asc(earnRates.name), asc(earnRates.id)]
-          : [asc(t.name), asc(t.id)];
+    const order = spec.order();
     const [rows, [total]] = await this.db.batch([
       this.db
         .select()
@@ -402,7 +151,7 @@ export class DefinitionsService {
 
   /** The handle to store: a requested one must be free in this kind (409 naming `handle`), a derived one is made free. */
   private async handleFor(kind: Exclude<DefinitionKind, "rate">, requested: string | undefined, name: string, self: string | null): Promise<string> {
-    const t = anyTable(kind);
+    const t = specOf(kind).table;
     if (requested) {
       const [other] = await this.db.select({ id: t.id, archivedAt: t.archivedAt }).from(t).where(eq(t.handle, requested)).limit(1);
       if (other && other.id !== self) {
@@ -412,7 +161,7 @@ export class DefinitionsService {
       return requested;
     }
     const base = deriveHandle(name, kind);
-    const taken = await this.db.select({ handle: t.handle, id: t.id }).from(t).where(likeText(t.handle, "", base, "%"));
+    const taken = await this.db.select({ handle: t.handle, id: t.id }).from(t).where(textMatch(t.handle, base, "prefix"));
     return uniqueHandle(base, new Set(taken.filter((r) => r.id !== self).map((r) => r.handle)));
   }
 
@@ -446,11 +195,11 @@ export class DefinitionsService {
   }
 
   private async insertRow<K extends DefinitionKind>(kind: K, row: RowOf[K], actor: Actor): Promise<RowOf[K]> {
-    const t = anyTable(kind);
+    const t = specOf(kind).table;
     await this.commit(kind, [
       this.db.insert(t).values(row as unknown as RewardDefinition),
       this.snapshot(kind, row, actor),
-      this.audit.entry(actor, { action: `${entityType(kind)}.created`, entityType: entityType(kind), entityId: row.id, newValues: SERIALIZERS[kind](row) }),
+      this.audit.entry(actor, { action: `${specOf(kind).entityType}.created`, entityType: specOf(kind).entityType, entityId: row.id, newValues: SERIALIZERS[kind](row) }),
     ]);
     return row;
   }
@@ -462,7 +211,7 @@ export class DefinitionsService {
     const changed = Object.fromEntries(keys.map((k) => [k, change[k]])) as Partial<RowOf[K]>;
     const now = this.clock.now();
     const next = { ...current, ...changed, version: current.version + 1, updatedAt: now } as RowOf[K];
-    const t = anyTable(kind);
+    const t = specOf(kind).table;
     await this.commit(kind, [
       this.db
         .update(t)
@@ -470,8 +219,8 @@ export class DefinitionsService {
         .where(and(eq(t.id, current.id), eq(t.version, current.version))),
       this.snapshot(kind, next, actor),
       this.audit.entry(actor, {
-        action: `${entityType(kind)}.updated`,
-        entityType: entityType(kind),
+        action: `${specOf(kind).entityType}.updated`,
+        entityType: specOf(kind).entityType,
         entityId: current.id,
         oldValues: Object.fromEntries(keys.map((k) => [k, current[k]])),
         newValues: { ...(changed as Record<string, unknown>), version: next.version },
@@ -485,216 +234,56 @@ export class DefinitionsService {
     const current = await this.get(kind, id);
     if (current.archivedAt) return current;
     const now = this.clock.now();
-    const t = anyTable(kind);
+    const t = specOf(kind).table;
     await this.commit(kind, [
       this.db.update(t).set({ archivedAt: now, updatedAt: now }).where(eq(t.id, id)),
-      this.audit.entry(actor, { action: `${entityType(kind)}.archived`, entityType: entityType(kind), entityId: id, oldValues: { archived_at: null }, newValues: { archived_at: now.toISOString() } }),
+      this.audit.entry(actor, { action: `${specOf(kind).entityType}.archived`, entityType: specOf(kind).entityType, entityId: id, oldValues: { archived_at: null }, newValues: { archived_at: now.toISOString() } }),
     ]);
     return { ...current, archivedAt: now, updatedAt: now };
   }
 
-  // ── rewards ───────────────────────────────────────────────────────────────────────────────────
+  // ── creating and changing: one path for every kind (definitions/specs.ts) ─────────────────────
 
-  async createReward(input: RewardDefinitionInput, actor: Actor): Promise<RewardDefinition> {
-    const handle = await this.handleFor("reward", input.handle, input.name, null);
-    const now = this.clock.now();
-    return this.insertRow(
-      "reward",
-      {
-        id: newId(),
-        name: input.name,
-        handle,
-        type: input.type ?? "other",
-        description: input.description ?? null,
-        value: input.value,
-        periodDays: input.period ?? null,
-        absoluteExpiry: input.absolute_expiry ?? null,
-        isExtendable: input.is_extendable ?? false,
-        isPublished: input.is_published ?? true,
-        notificationOffsets: input.notification_offsets ?? [],
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        archivedAt: null,
-      },
-      actor,
-    );
+  private get specContext(): SpecContext {
+    return { clock: this.clock, checks: new DefinitionChecks(this.db) };
   }
 
-  async updateReward(id: string, input: UpdateRewardDefinitionInput, actor: Actor): Promise<RewardDefinition> {
-    const current = await this.getLive("reward", id);
-    const change: Partial<RewardDefinition> = defined({
-      name: input.name,
-      type: input.type,
-      description: input.description,
-      value: input.value,
-      periodDays: input.period,
-      absoluteExpiry: input.absolute_expiry,
-      isExtendable: input.is_extendable,
-      isPublished: input.is_published,
-      notificationOffsets: input.notification_offsets,
-    });
-    if (input.handle !== undefined) change.handle = await this.handleFor("reward", input.handle, input.name ?? current.name, id);
-    return this.updateRow("reward", current, change, actor);
-  }
-
-  // ── points ────────────────────────────────────────────────────────────────────────────────────
-
-  private pointErrors(kind: PointDefinition["kind"], pointsPerDollar: number | null | undefined, errors: FieldErrors): void {
-    if (kind === "reward" && (pointsPerDollar === null || pointsPerDollar === undefined)) {
-      add(errors, "points_per_dollar", "points_per_dollar is required for reward points: how many points are worth $1 (e.g. 100)");
-    } else if (kind !== "reward" && pointsPerDollar !== null && pointsPerDollar !== undefined) {
-      add(errors, "points_per_dollar", `points_per_dollar applies only to reward points; ${kind} points are never redeemable, so leave it out`);
+  /** Create a definition of `kind` at version 1: the kind's checks, then its handle (requested or derived). */
+  async create<K extends DefinitionKind>(kind: K, input: CreateInputOf[K], actor: Actor): Promise<RowOf[K]> {
+    const spec = specOf(kind);
+    const row = await spec.build(input, this.specContext);
+    if (spec.handled) {
+      const named = input as { handle?: string; name: string };
+      (row as { handle: string }).handle = await this.handleFor(kind as Exclude<DefinitionKind, "rate">, named.handle, named.name, null);
     }
+    return this.insertRow(kind, row, actor);
   }
 
-  async createPoint(input: PointDefinitionInput, actor: Actor): Promise<PointDefinition> {
-    const errors: FieldErrors = {};
-    this.pointErrors(input.kind, input.points_per_dollar, errors);
-    if (Object.keys(errors).length) fail(errors, DEFINITION_LABELS.point);
-    const handle = await this.handleFor("point", input.handle, input.name, null);
-    const now = this.clock.now();
-    return this.insertRow(
-      "point",
-      {
-        id: newId(),
-        name: input.name,
-        handle,
-        kind: input.kind,
-        description: input.description ?? null,
-        pointsPerDollar: input.points_per_dollar ?? null,
-        expiryDays: input.expiry_days ?? null,
-        pendingDays: input.pending_days ?? 0,
-        isPublished: input.is_published ?? true,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        archivedAt: null,
-      },
-      actor,
-    );
-  }
-
-  async updatePoint(id: string, input: UpdatePointDefinitionInput, actor: Actor): Promise<PointDefinition> {
-    const current = await this.getLive("point", id);
-    const errors: FieldErrors = {};
-    if (input.kind !== undefined && input.kind !== current.kind) add(errors, "kind", `kind cannot change after creation (this is a ${current.kind} points definition); create a new definition instead`);
-    this.pointErrors(current.kind, input.points_per_dollar === undefined ? current.pointsPerDollar : input.points_per_dollar, errors);
-    if (Object.keys(errors).length) fail(errors, DEFINITION_LABELS.point);
-    const change: Partial<PointDefinition> = defined({
-      name: input.name,
-      description: input.description,
-      pointsPerDollar: input.points_per_dollar,
-      expiryDays: input.expiry_days,
-      pendingDays: input.pending_days,
-      isPublished: input.is_published,
-    });
-    if (input.handle !== undefined) change.handle = await this.handleFor("point", input.handle, input.name ?? current.name, id);
-    return this.updateRow("point", current, change, actor);
-  }
-
-  // ── earn rates ────────────────────────────────────────────────────────────────────────────────
-
-  /** Location ids or external ids → our ids; each unknown one is named. */
-  private async resolveLocations(values: readonly string[] | null | undefined, errors: FieldErrors): Promise<string[] | null> {
-    if (values === null || values === undefined) return null;
-    if (!values.length) return [];
-    const unique = [...new Set(values)];
-    const rows = await this.db
-      .select({ id: locations.id, externalId: locations.externalId })
-      .from(locations)
-      .where(or(inList(locations.id, unique), inList(locations.externalId, unique)));
-    const ids: string[] = [];
-    for (const v of unique) {
-      const hit = rows.find((r) => r.id === v) ?? rows.find((r) => r.externalId === v);
-      if (hit) ids.push(hit.id);
-      else add(errors, "location_ids", `No location with id or external id "${v}"`);
+  /** Change a live definition: only the fields given; a change is the next version (none: no new version). */
+  async update<K extends DefinitionKind>(kind: K, id: string, input: UpdateInputOf[K], actor: Actor): Promise<RowOf[K]> {
+    const spec = specOf(kind);
+    const current = await this.getLive(kind, id);
+    const change = await spec.change(input, current, this.specContext);
+    const named = input as { handle?: string; name?: string };
+    if (spec.handled && named.handle !== undefined) {
+      (change as { handle?: string }).handle = await this.handleFor(kind as Exclude<DefinitionKind, "rate">, named.handle, named.name ?? current.name, id);
     }
-    return [...new Set(ids)];
+    return this.updateRow(kind, current, change, actor);
   }
 
-  private async livePointDefinition(id: string, field: string, errors: FieldErrors, kind?: PointDefinition["kind"]): Promise<PointDefinition | null> {
-    const d = await this.find("point", id);
-    if (!d) add(errors, field, `No point definition with id ${id}`);
-    else if (d.archivedAt) add(errors, field, `The point definition ${d.name} is archived`);
-    else if (kind && d.kind !== kind) add(errors, field, `${d.name} is a ${d.kind} points definition; a tier ladder needs tier points`);
-    else return d;
-    return null;
-  }
-
-  /** Validate a whole rate (the merge of current and input on update) and return the columns to store. */
-  private async rateColumns(rate: Omit<EarnRateInput, "location_ids"> & { location_ids: readonly string[] | null }, checkDefinition: boolean) {
-    const errors: FieldErrors = {};
-    if (checkDefinition) await this.livePointDefinition(rate.point_definition_id, "point_definition_id", errors);
-    const locationIds = await this.resolveLocations(rate.location_ids, errors);
-    const milli = multiplierThousandths(rate.multiplier);
-    if (milli === 0) add(errors, "multiplier", "multiplier must be more than 0");
-    const earn: Partial<EarnRate> = {
-      pointDefinitionId: rate.point_definition_id,
-      multiplier: rate.multiplier,
-      locationIds: locationIds ?? null,
-      startsAt: rate.starts_at ? new Date(rate.starts_at) : null,
-      endsAt: rate.ends_at ? new Date(rate.ends_at) : null,
-      daysOfWeek: (rate.days_of_week ?? null) as Weekday[] | null,
-      hours: rate.hours ?? null,
-      timezone: rate.timezone ?? null,
-      profileCondition: rate.profile_condition ?? null,
-      productCondition: rate.product_condition ?? null,
-      priority: rate.priority ?? 0,
-    };
-    for (const [field, messages] of Object.entries(rateErrors(earn))) {
-      // an unknown location is already named; rateErrors would only add "must list at least one"
-      if (field === "location_ids" && errors.location_ids) continue;
-      for (const m of messages) add(errors, field, m);
-    }
-    if (Object.keys(errors).length) fail(errors, DEFINITION_LABELS.rate);
-    return {
-      pointDefinitionId: rate.point_definition_id,
-      name: rate.name,
-      multiplierMilli: milli!,
-      locationIds: locationIds,
-      startsAt: earn.startsAt ?? null,
-      endsAt: earn.endsAt ?? null,
-      daysOfWeek: rate.days_of_week ? [...new Set(rate.days_of_week)] : null,
-      hours: rate.hours ?? null,
-      timezone: rate.timezone ?? null,
-      profileCondition: rate.profile_condition ?? null,
-      productCondition: rate.product_condition ?? null,
-      priority: rate.priority ?? 0,
-      isActive: rate.is_active ?? true,
-    };
-  }
-
-  async createRate(input: EarnRateInput, actor: Actor): Promise<EarnRateRow> {
-    const cols = await this.rateColumns({ ...input, location_ids: input.location_ids ?? null }, true);
-    const now = this.clock.now();
-    return this.insertRow("rate", { id: newId(), ...cols, version: 1, createdAt: now, updatedAt: now, archivedAt: null }, actor);
-  }
-
-  async updateRate(id: string, input: UpdateEarnRateInput, actor: Actor): Promise<EarnRateRow> {
-    const current = await this.getLive("rate", id);
-    const cur = serializeRate(current);
-    const pick = <T>(v: T | undefined, fallback: T) => (v === undefined ? fallback : v);
-    const cols = await this.rateColumns(
-      {
-        point_definition_id: pick(input.point_definition_id, cur.point_definition_id),
-        name: pick(input.name, cur.name),
-        multiplier: pick(input.multiplier, cur.multiplier),
-        location_ids: pick(input.location_ids, cur.location_ids),
-        starts_at: pick(input.starts_at, cur.starts_at),
-        ends_at: pick(input.ends_at, cur.ends_at),
-        days_of_week: pick(input.days_of_week, cur.days_of_week),
-        hours: pick(input.hours, cur.hours),
-        timezone: pick(input.timezone, cur.timezone),
-        profile_condition: pick(input.profile_condition, cur.profile_condition),
-        product_condition: pick(input.product_condition, cur.product_condition),
-        priority: pick(input.priority, cur.priority),
-        is_active: pick(input.is_active, cur.is_active),
-      },
-      input.point_definition_id !== undefined && input.point_definition_id !== current.pointDefinitionId,
-    );
-    return this.updateRow("rate", current, cols, actor);
-  }
+  // Each kind by name, as the ledger tests and older callers say it.
+  createReward = (input: RewardDefinitionInput, actor: Actor): Promise<RewardDefinition> => this.create("reward", input, actor);
+  updateReward = (id: string, input: UpdateRewardDefinitionInput, actor: Actor): Promise<RewardDefinition> => this.update("reward", id, input, actor);
+  createPoint = (input: PointDefinitionInput, actor: Actor): Promise<PointDefinition> => this.create("point", input, actor);
+  updatePoint = (id: string, input: UpdatePointDefinitionInput, actor: Actor): Promise<PointDefinition> => this.update("point", id, input, actor);
+  createRate = (input: EarnRateInput, actor: Actor): Promise<EarnRateRow> => this.create("rate", input, actor);
+  updateRate = (id: string, input: UpdateEarnRateInput, actor: Actor): Promise<EarnRateRow> => this.update("rate", id, input, actor);
+  createBenefit = (input: BenefitDefinitionInput, actor: Actor): Promise<BenefitDefinition> => this.create("benefit", input, actor);
+  updateBenefit = (id: string, input: UpdateBenefitDefinitionInput, actor: Actor): Promise<BenefitDefinition> => this.update("benefit", id, input, actor);
+  createTier = (input: TierDefinitionInput, actor: Actor): Promise<TierDefinitionRow> => this.create("tier", input, actor);
+  updateTier = (id: string, input: UpdateTierDefinitionInput, actor: Actor): Promise<TierDefinitionRow> => this.update("tier", id, input, actor);
+  createAchievement = (input: AchievementDefinitionInput, actor: Actor): Promise<AchievementDefinition> => this.create("achievement", input, actor);
+  updateAchievement = (id: string, input: UpdateAchievementDefinitionInput, actor: Actor): Promise<AchievementDefinition> => this.update("achievement", id, input, actor);
 
   /**
    * What a transaction would earn now (or at transacted_at) under the live rates: the same calculateEarn
@@ -754,109 +343,7 @@ export class DefinitionsService {
     }));
   }
 
-  // ── benefits ──────────────────────────────────────────────────────────────────────────────────
-
-  async createBenefit(input: BenefitDefinitionInput, actor: Actor): Promise<BenefitDefinition> {
-    const handle = await this.handleFor("benefit", input.handle, input.name, null);
-    const now = this.clock.now();
-    return this.insertRow(
-      "benefit",
-      {
-        id: newId(),
-        name: input.name,
-        handle,
-        description: input.description ?? null,
-        periodDays: input.period ?? null,
-        absoluteExpiry: input.absolute_expiry ?? null,
-        maxRedemptions: input.max_redemptions ?? 1,
-        isClaimable: input.is_claimable ?? false,
-        eligibility: input.eligibility ?? null,
-        isExtendable: input.is_extendable ?? false,
-        isPublished: input.is_published ?? true,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        archivedAt: null,
-      },
-      actor,
-    );
-  }
-
-  async updateBenefit(id: string, input: UpdateBenefitDefinitionInput, actor: Actor): Promise<BenefitDefinition> {
-    const current = await this.getLive("benefit", id);
-    const change: Partial<BenefitDefinition> = defined({
-      name: input.name,
-      description: input.description,
-      periodDays: input.period,
-      absoluteExpiry: input.absolute_expiry,
-      maxRedemptions: input.max_redemptions,
-      isClaimable: input.is_claimable,
-      eligibility: input.eligibility,
-      isExtendable: input.is_extendable,
-      isPublished: input.is_published,
-    });
-    if (input.handle !== undefined) change.handle = await this.handleFor("benefit", input.handle, input.name ?? current.name, id);
-    return this.updateRow("benefit", current, change, actor);
-  }
-
   // ── tiers ─────────────────────────────────────────────────────────────────────────────────────
-
-  /** The ladder a tier would join must stay sound (ladderErrors): each message is named by the field it is about. */
-  private async checkTier(tier: TierDefinitionRow, checkDefinition: boolean): Promise<void> {
-    const errors: FieldErrors = {};
-    if (checkDefinition) await this.livePointDefinition(tier.pointDefinitionId, "point_definition_id", errors, "tier");
-    if (tier.valueMaintain > tier.valueMin) add(errors, "value_maintain", `value_maintain (${tier.valueMaintain}) may not be more than value_min (${tier.valueMin}): keeping a tier cannot ask more than reaching it`);
-    if (!Object.keys(errors).length) {
-      const others = await this.db
-        .select()
-        .from(tierDefinitions)
-        .where(and(eq(tierDefinitions.pointDefinitionId, tier.pointDefinitionId), isNull(tierDefinitions.archivedAt)));
-      const ladder = [...others.filter((t) => t.id !== tier.id), tier].map(toTierConfig);
-      for (const message of ladderErrors(ladder)) {
-        const field = message.includes("value_maintain") ? "value_maintain" : message.includes("value_min") ? "value_min" : "point_definition_id";
-        add(errors, field, message);
-      }
-    }
-    if (Object.keys(errors).length) fail(errors, DEFINITION_LABELS.tier);
-  }
-
-  async createTier(input: TierDefinitionInput, actor: Actor): Promise<TierDefinitionRow> {
-    const now = this.clock.now();
-    const row: TierDefinitionRow = {
-      id: newId(),
-      name: input.name,
-      handle: "",
-      description: input.description ?? null,
-      pointDefinitionId: input.point_definition_id,
-      valueMin: input.value_min,
-      valueMaintain: input.value_maintain,
-      isFloor: input.is_floor ?? false,
-      creditEnabled: input.credit_enabled ?? false,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      archivedAt: null,
-    };
-    await this.checkTier(row, true);
-    row.handle = await this.handleFor("tier", input.handle, input.name, null);
-    return this.insertRow("tier", row, actor);
-  }
-
-  async updateTier(id: string, input: UpdateTierDefinitionInput, actor: Actor): Promise<TierDefinitionRow> {
-    const current = await this.getLive("tier", id);
-    const change: Partial<TierDefinitionRow> = defined({
-      name: input.name,
-      description: input.description,
-      pointDefinitionId: input.point_definition_id,
-      valueMin: input.value_min,
-      valueMaintain: input.value_maintain,
-      isFloor: input.is_floor,
-      creditEnabled: input.credit_enabled,
-    });
-    await this.checkTier({ ...current, ...change }, change.pointDefinitionId !== undefined && change.pointDefinitionId !== current.pointDefinitionId);
-    if (input.handle !== undefined) change.handle = await this.handleFor("tier", input.handle, input.name ?? current.name, id);
-    return this.updateRow("tier", current, change, actor);
-  }
 
   /** Every live ladder: its tier points definition and its tiers by value_min (the console's diagram). */
   async ladders(): Promise<Array<{ pointDefinition: PointDefinition | null; tiers: TierDefinitionRow[] }>> {
@@ -867,70 +354,6 @@ export class DefinitionsService {
     const byDefinition = new Map<string, TierDefinitionRow[]>();
     for (const t of tiers) byDefinition.set(t.pointDefinitionId, [...(byDefinition.get(t.pointDefinitionId) ?? []), t]);
     return [...byDefinition.entries()].map(([pid, list]) => ({ pointDefinition: points.find((p) => p.id === pid) ?? null, tiers: list }));
-  }
-
-  // ── achievements ──────────────────────────────────────────────────────────────────────────────
-
-  private async checkUnlocks(levels: AchievementLevels, unlocks: ReadonlyArray<{ level: number; benefit_definition_id: string }>): Promise<void> {
-    const errors: FieldErrors = {};
-    const ids = [...new Set(unlocks.map((u) => u.benefit_definition_id))];
-    const benefits = ids.length ? await this.db.select().from(benefitDefinitions).where(inArray(benefitDefinitions.id, ids)) : [];
-    unlocks.forEach((u, i) => {
-      const b = benefits.find((x) => x.id === u.benefit_definition_id);
-      if (!b) add(errors, `unlocks.${i}.benefit_definition_id`, `No benefit definition with id ${u.benefit_definition_id}`);
-      else if (b.archivedAt) add(errors, `unlocks.${i}.benefit_definition_id`, `The benefit definition ${b.name} is archived`);
-      const top = levels.kind === "on_off" ? 1 : levels.kind === "thresholds" ? levels.thresholds.length : Infinity;
-      if (u.level > top) {
-        add(errors, `unlocks.${i}.level`, levels.kind === "on_off" ? "an on/off achievement has only level 1" : `level ${u.level} cannot be reached: there are ${top} thresholds`);
-      }
-    });
-    if (Object.keys(errors).length) fail(errors, DEFINITION_LABELS.achievement);
-  }
-
-  async createAchievement(input: AchievementDefinitionInput, actor: Actor): Promise<AchievementDefinition> {
-    const unlocks = input.unlocks ?? [];
-    await this.checkUnlocks(input.levels, unlocks);
-    const handle = await this.handleFor("achievement", input.handle, input.name, null);
-    const now = this.clock.now();
-    return this.insertRow(
-      "achievement",
-      {
-        id: newId(),
-        name: input.name,
-        handle,
-        description: input.description ?? null,
-        levels: input.levels as AchievementDefinition["levels"],
-        visibility: input.visibility ?? "standard",
-        trigger: input.trigger ?? "manual",
-        condition: input.condition ?? null,
-        unlocks,
-        isPublished: input.is_published ?? true,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        archivedAt: null,
-      },
-      actor,
-    );
-  }
-
-  async updateAchievement(id: string, input: UpdateAchievementDefinitionInput, actor: Actor): Promise<AchievementDefinition> {
-    const current = await this.getLive("achievement", id);
-    if (input.levels !== undefined || input.unlocks !== undefined) {
-      await this.checkUnlocks((input.levels ?? current.levels) as AchievementLevels, input.unlocks ?? current.unlocks);
-    }
-    const change: Partial<AchievementDefinition> = defined({
-      name: input.name,
-      description: input.description,
-      levels: input.levels as AchievementDefinition["levels"] | undefined,
-      visibility: input.visibility,
-      trigger: input.trigger,
-      condition: input.condition,
-      unlocks: input.unlocks,
-      isPublished: input.is_published,
-    });
-    if (input.handle !== undefined) change.handle = await this.handleFor("achievement", input.handle, input.name ?? current.name, id);
-    return this.updateRow("achievement", current, change, actor);
   }
 
   // ── the engine's view ─────────────────────────────────────────────────────────────────────────
@@ -1011,13 +434,3 @@ export class DefinitionsService {
     return toTierConfig(await this.liveForIssue("tier", id, field));
   }
 }
-
-function entityType(kind: DefinitionKind): string {
-  return kind === "rate" ? "earn_rate" : `${kind}_definition`;
-}
-
-/** The object without its undefined entries: the fields an update was given. */
-function defined<T extends Record<string, unknown>>(o: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
-}
-

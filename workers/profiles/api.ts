@@ -19,7 +19,8 @@ import {
   UpdateProfileInput,
   UpdateTypeInput,
 } from "./schema";
-import { PROFILE_SORTS, serializeAggregations, serializeIdentity, serializeInteraction, serializeProfile, type ProfileSort } from "./service";
+import { PROFILE_SORTS, type ProfileSort } from "./service";
+import { serializeAggregations, serializeIdentity, serializeInteraction, serializeProfile } from "./views";
 
 
 const IdentitySchema = z

@@ -9,7 +9,7 @@ import { filterValue, listQuery, parseListQuery } from "../platform/list-query";
 import { listEnvelope } from "../platform/pagination";
 import { strictBody } from "../platform/strict-body";
 import { ProfileSchema } from "./schema";
-import { serializeIdentity, serializeProfile } from "./service";
+import { serializeIdentity, serializeProfile } from "./views";
 
 
 const IdentitySchema = z

@@ -5,7 +5,7 @@ import type { FieldErrors } from "../../../workers/platform/errors";
 import { UUID_PATTERN as UUID } from "../../../workers/platform/ids";
 import { toCents } from "../../../workers/platform/money";
 import { fullName } from "../../../workers/profiles/rules";
-import type { Profile } from "../../../workers/profiles/service";
+import type { Profile } from "../../../workers/profiles/views";
 import type { Location } from "../../../workers/commerce/views";
 import type { TransactionFilter, TransactionView } from "../../../workers/commerce/transactions.service";
 import { lineTotal } from "../../../workers/commerce/rules";

@@ -22,20 +22,9 @@ import {
   UpdateRewardDefinitionInput,
   UpdateTierDefinitionInput,
 } from "../../../workers/incentives/definitions.schema";
-import {
-  serializeAchievement,
-  serializeBenefit,
-  serializePoint,
-  serializeRate,
-  serializeReward,
-  serializeTier,
-  type DefinitionKind,
-} from "../../../workers/incentives/definitions.service";
+import { SERIALIZERS, type DefinitionKind } from "../../../workers/incentives/views";
 import type { FieldErrors } from "../../../workers/platform/errors";
 import { MAX_UNLOCK_ROWS, SECTION_FIELDS, type SectionKey } from "./fields";
-
-type Services = AppLoadContext["services"];
-type Defs = Services["definitions"];
 
 interface SectionOps {
   kind: DefinitionKind;
@@ -43,9 +32,6 @@ interface SectionOps {
   base: string;
   input: z.ZodTypeAny;
   update: z.ZodTypeAny;
-  serialize: (row: never) => Record<string, unknown>;
-  create: (d: Defs, input: never, actor: Actor) => Promise<{ id: string; name: string }>;
-  save: (d: Defs, id: string, input: never, actor: Actor) => Promise<{ id: string; name: string }>;
 }
 
 export const SECTIONS: Record<SectionKey, SectionOps> = {
@@ -55,9 +41,6 @@ export const SECTIONS: Record<SectionKey, SectionOps> = {
     base: "/configuration/rewards",
     input: RewardDefinitionInput,
     update: UpdateRewardDefinitionInput,
-    serialize: serializeReward,
-    create: (d, i, a) => d.createReward(i, a),
-    save: (d, id, i, a) => d.updateReward(id, i, a),
   },
   points: {
     kind: "point",
@@ -65,9 +48,6 @@ export const SECTIONS: Record<SectionKey, SectionOps> = {
     base: "/configuration/points",
     input: PointDefinitionInput,
     update: UpdatePointDefinitionInput,
-    serialize: serializePoint,
-    create: (d, i, a) => d.createPoint(i, a),
-    save: (d, id, i, a) => d.updatePoint(id, i, a),
   },
   rates: {
     kind: "rate",
@@ -75,9 +55,6 @@ export const SECTIONS: Record<SectionKey, SectionOps> = {
     base: "/configuration/points/rates",
     input: EarnRateInput,
     update: UpdateEarnRateInput,
-    serialize: serializeRate,
-    create: (d, i, a) => d.createRate(i, a),
-    save: (d, id, i, a) => d.updateRate(id, i, a),
   },
   benefits: {
     kind: "benefit",
@@ -85,9 +62,6 @@ export const SECTIONS: Record<SectionKey, SectionOps> = {
     base: "/configuration/benefits",
     input: BenefitDefinitionInput,
     update: UpdateBenefitDefinitionInput,
-    serialize: serializeBenefit,
-    create: (d, i, a) => d.createBenefit(i, a),
-    save: (d, id, i, a) => d.updateBenefit(id, i, a),
   },
   tiers: {
     kind: "tier",
@@ -95,9 +69,6 @@ export const SECTIONS: Record<SectionKey, SectionOps> = {
     base: "/configuration/tiers",
     input: TierDefinitionInput,
     update: UpdateTierDefinitionInput,
-    serialize: serializeTier,
-    create: (d, i, a) => d.createTier(i, a),
-    save: (d, id, i, a) => d.updateTier(id, i, a),
   },
   achievements: {
     kind: "achievement",
@@ -105,9 +76,6 @@ export const SECTIONS: Record<SectionKey, SectionOps> = {
     base: "/configuration/achievements",
     input: AchievementDefinitionInput,
     update: UpdateAchievementDefinitionInput,
-    serialize: serializeAchievement,
-    create: (d, i, a) => d.createAchievement(i, a),
-    save: (d, id, i, a) => d.updateAchievement(id, i, a),
   },
 };
 
@@ -230,7 +198,7 @@ export async function listSection(section: SectionKey, { request, context }: Loa
     archived,
     total,
     lastPage: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-    rows: rows.map((r) => ops.serialize(r as never)),
+    rows: rows.map((r) => SERIALIZERS[ops.kind](r as never)),
   };
 }
 
@@ -241,7 +209,7 @@ export async function loadDefinition(section: SectionKey, { request, context, pa
   if (!row) throw new Response("Not found", { status: 404 });
   const versions = await context.services.definitions.versions(ops.kind, row.id);
   return {
-    definition: ops.serialize(row as never),
+    definition: SERIALIZERS[ops.kind](row as never),
     versions: versions.slice(0, 10).map((v) => ({ version: v.version, changedBy: v.changedBy, at: v.createdAt.toISOString() })),
     options: await formOptions(context),
     canEdit: can(user.role, "config:edit"),
@@ -264,7 +232,7 @@ export async function createAction(section: SectionKey, { request, context }: Ac
   const parsed = parseWith(ops.input, values);
   if (!parsed.ok || Object.keys(errors).length) return invalid({ ...(parsed.ok ? {} : parsed.errors), ...errors }, { intent });
   try {
-    await ops.create(context.services.definitions, parsed.data as never, actor);
+    await context.services.definitions.create(ops.kind, parsed.data as never, actor);
     return redirect(`${listPath(section)}?notice=created`);
   } catch (err) {
     return failure(err, { intent });
@@ -293,7 +261,7 @@ export async function editAction(section: SectionKey, { request, context, params
   const parsed = parseWith(ops.update, values);
   if (!parsed.ok || Object.keys(errors).length) return invalid({ ...(parsed.ok ? {} : parsed.errors), ...errors }, { intent });
   try {
-    const saved = await ops.save(context.services.definitions, id, parsed.data as never, actor);
+    const saved = await context.services.definitions.update(ops.kind, id, parsed.data as never, actor);
     return { ok: true as const, intent, message: `${saved.name} saved` };
   } catch (err) {
     return failure(err, { intent });

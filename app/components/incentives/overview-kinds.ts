@@ -1,6 +1,6 @@
 // The /incentives overview's type filter: which definition kinds it lists, in order. Shared by the
 // page (its tabs) and incentives.server.ts (which kind to load).
-import type { DefinitionKind } from "../../../workers/incentives/definitions.service";
+import type { DefinitionKind } from "../../../workers/incentives/views";
 
 export type OverviewKind = "rewards" | "points" | "benefits" | "tiers" | "achievements";
 

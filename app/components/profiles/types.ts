@@ -1,6 +1,6 @@
 // The shapes the profile pages pass from their loaders to these components: the API's own serialised
-// forms (workers/profiles/service.ts), so the console and the API show the same record.
-import type { serializeAggregations, serializeIdentity, serializeProfile } from "../../../workers/profiles/service";
+// forms (workers/profiles/views.ts), so the console and the API show the same record.
+import type { serializeAggregations, serializeIdentity, serializeProfile } from "../../../workers/profiles/views";
 
 export type ProfileJson = ReturnType<typeof serializeProfile>;
 export type IdentityJson = ReturnType<typeof serializeIdentity>;

@@ -1,7 +1,6 @@
 // The incentive engine's pure rules: earn rates, points lots, tiers, achievements, redemption, expiry,
 // and the calendar and JSON Logic helpers they share. No I/O; services and the ledger DO call these.
 export * from "./achievements";
-export * from "./calendar";
 export * from "./conditions";
 export * from "./expiry";
 export * from "./lots";

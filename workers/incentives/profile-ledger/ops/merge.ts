@@ -1,7 +1,7 @@
 // Merge: the loser's ledger moves into the winner's in three steps the LedgerService drives, each safe
 // to repeat: the loser marks itself moving and hands over a snapshot, the winner takes it in (once per
 // loser), the loser empties what moved.
-import { addMonths } from "../../rules";
+import { addMonths } from "../../../platform/time";
 import { fail, ok, type LedgerResult, type LedgerSource, type MoveInArgs, type MoveOutArgs, type MoveSnapshot } from "../contract";
 import type { BenefitRow, LedgerStore, LotRow, RewardRow, TierRow } from "../storage";
 

@@ -1,7 +1,8 @@
 // Tiers: the rolling 12-month total of a ladder's points, attaining on points, assigning by hand and the
 // anniversary's keep/drop/hold. The ladder rules themselves are pure (rules/tiers.ts).
 import type { EngineConfig, TierDefinitionConfig } from "../../engine-types";
-import { addMonths, assignTier as assignOnLadder, buildLadder, maintain, onPoints, progress as tierProgress, type TierState } from "../../rules";
+import { addMonths } from "../../../platform/time";
+import { assignTier as assignOnLadder, buildLadder, maintain, onPoints, progress as tierProgress, type TierState } from "../../rules";
 import { fail, ok, type AssignTierArgs, type LedgerResult, type MaintainTiersArgs, type TierChange, type TierView } from "../contract";
 import type { LedgerStore, TierRow } from "../storage";
 import { iso } from "../views";

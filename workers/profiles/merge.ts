@@ -1,0 +1,67 @@
+// Merging two profiles of one person: the winner absorbs the loser's identities, transactions,
+// interactions, addresses and attributes in one D1 batch; other areas follow through lifecycle hooks.
+import { eq } from "drizzle-orm";
+import { addresses, identities, interactions, profileAggregations, profiles, transactions, type CommsPreferences, type CustomAttribute } from "../../db/schema";
+import type { Actor } from "../access/actor";
+import { DomainError } from "../platform/errors";
+import type { ProfileAggregations } from "./aggregations";
+import type { ProfileDeps, ProfileLifecycleHooks, ProfileReads } from "./context";
+import { mergeAttributes } from "./rules";
+import { eventProfile, type Profile, type ProfileView } from "./views";
+
+export interface MergeContext {
+  deps: ProfileDeps;
+  reads: ProfileReads;
+  aggregations: ProfileAggregations;
+  /** read at each call: the composition root may add hooks after construction */
+  hooks: readonly ProfileLifecycleHooks[];
+}
+
+/**
+ * Merge: the winner absorbs the loser's identities, transactions, interactions, addresses and
+ * attributes (the winner's own values win; gaps are filled); the loser is deleted and remembers its
+ * winner. Lifecycle hooks move what other areas own (the ledger).
+ */
+export async function mergeProfiles({ deps, reads, aggregations, hooks }: MergeContext, winnerId: string, loserId: string, actor: Actor): Promise<ProfileView> {
+  const { db, clock, audit, outbox } = deps;
+  if (winnerId === loserId) throw DomainError.field("loser_id", "A profile cannot be merged into itself");
+  const winner = await reads.require(winnerId);
+  const loser = await reads.find(loserId);
+  if (!loser) throw DomainError.field("loser_id", `No profile with id ${loserId}`);
+  if (winner.type === "deleted") throw new DomainError("conflict", "The winning profile is deleted; restore it first");
+  if (loser.mergedInto) throw DomainError.field("loser_id", `That profile was already merged into ${loser.mergedInto}`);
+  const now = clock.now();
+  const attrs = mergeAttributes(winner, loser);
+  const fill = {
+    firstName: winner.firstName ?? loser.firstName,
+    lastName: winner.lastName ?? loser.lastName,
+    mobilePhone: winner.mobilePhone ?? loser.mobilePhone,
+    gender: winner.gender ?? loser.gender,
+    birthDay: winner.birthDay ?? loser.birthDay,
+    birthMonth: winner.birthMonth ?? loser.birthMonth,
+    birthYear: winner.birthYear ?? loser.birthYear,
+    company: winner.company ?? loser.company,
+    joinedAt: new Date(Math.min(winner.joinedAt.getTime(), loser.joinedAt.getTime())),
+  };
+  const updated: Profile = { ...winner, ...fill, ...attrs, updatedAt: now } as Profile;
+  const event = outbox.event("profile.merged", { winner_id: winnerId, loser_id: loserId, profile: eventProfile(updated) }, { profileId: winnerId });
+  await db.batch([
+    // the loser gives up its mobile first, so the winner can take it without a unique clash
+    db.update(profiles).set({ mobilePhone: null, type: "deleted", deletedAt: now, mergedInto: winnerId, updatedAt: now }).where(eq(profiles.id, loserId)),
+    db
+      .update(profiles)
+      .set({ ...fill, tags: attrs.tags, comms: attrs.comms as CommsPreferences, appearance: attrs.appearance, customAttributes: attrs.customAttributes as CustomAttribute[], dates: attrs.dates, updatedAt: now })
+      .where(eq(profiles.id, winnerId)),
+    db.update(identities).set({ profileId: winnerId, isPrimary: false }).where(eq(identities.profileId, loserId)),
+    db.update(transactions).set({ profileId: winnerId }).where(eq(transactions.profileId, loserId)),
+    db.update(interactions).set({ profileId: winnerId }).where(eq(interactions.profileId, loserId)),
+    db.update(addresses).set({ profileId: winnerId, isDefault: false }).where(eq(addresses.profileId, loserId)),
+    db.delete(profileAggregations).where(eq(profileAggregations.profileId, loserId)),
+    outbox.insert([event]),
+    audit.entry(actor, { action: "profile.merged", entityType: "profile", entityId: winnerId, newValues: { loser_id: loserId } }),
+  ]);
+  await aggregations.recompute(winnerId);
+  for (const h of hooks) await h.onMerge?.(winnerId, loserId);
+  deps.publish([event]);
+  return reads.get(winnerId);
+}
