@@ -148,7 +148,7 @@ describe("redemptions", () => {
     const b = await json<Redemption>(await send(), 201);
     expect(b.id).toBe(a.id);
     expect((await balances(token, profile.id)).reward_balance).toBe(11);
-  });
+  }, 30_000); // funding a profile takes several ledger calls: over vitest's 5 s when the machine is busy
 
   it("the ingest's earn shows in the balance that storefronts redeem against", async () => {
     await pointsProgramme(token);
