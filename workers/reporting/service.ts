@@ -9,6 +9,7 @@ import { localDate } from "../platform/time";
 import type { Clock } from "../platform/clock";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";
+import { listRedemptions } from "./redemptions";
 import {
   addDays,
   atRiskBounds,
@@ -42,6 +43,7 @@ import {
   type RollupMetric,
   type TimeseriesMetric,
 } from "./schema";
+import type { RedemptionsPage } from "./views";
 
 export interface ReportRange {
   from: string;
@@ -78,6 +80,15 @@ export class ReportingService {
 
   get timezone(): string {
     return this.opts.timezone;
+  }
+
+  get currency(): string {
+    return this.opts.currency;
+  }
+
+  /** The ledger view the redemption figures link to: redemptions and reversals across profiles, paged. */
+  redemptions(q: { from: string; to: string; page: number }): Promise<RedemptionsPage> {
+    return listRedemptions(this.d1, this.opts.timezone, q);
   }
 
   today(): string {
