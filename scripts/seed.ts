@@ -19,6 +19,7 @@ import {
   RewardDefinitionInput,
   TierDefinitionInput,
 } from "../workers/incentives/definitions.schema";
+import { TriggerInput } from "../workers/reactions/schema";
 
 export const DEMO_ADMIN = { email: "admin@demo.loyaltyedge.dev", password: "loyalty-edge-demo", name: "Dana Admin" };
 export const DEMO_STAFF: Array<{ email: string; name: string; role: Role }> = [
@@ -100,6 +101,7 @@ export async function seedDefinitions(services: Services, actor: Actor) {
   }
   await d.createReward(RewardDefinitionInput.parse({ name: "$10 birthday reward", handle: "birthday-10", type: "birthday", value: "10.00", period: 30, is_extendable: true }), actor);
   await d.createReward(RewardDefinitionInput.parse({ name: "$20 welcome back", handle: "welcome-back-20", type: "campaign", value: "20.00", period: 60, notification_offsets: [7, 1] }), actor);
+  await d.createReward(RewardDefinitionInput.parse({ name: "$15 Gold welcome", handle: "gold-welcome-15", type: "campaign", value: "15.00", period: 90 }), actor);
   const alteration = await d.createBenefit(
     BenefitDefinitionInput.parse({ name: "Free alteration", handle: "free-alteration", max_redemptions: 3, period: 90, is_claimable: true, eligibility: { "==": [{ var: "type" }, "active"] } }),
     actor,
@@ -116,10 +118,35 @@ export async function seedDefinitions(services: Services, actor: Actor) {
   );
 }
 
-/** Two ready-made automations switched on, so a newcomer sees runs after `npm start`. */
+/**
+ * Two ready-made automations switched on, so a newcomer sees runs after `npm start`, and a trigger that
+ * welcomes a member to Gold with a reward. The seed cannot reach the ledger (it runs before any worker), so
+ * rewards come the way they do in a live brand: when the backfill replays the history, each member it
+ * takes to Gold sets the trigger off and the ledger issues the reward (dated when it is issued).
+ */
 async function seedAutomations(services: Services, actor: Actor) {
   await services.automations.fromTemplate("birthday-reward", { reward: "birthday-10" }, actor, { is_active: true });
   await services.automations.fromTemplate("win-back", { reward: "welcome-back-20" }, actor, { is_active: true });
+  await services.triggers.create(
+    TriggerInput.parse({
+      name: "Gold welcome",
+      trigger: "tier.achieved",
+      description: "A $15 reward for each member who reaches Gold",
+      is_active: true,
+      actions: [
+        { uuid: "filter", name: "Reached Gold", arguments: [{ name: "condition", value: { "==": [{ var: "tier_change.to_tier" }, "gold"] }, is_dynamic: false }] },
+        {
+          uuid: "reward.create",
+          name: "Gold welcome reward",
+          arguments: [
+            { name: "profile_id", value: { var: "profile_id" }, is_dynamic: true },
+            { name: "definition", value: "gold-welcome-15", is_dynamic: false },
+          ],
+        },
+      ],
+    }),
+    actor,
+  );
 }
 
 function printLogin() {

@@ -37,6 +37,7 @@ export const NAVIGATION: NavGroup[] = [
       { to: "/profiles", label: "Profiles", permission: "profiles:view" },
       { to: "/transactions", label: "Transactions", permission: "transactions:view" },
       { to: "/incentives", label: "Incentives", permission: "incentives:view" },
+      { to: "/incentives/redemptions", label: "Redemptions", permission: "incentives:view" },
     ],
   },
   {

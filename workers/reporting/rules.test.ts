@@ -4,6 +4,7 @@ import {
   bucketsBetween,
   delta,
   derivedFigures,
+  assignmentAction,
   eventDeltas,
   isCalendarDay,
   ledgerDeltas,
@@ -85,14 +86,31 @@ describe("eventDeltas over a fixed stream", () => {
     expect(totals).toEqual({ "points_earned||RP@2025-06-01": 40, "points_clawed_back||RP@2025-06-02": 10, "points_expired||RP@2026-03-10": 5 });
   });
 
-  it("counts tier moves by outcome and ignores assignments by hand", () => {
+  it("counts tier moves by outcome", () => {
     const totals = fold([
       ev("tier.achieved", { outcome: "attained", to_tier_id: "GOLD", from_tier_id: "SILVER" }),
       ev("tier.maintained", { outcome: "held_by_floor", to_tier_id: "SILVER", from_tier_id: "SILVER" }),
       ev("tier.downgraded", { outcome: "downgraded", to_tier_id: null, from_tier_id: "GOLD" }),
-      ev("tier.achieved", { outcome: "assigned", to_tier_id: "PLAT", from_tier_id: "GOLD" }),
     ]);
     expect(totals).toEqual({ "tiers_attained||GOLD@2026-03-10": 1, "tiers_maintained||SILVER@2026-03-10": 1, "tiers_downgraded||@2026-03-10": 1 });
+  });
+
+  it("counts a tier assigned by hand by where it moved the member: up attained, down or off downgraded, same maintained", () => {
+    const totals = fold([
+      ev("tier.achieved", { outcome: "assigned", to_tier_id: "PLAT", from_tier_id: "GOLD" }),
+      ev("tier.achieved", { outcome: "assigned", to_tier_id: "SILVER", from_tier_id: null }),
+      ev("tier.downgraded", { outcome: "assigned", to_tier_id: "SILVER", from_tier_id: "GOLD" }),
+      ev("tier.downgraded", { outcome: "assigned", to_tier_id: null, from_tier_id: "SILVER" }),
+      ev("tier.achieved", { outcome: "assigned", to_tier_id: "GOLD", from_tier_id: "GOLD" }),
+    ]);
+    expect(totals).toEqual({
+      "tiers_attained||PLAT@2026-03-10": 1,
+      "tiers_attained||SILVER@2026-03-10": 1,
+      "tiers_downgraded||SILVER@2026-03-10": 1,
+      "tiers_downgraded||@2026-03-10": 1,
+      "tiers_maintained||GOLD@2026-03-10": 1,
+    });
+    expect([assignmentAction(null, null, 1), assignmentAction("A", "B", -1), assignmentAction("B", "A", 1)]).toEqual(["maintained", "downgraded", "attain"]);
   });
 
   it("counts new members on their joined day and location, never system profiles; ignores what it does not read", () => {

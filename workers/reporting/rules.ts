@@ -118,8 +118,23 @@ export function ledgerDeltas(e: LedgerFact, timezone: string): RollupDelta[] {
     if (e.action === "attain") return [row("tiers_attained", 1)];
     if (e.action === "maintained" || e.action === "held_by_floor") return [row("tiers_maintained", 1)];
     if (e.action === "downgraded") return [row("tiers_downgraded", 1)];
+    // "assign" (by hand) depends on the tier before it, which one entry does not say: the rebuild's SQL
+    // finds it (see assignmentAction); the event path reads it off the event
   }
   return [];
+}
+
+/**
+ * A tier assigned by hand, as the tier metrics count it: a higher rung (or a first tier) is attained, a
+ * lower one (or none) downgraded, the same rung maintained (kept by hand). `direction` compares the two
+ * rungs' places on the ladder (value_min): > 0 up, < 0 down; it is only read when the tiers differ.
+ * The rebuild's SQL (service.ts) asks the same of each `assign` entry and the tier entry before it.
+ */
+export function assignmentAction(from: string | null, to: string | null, direction: number): "attain" | "maintained" | "downgraded" {
+  if (from === to) return "maintained";
+  if (to === null) return "downgraded";
+  if (from === null) return "attain";
+  return direction < 0 ? "downgraded" : "attain";
 }
 
 /** The rollup rows one domain event adds (the incremental path). Events that report nothing: []. */
@@ -189,8 +204,14 @@ export function eventDeltas(event: RollupEvent, timezone: string): RollupDelta[]
     case "tier.maintained":
     case "tier.downgraded": {
       const outcome = str(d.outcome);
-      // a tier assigned by hand is neither attained nor lost on the ladder's rules: not counted
-      const action = outcome === "attained" ? "attain" : outcome;
+      // a tier assigned by hand counts by where it moved the member (the ledger names the event so:
+      // tier.achieved for the same rung or higher, tier.downgraded for lower or none)
+      const action =
+        outcome === "assigned"
+          ? assignmentAction((d.from_tier_id as string | null) ?? null, (d.to_tier_id as string | null) ?? null, event.type === "tier.downgraded" ? -1 : 1)
+          : outcome === "attained"
+            ? "attain"
+            : outcome;
       return ledger("tier", action, d.to_tier_id, 0);
     }
   }

@@ -9,6 +9,7 @@ import { localDate } from "../platform/time";
 import type { Clock } from "../platform/clock";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";
+import { listRedemptions } from "./redemptions";
 import {
   addDays,
   atRiskBounds,
@@ -42,6 +43,7 @@ import {
   type RollupMetric,
   type TimeseriesMetric,
 } from "./schema";
+import type { RedemptionsPage } from "./views";
 
 export interface ReportRange {
   from: string;
@@ -78,6 +80,15 @@ export class ReportingService {
 
   get timezone(): string {
     return this.opts.timezone;
+  }
+
+  get currency(): string {
+    return this.opts.currency;
+  }
+
+  /** The ledger view the redemption figures link to: redemptions and reversals across profiles, paged. */
+  redemptions(q: { from: string; to: string; page: number }): Promise<RedemptionsPage> {
+    return listRedemptions(this.d1, this.opts.timezone, q);
   }
 
   today(): string {
@@ -162,8 +173,16 @@ export class ReportingService {
       this.d1.prepare(
         `WITH ledger AS (
            -- as rules.ledgerDayAt: earning and claw-back on the receipt's day, the rest when written
-           SELECT *, CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END AS at_ms
-           FROM incentive_ledger WHERE (CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END) >= ?1
+           SELECT *, CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END AS at_ms,
+             -- a tier assigned by hand: the member's tier before it, from their tier entry before it on the same
+             -- ladder (as rules.assignmentAction; every tier entry names the tier it leaves the member on)
+             CASE WHEN kind = 'tier' AND action = 'assign' THEN (
+               SELECT p.definition_id FROM incentive_ledger p
+               WHERE p.profile_id = l.profile_id AND p.kind = 'tier' AND p.seq < l.seq
+                 AND (l.definition_id IS NULL OR p.definition_id IS NULL OR p.definition_id IN (
+                   SELECT s.id FROM tier_definitions s JOIN tier_definitions t ON t.point_definition_id = s.point_definition_id WHERE t.id = l.definition_id))
+               ORDER BY p.seq DESC LIMIT 1) END AS prev_tier
+           FROM incentive_ledger l WHERE (CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END) >= ?1
              AND (CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END) < ?2
          )
          ${insert}
@@ -182,6 +201,12 @@ export class ReportingService {
                WHEN kind = 'tier' AND action = 'attain' THEN 'tiers_attained'
                WHEN kind = 'tier' AND action IN ('maintained', 'held_by_floor') THEN 'tiers_maintained'
                WHEN kind = 'tier' AND action = 'downgraded' THEN 'tiers_downgraded'
+               WHEN kind = 'tier' AND action = 'assign' THEN CASE
+                 WHEN ledger.prev_tier IS ledger.definition_id THEN 'tiers_maintained'
+                 WHEN ledger.definition_id IS NULL THEN 'tiers_downgraded'
+                 WHEN ledger.prev_tier IS NULL THEN 'tiers_attained'
+                 WHEN (SELECT d.value_min FROM tier_definitions d WHERE d.id = ledger.definition_id) < (SELECT d.value_min FROM tier_definitions d WHERE d.id = ledger.prev_tier) THEN 'tiers_downgraded'
+                 ELSE 'tiers_attained' END
              END AS metric,
              CASE WHEN kind = 'reward' AND action IN ('redeem', 'reverse') THEN '' ELSE coalesce(definition_id, '') END AS dim,
              CASE

@@ -66,6 +66,8 @@ export interface KpiCard {
 export function kpiCards(s: ReportSummary, opts: { timezone: string }): KpiCard[] {
   const m = (id: string) => s.metrics[id] ?? { current: null, previous: null, change: null };
   const tx = new URLSearchParams({ from: s.from, to: s.to, tz: opts.timezone, ...(s.location_id ? { location: s.location_id } : {}) }).toString();
+  // redemptions are brand-wide (the ledger knows no location), so the list takes the dates only
+  const redemptions = new URLSearchParams({ from: s.from, to: s.to }).toString();
   const card = (id: string, label: string, format: KpiCard["format"], href: string, rising: KpiCard["rising"] = "good", hint?: string): KpiCard => ({
     id,
     label,
@@ -84,9 +86,9 @@ export function kpiCards(s: ReportSummary, opts: { timezone: string }): KpiCard[
     card("member_revenue_share", "Members' share of revenue", "percent", `/transactions?${tx}`),
     card("new_members", "New members", "count", "/profiles"),
     card("rewards_issued_value", "Rewards issued", "money", "/incentives?type=rewards"),
-    card("redemption_rate", "Redemption rate", "percent", "/incentives?type=rewards", "good", "Redeemed ÷ issued value"),
+    card("redemption_rate", "Redemption rate", "percent", `/incentives/redemptions?${redemptions}`, "good", "Redeemed ÷ issued value"),
     card("points_earned", "Points earned", "points", "/incentives?type=points"),
-    card("points_redeemed", "Points redeemed", "points", "/incentives?type=points"),
+    card("points_redeemed", "Points redeemed", "points", `/incentives/redemptions?${redemptions}`),
     card("tiers_attained", "Tiers attained", "count", "/incentives?type=tiers"),
   ];
 }
@@ -99,4 +101,46 @@ export function nowCards(s: ReportSummary): Array<{ id: string; label: string; v
     { id: "reward_value_outstanding", label: "Reward value outstanding", value: s.now.reward_value_outstanding, format: "money", href: "/incentives?type=rewards" },
     { id: "reward_value_expiring_30d", label: "Expiring in 30 days", value: s.now.reward_value_expiring_30d, format: "money", href: "/incentives?type=rewards" },
   ];
+}
+
+// ── the redemptions ledger view (the list the redemption figures summarise) ─────────────────────
+
+export const REDEMPTIONS_PAGE_SIZE = 50;
+
+export interface RedemptionEntry {
+  id: string;
+  at: string;
+  profile_id: string;
+  profile_name: string;
+  kind: "reward" | "points";
+  action: "redeem" | "reverse";
+  definition_id: string | null;
+  definition_name: string | null;
+  /** reward: dollars; points: points. Positive for a redemption, negative for its reversal. */
+  amount: number;
+  /** the redemption it belongs to (read off the entry's reason) */
+  redemption_id: string | null;
+  source_type: string;
+}
+
+export interface RedemptionsPage {
+  from: string;
+  to: string;
+  page: number;
+  pages: number;
+  total: number;
+  /** over the whole range, net of reversals */
+  reward_value: number;
+  points: number;
+  entries: RedemptionEntry[];
+}
+
+/** The range and page a URL asks for; an unreadable or inverted range falls back to the last 30 days. */
+export function redemptionsQuery(params: { from?: string | null; to?: string | null; page?: string | null }, today: string): { from: string; to: string; page: number; error: string | null } {
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(params.page ?? "1", 10) || 1));
+  const { from, to } = params;
+  if (!from && !to) return { from: addDays(today, -29), to: today, page, error: null };
+  if (from && to && isCalendarDay(from) && isCalendarDay(to) && from <= to && daysBetween(from, to) <= MAX_RANGE_DAYS) return { from, to, page, error: null };
+  const error = !from || !to || !isCalendarDay(from) || !isCalendarDay(to) ? "Choose both dates" : from > to ? "The end date is before the start date" : `A range can be at most ${MAX_RANGE_DAYS} days`;
+  return { from: addDays(today, -29), to: today, page: 1, error };
 }

@@ -1,9 +1,10 @@
 // The console's dashboard: every role sees it; only an Admin rebuilds the rollups (audited); a range the
 // page cannot read falls back to the last 30 days and says so; the Metabase tab is hidden unless configured.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { auditLog } from "../../../db/schema";
 import { eq } from "drizzle-orm";
-import { consoleAction, countRows, fetchWorker, signedInAs } from "../helpers";
+import { api, consoleAction, countRows, fetchWorker, makeToken, signedInAs } from "../helpers";
+import { issueReward, json, makeProfile, rewardDef } from "../incentives/ledger-support";
 
 describe("dashboard in the console", () => {
   it.each(["admin", "manager", "reporting"] as const)("a %s sees the KPI cards; the rebuild button is the Admin's", async (role) => {
@@ -38,5 +39,42 @@ describe("dashboard in the console", () => {
     const junk = await fetchWorker("/dashboard?from=yesterday&to=2026-04-01&location=nowhere", { cookie });
     expect(junk.status).toBe(200);
     expect(await junk.text()).toContain("Choose both dates of a custom range");
+  });
+
+  it("the redemption KPIs link to the redemptions ledger view, which lists redemptions and reversals across profiles", async () => {
+    const { token } = await makeToken(["*"]);
+    const reward = await rewardDef(token, { value: "10.00", period: 30 });
+    const a = await makeProfile(token, { first_name: "Rhoda", last_name: "Redeemer" });
+    await issueReward(token, a.id, reward.id);
+    const redemption = await json<{ id: string }>(await api(`/profiles/${a.id}/redemptions`, { method: "POST", token, json: { strategy: "rewards", amount: 4 } }), 201);
+    await json(await api(`/redemptions/${redemption.id}/reversal`, { method: "POST", token }), 200);
+
+    const { cookie } = await signedInAs("reporting");
+    const dashboard = await (await fetchWorker("/dashboard", { cookie })).text();
+    // the redemption rate and points redeemed cards, with the dashboard's dates
+    expect(dashboard.match(/href="\/incentives\/redemptions\?from=\d{4}-\d{2}-\d{2}&amp;to=\d{4}-\d{2}-\d{2}"/g)).toHaveLength(2);
+    // the ledger writes its D1 projection just after the call returns
+    const rows = await vi.waitFor(
+      async () => {
+        const res = await fetchWorker("/incentives/redemptions", { cookie });
+        expect(res.status).toBe(200);
+        const html = await res.text();
+        expect(html).toContain('data-testid="redemptions-table"');
+        const found = html.split('data-testid="redemption-row"').slice(1).filter((r) => r.includes(redemption.id));
+        // the redemption and its reversal, each naming the profile
+        expect(found).toHaveLength(2);
+        return found;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect(rows.every((r) => r.includes("Rhoda Redeemer") && r.includes(`/profiles/${a.id}`))).toBe(true);
+    expect(rows.some((r) => r.includes("Reversed"))).toBe(true);
+    // a range before any of it lists none; a range the page cannot read says so
+    const empty = await (await fetchWorker("/incentives/redemptions?from=2020-01-01&to=2020-01-31", { cookie })).text();
+    expect(empty).toContain("No redemptions in these dates");
+    const inverted = await (await fetchWorker("/incentives/redemptions?from=2026-05-01&to=2026-04-01", { cookie })).text();
+    expect(inverted).toContain("The end date is before the start date");
+    // signed out: to the login page
+    expect((await fetchWorker("/incentives/redemptions")).status).toBe(302);
   });
 });

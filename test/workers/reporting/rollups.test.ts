@@ -8,6 +8,7 @@ import { systemActor } from "../../../workers/access/actor";
 import { ROLLUP_EVENT_TYPES } from "../../../workers/reporting/rules";
 import { api, makeToken, services } from "../helpers";
 import { postTx } from "../commerce/support";
+import { create, tierBody, tierPointsBody } from "../incentives/support";
 import { issueReward, json, makeProfile, pointsProgramme, purchase, rewardDef, simpleReceipt, uid } from "../incentives/ledger-support";
 
 let token: string;
@@ -99,6 +100,41 @@ describe("rollups: incremental equals rebuild", () => {
     expect(summary.metrics.rewards_redeemed_value!.current).toBe(ledger!.redeemed / 100);
     expect(summary.metrics.redemption_rate!.current).toBeCloseTo(ledger!.redeemed / ledger!.issued, 10);
     expect(summary.metrics.new_members!.current).toBe(members!.n);
+  });
+});
+
+describe("rollups: tiers assigned by hand", () => {
+  it("count as attained (up), downgraded (down or off) or maintained (the same), the same way incrementally and in the rebuild", async () => {
+    const ladderA = await create(token, "/points/definitions", tierPointsBody());
+    const ladderB = await create(token, "/points/definitions", tierPointsBody());
+    const silver = await create(token, "/tiers/definitions", tierBody(ladderA.id, { name: "Silver", value_min: 100, value_maintain: 80 }));
+    const gold = await create(token, "/tiers/definitions", tierBody(ladderA.id, { name: "Gold", value_min: 500, value_maintain: 400 }));
+    const plat = await create(token, "/tiers/definitions", tierBody(ladderA.id, { name: "Platinum", value_min: 1500, value_maintain: 1200 }));
+    const other = await create(token, "/tiers/definitions", tierBody(ladderB.id, { name: "Other ladder", value_min: 10, value_maintain: 5 }));
+    const p = await makeProfile(token);
+    const q = await makeProfile(token);
+    const assign = async (profileId: string, tier: string | null) =>
+      json(await api(`/profiles/${profileId}/tiers`, { method: "PUT", token, json: { tier_definition_id: tier, point_definition_id: ladderA.id, reason: "by hand" } }), 200);
+    await assign(p.id, other.id); // attained (ladder B)
+    await assign(p.id, gold.id); // attained: none before on ladder A, whatever ladder B holds
+    await assign(p.id, silver.id); // downgraded
+    await assign(p.id, silver.id); // maintained
+    await assign(p.id, plat.id); // attained
+    await assign(p.id, null); // downgraded, off the ladder
+    await assign(q.id, null); // maintained: none, and none still
+
+    await settled();
+    const tierRows = (rows: string[]) => rows.filter((r) => / tiers_(attained|maintained|downgraded) /.test(r));
+    const incremental = tierRows(await rollupRows());
+    const today = services().reporting.today();
+    const count = (metric: string, dim: string) => incremental.filter((r) => r.startsWith(today) && r.includes(` ${metric}  ${dim} = `)).map((r) => Number(r.split(" = ")[1]))[0] ?? 0;
+    expect([count("tiers_attained", other.id), count("tiers_attained", gold.id), count("tiers_attained", plat.id)]).toEqual([1, 1, 1]);
+    expect([count("tiers_downgraded", silver.id), count("tiers_maintained", silver.id)]).toEqual([1, 1]);
+    expect(count("tiers_downgraded", "")).toBeGreaterThanOrEqual(1);
+    expect(count("tiers_maintained", "")).toBeGreaterThanOrEqual(1);
+
+    await services().reporting.rebuild(systemActor("test"));
+    expect(tierRows(await rollupRows())).toEqual(incremental);
   });
 });
 
