@@ -13,11 +13,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runLoad, stopCurrentRun } from "./bench/load.mjs";
 import { cpuSample, foreignCpus, killAll, killAllSync, serverCpuMs } from "./bench/processes.mjs";
-import { median, renderMarkdown, renderTable, summarise, summariseNoop } from "./bench/report.mjs";
+import { compare, median, renderComparison, renderMarkdown, renderTable, summarise, summariseNoop } from "./bench/report.mjs";
 import { measureLatency } from "./bench/latency.mjs";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
-import { LATENCY_SCENARIOS, NOOP, SCENARIOS } from "./bench/scenarios.mjs";
-import { build, copyProject, freePort, prepareState, preflight, startWorker } from "./bench/worker.mjs";
+import { COMPARISONS, LATENCY_SCENARIOS, NOOP, SCENARIOS } from "./bench/scenarios.mjs";
+import { build, copyProject, freePort, prepareState, preflight, raiseRateLimits, sampleResponse, startWorker, BENCH_RATE_LIMIT } from "./bench/worker.mjs";
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -83,6 +83,8 @@ if (args.help) {
 }
 if (args.list) {
   for (const s of [NOOP, ...SCENARIOS, ...LATENCY_SCENARIOS]) console.log(`${s.name.padEnd(16)} ${s.description}`);
+  console.log("\nPairs, printed under the table when both run (scenario ÷ baseline in the same rounds):");
+  for (const c of COMPARISONS) console.log(`${c.label.padEnd(16)} ${c.scenario} ÷ ${c.baseline}: ${c.description}`);
   process.exit(0);
 }
 
@@ -174,7 +176,7 @@ function resolveRequest(scenario, ctx) {
 
 function describeFailures(label, run) {
   const problems = [];
-  if (run.non2xx) problems.push(`${run.non2xx} non-2xx (${JSON.stringify(run.statusCodes)})`);
+  if (run.non2xx) problems.push(`${run.non2xx} non-2xx (${JSON.stringify(run.statusCodes)})${run.sample ? `, e.g. ${run.sample}` : ""}`);
   if (run.errors) problems.push(`${run.errors} connection errors (${run.timeouts} timeouts)`);
   return problems.length ? `${label}: ${problems.join(", ")}` : null;
 }
@@ -216,7 +218,10 @@ async function main() {
   if (args["no-build"] && !existsSync("build/server/index.js")) throw new Error("--no-build, but there is no build/server/index.js; run npm run build first");
   copyProject(ROOT, srcDir, { withBuild: args["no-build"] });
   ensureDevVars(srcDir);
+  const raised = raiseRateLimits(srcDir);
   console.log(`  copied in ${secs(Date.now() - t)}${args["no-build"] ? " (with the existing build/)" : ""}`);
+  console.log(`  rate limits raised in the copy's wrangler.toml to ${BENCH_RATE_LIMIT.toLocaleString("en-US")} per window (${raised.join(", ")}): still called on every request, never refusing`);
+  env.rateLimitsRaised = raised;
   checkInterrupted();
 
   if (!args["no-build"]) {
@@ -261,6 +266,8 @@ async function main() {
     run.otherCpus = foreignCpus(before, after, env.cpus);
     // CPU the worker's processes spent per 2xx response: unlike req/s, barely moved by other load.
     run.cpuMsPerReq = run.ok > 0 ? serverCpuMs(before, after) / run.ok : NaN;
+    // autocannon keeps no bodies: ask once more right away, so a failure says what it was (a 429's limit, a 500's problem)
+    if (run.non2xx > 0) run.sample = await sampleResponse(worker.baseUrl, request);
     checkInterrupted();
     if (!worker.isRunning()) throw new Error(`the worker (${args["no-inspector"] ? "dev-server.mjs" : "wrangler dev"}) died during ${label}:\n${worker.output()}`);
     return run;
@@ -278,6 +285,7 @@ async function main() {
 
   step(`Rounds: noop, scenario, noop, scenario, … (${opts.rounds} × ${opts.duration} s each)`);
   const perScenario = new Map(targets.map((x) => [x.scenario.name, []]));
+  const nameWidth = Math.max(16, ...targets.map((x) => x.scenario.name.length));
   for (let round = 1; round <= opts.rounds; round++) {
     for (const { scenario, request } of targets) {
       const noop = await load(`round ${round} noop`, noopRequest, opts.duration);
@@ -288,7 +296,7 @@ async function main() {
       const noisy = Math.max(noop.otherCpus, run.otherCpus) >= NOISY_CPUS;
       const others = Number.isFinite(noop.otherCpus) ? `   other load ${noop.otherCpus.toFixed(1)}/${run.otherCpus.toFixed(1)} CPUs${noisy ? " ⚠ noisy" : ""}` : "";
       console.log(
-        `  round ${round}/${opts.rounds}  ${scenario.name.padEnd(16)} noop ${rps(noop.rps).padStart(7)} req/s   scenario ${rps(run.rps).padStart(7)} req/s   ratio ${ratio}${others}${flags.length ? `   ✗ ${flags.join("; ")}` : ""}`,
+        `  round ${round}/${opts.rounds}  ${scenario.name.padEnd(nameWidth)} noop ${rps(noop.rps).padStart(7)} req/s   scenario ${rps(run.rps).padStart(7)} req/s   ratio ${ratio}${others}${flags.length ? `   ✗ ${flags.join("; ")}` : ""}`,
       );
     }
   }
@@ -325,6 +333,14 @@ async function main() {
   console.log(`\n── Results: medians over ${opts.rounds} rounds; ratio = median of per-round (scenario req/s ÷ noop req/s) ──\n`);
   console.log(renderTable(noopRow, rows));
   if (args.markdown) console.log(`\n${renderMarkdown(noopRow, rows)}`);
+  // pairs measured in the same rounds (the rate limiter's cost per request: limiter on ÷ off)
+  const comparisons = COMPARISONS.filter((c) => perScenario.has(c.scenario) && perScenario.has(c.baseline)).map((c) =>
+    compare(c, perScenario.get(c.scenario), perScenario.get(c.baseline)),
+  );
+  if (comparisons.length) {
+    console.log(`\n── Pairs in the same rounds: ratio = median of per-round (scenario req/s ÷ baseline req/s) ──\n`);
+    for (const c of comparisons) console.log(renderComparison(c));
+  }
   console.log(
     `\n${opts.duration} s per run, ${opts.connections} connections, ${env.cpus} CPUs, worker on 127.0.0.1 under ${args["no-inspector"] ? "wrangler's API without the inspector (--no-inspector)" : "wrangler dev"}`,
   );
@@ -342,6 +358,7 @@ async function main() {
       environment: env,
       options: { ...opts, server: args["no-inspector"] ? "unstable_startWorker, inspector off" : "wrangler dev", scenarios: selected.map((s) => s.name) },
       summary: [noopRow, ...rows],
+      comparisons,
       latency: latencyRows,
       rounds: Object.fromEntries([...perScenario.entries()]),
       wallSeconds: (Date.now() - started) / 1000,

@@ -87,6 +87,12 @@ app.onError(errorToResponse);
 app.use("*", async (c, next) => {
   const requestId = c.req.header("X-Request-Id")?.slice(0, 100) || crypto.randomUUID();
   c.set("requestId", requestId);
+  // Bench only: `npm run bench` prices the rate limiter against the same route without it. With
+  // BENCH_MODE "1" (never in wrangler.toml; only the bench's own `wrangler dev --var` sets it) a request
+  // sending `X-Bench-Rate-Limit: off` is served without the rate-limiting bindings. Otherwise ignored.
+  if (c.env.BENCH_MODE === "1" && c.req.header("X-Bench-Rate-Limit") === "off") {
+    c.env = { ...c.env, API_RATE_LIMIT: undefined, IP_RATE_LIMIT: undefined, STOREFRONT_RATE_LIMIT: undefined } as unknown as AppEnv["Bindings"];
+  }
   c.set("services", createServices(c.env, c.executionCtx));
   await next();
   // a WebSocket upgrade's headers are immutable, and there is no page to protect

@@ -98,3 +98,40 @@ export function renderMarkdown(noopRow, rows) {
   }
   return out.join("\n");
 }
+
+/**
+ * One comparison of two scenarios measured in the same rounds (COMPARISONS in scenarios.mjs):
+ * per round, scenario req/s ÷ baseline req/s and baseline cpu/req ÷ scenario cpu/req; their medians, and
+ * the median per-round CPU a request of the scenario costs over one of the baseline.
+ */
+export function compare(comparison, scenarioRounds, baselineRounds) {
+  const n = Math.min(scenarioRounds.length, baselineRounds.length);
+  const pairs = Array.from({ length: n }, (_, i) => [scenarioRounds[i].scenario, baselineRounds[i].scenario]);
+  const ratios = pairs.map(([s, b]) => (b.rps > 0 ? s.rps / b.rps : NaN));
+  const cpuRatios = pairs.map(([s, b]) => (s.cpuMsPerReq > 0 ? b.cpuMsPerReq / s.cpuMsPerReq : NaN));
+  const cpuDeltas = pairs.map(([s, b]) => s.cpuMsPerReq - b.cpuMsPerReq);
+  const finite = ratios.filter(Number.isFinite);
+  return {
+    ...comparison,
+    rounds: n,
+    rps: median(pairs.map(([s]) => s.rps)),
+    baselineRps: median(pairs.map(([, b]) => b.rps)),
+    ratio: median(ratios),
+    ratioMin: finite.length ? Math.min(...finite) : NaN,
+    ratioMax: finite.length ? Math.max(...finite) : NaN,
+    ratios,
+    cpuMsPerReq: median(pairs.map(([s]) => s.cpuMsPerReq)),
+    baselineCpuMsPerReq: median(pairs.map(([, b]) => b.cpuMsPerReq)),
+    cpuRatio: median(cpuRatios),
+    cpuMsDelta: median(cpuDeltas),
+    cpuMsDeltas: cpuDeltas,
+  };
+}
+
+export function renderComparison(c) {
+  const sign = (x) => (Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}` : "–");
+  return (
+    `${c.label}: ${c.scenario} ÷ ${c.baseline}  ratio ${fmt.ratio(c.ratio)} (range ${fmt.ratio(c.ratioMin)}–${fmt.ratio(c.ratioMax)}; ${fmt.rps(c.rps)} vs ${fmt.rps(c.baselineRps)} req/s)` +
+    `   cpu ${fmt.ms(c.cpuMsPerReq)} vs ${fmt.ms(c.baselineCpuMsPerReq)} ms/req: ${sign(c.cpuMsDelta)} ms per request, cpu ratio ${fmt.ratio(c.cpuRatio)}`
+  );
+}

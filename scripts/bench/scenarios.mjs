@@ -36,10 +36,33 @@ export const SCENARIOS = [
     }),
   },
   {
+    name: "api-auth-get-no-limiter",
+    description:
+      "api-auth-get without the rate limiter: the same request with X-Bench-Rate-Limit: off, which under BENCH_MODE=1 only serves it without the rate-limiting bindings (no per-IP, no per-token count). The baseline of the rate-limiter line.",
+    request: (ctx) => ({
+      method: "GET",
+      path: "/api/v3/users/me",
+      headers: { authorization: `Bearer ${ctx.token}`, accept: "application/json", "x-bench-rate-limit": "off" },
+    }),
+  },
+  {
     name: "api-health",
     description:
       "GET /api/v3/health without a token: the API middleware and one D1 `select 1`. A second reference: the price of any D1 round trip, without the token lookup.",
     request: { method: "GET", path: "/api/v3/health", headers: { accept: "application/json" } },
+  },
+];
+
+/**
+ * Pairs of scenarios run in the same rounds, printed as one line under the table: `scenario` ÷ `baseline`
+ * per round (req/s, and baseline cpu/req ÷ scenario cpu/req), medians, and the CPU a request adds.
+ */
+export const COMPARISONS = [
+  {
+    label: "rate limiter",
+    scenario: "api-auth-get",
+    baseline: "api-auth-get-no-limiter",
+    description: "the per-IP and per-token limit calls (two rate-limiting binding calls) on a cheap authenticated GET",
   },
 ];
 

@@ -6,7 +6,7 @@
 // kills any `npm start` serving it, and a rebuild or a saved file in the checkout would make a bench's
 // `wrangler dev` die (ENOENT on build/client) or rebuild and reload the worker mid-run. In the copy,
 // the bench neither disturbs nor is disturbed by whatever else runs in the checkout.
-import { cpSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { runStep, startGroup, killGroup } from "./processes.mjs";
@@ -49,6 +49,33 @@ export function copyProject(root, dest, { withBuild }) {
     },
   });
   symlinkSync(resolve(root, "node_modules"), join(dest, "node_modules"), "dir");
+}
+
+/** What the bench's copy allows per rate-limit window: far above anything 256 connections can send. */
+export const BENCH_RATE_LIMIT = 1_000_000_000;
+
+/**
+ * In the copy only, raise every `[[ratelimits]]` binding's `simple.limit` to BENCH_RATE_LIMIT (periods
+ * unchanged). wrangler.toml allows 300 requests per 10 s per client IP, and `wrangler dev` gives every
+ * request CF-Connecting-IP 127.0.0.1, so from its second second the load would measure the 429 path.
+ * The limiter still runs on every request (each binding is still called and counts); only its verdict is
+ * always "under". Returns the names of the bindings raised; throws if the config's shape changed.
+ */
+export function raiseRateLimits(dir) {
+  const path = join(dir, "wrangler.toml");
+  const toml = readFileSync(path, "utf8");
+  const blocks = toml.split(/^(?=\[)/m);
+  const names = [];
+  const out = blocks.map((block) => {
+    if (!/^\[\[ratelimits\]\]/.test(block)) return block;
+    const name = /^name\s*=\s*"([^"]+)"/m.exec(block)?.[1];
+    const re = /^(simple\s*=\s*\{\s*limit\s*=\s*)\d+(\s*,\s*period\s*=\s*\d+\s*\})/m;
+    if (!name || !re.test(block)) throw new Error(`bench: cannot read the rate limit of a [[ratelimits]] block in wrangler.toml:\n${block}`);
+    names.push(name);
+    return block.replace(re, `$1${BENCH_RATE_LIMIT}$2`);
+  });
+  writeFileSync(path, out.join(""));
+  return names;
 }
 
 export async function build(cwd, { echo }) {
@@ -130,5 +157,16 @@ export async function preflight(baseUrl, request, expectBody) {
   }
   if (expectBody !== undefined && text !== expectBody) {
     throw new Error(`${request.method} ${request.path} answered ${JSON.stringify(text.slice(0, 200))}, expected ${JSON.stringify(expectBody)}`);
+  }
+}
+
+/** One more request right after a run with non-2xx answers: "429 {…body…}" (first 300 characters), for the report. */
+export async function sampleResponse(baseUrl, request) {
+  try {
+    const res = await fetch(new URL(request.path, baseUrl), { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    return `${res.status} ${text.replace(/\s+/g, " ").slice(0, 300)}`;
+  } catch (err) {
+    return `(no sample: ${err.message})`;
   }
 }
