@@ -3,11 +3,17 @@
 // statement wrote nothing, so the script's step is retried with backoff, a bounded number of times.
 // Pure (no Node or wrangler imports), so the workers lane tests it.
 
-/** Whether `err` (or any error in its `cause` chain: Drizzle and D1 wrap the driver's) is SQLite's "database is locked". */
+/**
+ * Whether `err` (or any error in its `cause` chain: Drizzle and D1 wrap the driver's) is SQLite's "database is
+ * locked". The local D1 of getPlatformProxy does not say so to JavaScript: workerd logs "database is locked:
+ * SQLITE_BUSY" on stderr and the query fails with `D1_ERROR: … internal error; reference = …`, so that counts too
+ * (seen when a write lock was held on the local D1 file while `npm run token` ran).
+ */
 export function isBusy(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     const message = e instanceof Error ? e.message : String(e);
     if (/SQLITE_BUSY|database is locked/i.test(message)) return true;
+    if (/D1_ERROR\b.*\binternal error; reference = /i.test(message)) return true;
   }
   return false;
 }

@@ -9,6 +9,8 @@ describe("retryOnBusy", () => {
   it("recognises SQLITE_BUSY anywhere in the cause chain, and nothing else", () => {
     expect(isBusy(busy())).toBe(true);
     expect(isBusy(new Error("SQLITE_BUSY"))).toBe(true);
+    // how getPlatformProxy's local D1 reports it to JavaScript (the SQLITE_BUSY itself only reaches workerd's stderr)
+    expect(isBusy(new Error("Failed query: select ...", { cause: new Error("D1_ERROR: Failed to parse body as JSON, got: Error: internal error; reference = je9t8npoes4madhhdo1bu3vh") }))).toBe(true);
     expect(isBusy(new Error("UNIQUE constraint failed: users.email"))).toBe(false);
     expect(isBusy(null)).toBe(false);
   });
