@@ -21,6 +21,8 @@ describe("ProfileLedger", () => {
 
   it("keeps its version in its own SQLite storage, one object per profile", async () => {
     const stub = env.PROFILE_LEDGER.getByName(`profile-${crypto.randomUUID()}`);
+    // an object gets its tables on its first write (or this health check), not on waking: a read of any id leaves none
+    await stub.schemaVersion();
     const stored = await runInDurableObject(stub, (_instance, state) =>
       state.storage.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray(),
     );

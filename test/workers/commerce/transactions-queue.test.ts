@@ -2,7 +2,8 @@
 // service method, polled at GET /transactions/external/{external_id}.
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
 import { auditLog, transactions } from "../../../db/schema";
 import { systemActor } from "../../../workers/access/actor";
 import { TransactionInput } from "../../../workers/commerce/schema";
@@ -44,15 +45,30 @@ describe("POST /transactions/queue", () => {
   });
 
   it("refuses what can be checked at once with a 422, and queues nothing", async () => {
-    const { token } = await makeToken(["transactions:write"]);
-    const mismatch = simpleReceipt(10, { total: 11 });
-    const res = await api("/transactions/queue", { method: "POST", token, json: mismatch });
-    expect(res.status).toBe(422);
-    expect((await problem(res)).errors).toEqual({ total: ["Items add up to 10.00 but total is 11.00"] });
-    const shape = await api("/transactions/queue", { method: "POST", token, json: simpleReceipt(10, { items: [{ sku: "X", quantity: 0, price_sell: 10 }] }) });
-    expect(shape.status).toBe(422);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await countRows(transactions, eq(transactions.externalId, mismatch.external_id))).toBe(0);
+    // the producer itself is watched, so "queued nothing" is a fact rather than a sleep hoping a consumer
+    // would have run by now (the consumer refuses such a receipt too, so no row would prove nothing)
+    const send = vi.spyOn(env.EVENTS, "send");
+    const sendBatch = vi.spyOn(env.EVENTS, "sendBatch");
+    try {
+      const { token } = await makeToken(["transactions:write"]);
+      const mismatch = simpleReceipt(10, { total: 11 });
+      const res = await api("/transactions/queue", { method: "POST", token, json: mismatch });
+      expect(res.status).toBe(422);
+      expect((await problem(res)).errors).toEqual({ total: ["Items add up to 10.00 but total is 11.00"] });
+      const shape = await api("/transactions/queue", { method: "POST", token, json: simpleReceipt(10, { items: [{ sku: "X", quantity: 0, price_sell: 10 }] }) });
+      expect(shape.status).toBe(422);
+      expect(send).not.toHaveBeenCalled();
+      expect(sendBatch).not.toHaveBeenCalled();
+      expect(await countRows(transactions, eq(transactions.externalId, mismatch.external_id))).toBe(0);
+      // and the watch sees an accepted receipt, exactly once
+      const ok = simpleReceipt(10);
+      expect((await api("/transactions/queue", { method: "POST", token, json: ok })).status).toBe(202);
+      expect(send).toHaveBeenCalledTimes(1);
+      expect((send.mock.calls[0]![0] as TransactionMessage).input.external_id).toBe(ok.external_id);
+    } finally {
+      send.mockRestore();
+      sendBatch.mockRestore();
+    }
   });
 
   it("needs transactions:write", async () => {

@@ -118,25 +118,37 @@ describe("redemptions", () => {
     const responses = await Promise.all(amounts.map((amount, i) => redeem(profile.id, { strategy: strategies[i % 4], amount })));
     let taken = 0;
     let ok = 0;
+    let rewardCentsReported = 0;
+    let pointsReported = 0;
     for (const [i, res] of responses.entries()) {
       if (res.status === 201) {
         ok++;
-        taken += Math.round(amounts[i]! * 100);
+        const cents = Math.round(amounts[i]! * 100);
+        taken += cents;
+        const r = (await res.json()) as { data: Redemption };
+        // each success says exactly where its amount came from
+        expect(Math.round(r.data.amount * 100)).toBe(cents);
+        expect(Math.round(r.data.rewards_amount * 100) + Math.round(r.data.points_amount * 100)).toBe(cents);
+        rewardCentsReported += Math.round(r.data.rewards_amount * 100);
+        pointsReported += r.data.points?.points ?? 0;
       } else {
         expect(res.status).toBe(422);
+        expect(Object.keys((await problem(res)).errors ?? {})).toEqual(["amount"]);
       }
     }
     expect(ok).toBeGreaterThan(0);
     expect(ok).toBeLessThan(200);
     const end = await balances(token, profile.id);
-    const left = Math.round(end.reward_balance * 100) + Math.round(end.point_balance_dollars * 100);
-    expect(taken).toBeLessThanOrEqual(5000);
-    // points are spent rounded up to whole points, so what left the points side may exceed cents taken by < 1 point each
+    // exact conservation: what left each side is exactly what the successes report, and the cents
+    // taken are exactly what left the combined balance (100 points a dollar: a point is a cent)
     const pointsSpent = pointsOf(start, def.id) - pointsOf(end, def.id);
     const rewardCentsSpent = Math.round((start.reward_balance - end.reward_balance) * 100);
-    expect(rewardCentsSpent + pointsSpent).toBeGreaterThanOrEqual(taken);
-    expect(rewardCentsSpent + pointsSpent).toBeLessThanOrEqual(taken + ok);
-    expect(left).toBeGreaterThanOrEqual(0);
+    expect(rewardCentsSpent).toBe(rewardCentsReported);
+    expect(pointsSpent).toBe(pointsReported);
+    expect(rewardCentsSpent + pointsSpent).toBe(taken);
+    const left = Math.round(end.reward_balance * 100) + Math.round(end.point_balance_dollars * 100);
+    expect(left).toBe(5000 - taken);
+    expect(Math.round(end.combined_balance_dollars * 100)).toBe(5000 - taken);
     expect(end.reward_balance).toBeGreaterThanOrEqual(0);
     expect(end.point_balance).toBeGreaterThanOrEqual(0);
   }, 60_000);

@@ -35,8 +35,8 @@ export class ProfileLedger extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // no tables yet: the store creates them on its first write, so a read of any UUID leaves no storage behind
     this.store = new LedgerStore(ctx.storage, () => this.now());
-    ctx.blockConcurrencyWhile(async () => this.store.migrate());
   }
 
   /** The ledger's clock. */
@@ -51,53 +51,56 @@ export class ProfileLedger extends DurableObject<Env> {
   }
 
   // ── reads (no D1: the edge answers balances from here) ───────────────────────────────────────
+  // A ledger that was never written has no tables, and a read does not create them (any UUID can be asked
+  // about): each read answers from nothing then, as it would over empty tables.
 
-  /** The storage version; used by health checks and migrations. */
+  /** The storage version; used by health checks and migrations (it sets up the storage it reports on). */
   schemaVersion(): number {
+    this.store.migrate();
     return Number(this.store.meta("schema_version"));
   }
 
   /** The profile this object belongs to, or null before its first operation. */
   profileId(): string | null {
-    return this.store.profileId();
+    return this.store.exists() ? this.store.profileId() : null;
   }
 
   balances(): C.Balances | null {
-    const profileId = this.store.profileId();
+    const profileId = this.profileId();
     return profileId ? balancesOf(this.store, profileId, this.now()) : null;
   }
 
   rewards(): C.RewardView[] {
-    return rewardViews(this.store);
+    return this.store.exists() ? rewardViews(this.store) : [];
   }
 
   benefits(): C.BenefitView[] {
-    return benefitViews(this.store);
+    return this.store.exists() ? benefitViews(this.store) : [];
   }
 
   pointLots(): C.LotView[] {
-    return lotViews(this.store);
+    return this.store.exists() ? lotViews(this.store) : [];
   }
 
   achievements(defs: AchievementDefinitionConfig[]): C.AchievementView[] {
-    return achievementViews(this.store, defs);
+    return this.store.exists() ? achievementViews(this.store, defs) : this.store.scratch(() => achievementViews(this.store, defs));
   }
 
   tiers(config: Pick<EngineConfig, "tiers">): C.TierView[] {
-    return tierViews(this.store, config);
+    return this.store.exists() ? tierViews(this.store, config) : this.store.scratch(() => tierViews(this.store, config));
   }
 
   ledger(opts: { before?: number | null; limit: number }): C.LedgerPage {
-    return ledgerPage(this.store, opts);
+    return this.store.exists() ? ledgerPage(this.store, opts) : { entries: [], next_before: null };
   }
 
   redemption(id: string): C.RedemptionView | null {
-    return redemptionOf(this.store, id);
+    return this.store.exists() ? redemptionOf(this.store, id) : null;
   }
 
   /** What is still to be flushed: for health checks and tests. */
   pending(): { outbox: number; unprojected: number } {
-    return pendingCounts(this.store);
+    return this.store.exists() ? pendingCounts(this.store) : { outbox: 0, unprojected: 0 };
   }
 
   // ── writes: each one operation of ops/, once per key ──────────────────────────────────────────
@@ -195,6 +198,8 @@ export class ProfileLedger extends DurableObject<Env> {
     this.store.forget();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    // the tables are gone: a later write creates them again
+    this.store.forget();
   }
 
   // ── alarms: expiry, reminders, outbox flush ──────────────────────────────────────────────────
@@ -221,6 +226,8 @@ export class ProfileLedger extends DurableObject<Env> {
    * failed flush, else the next expiry or reminder). Returns whether the flush succeeded.
    */
   async tick(): Promise<boolean> {
+    // a ledger never written has nothing due and nothing to flush (and is not given tables for asking)
+    if (!this.store.exists()) return true;
     processDue(this.store);
     return this.flushAndReschedule();
   }
@@ -264,7 +271,7 @@ export class ProfileLedger extends DurableObject<Env> {
   private flushing: Promise<unknown> = Promise.resolve();
 
   protected async flushOnce(): Promise<{ events: number; entries: number; instances: number }> {
-    const batch = readFlush(this.store);
+    const batch = this.store.exists() ? readFlush(this.store) : null;
     if (!batch) return { events: 0, entries: 0, instances: 0 };
     const events = eventRows(batch);
     const stmts = projectionStatements(this.env.DB, batch, events);

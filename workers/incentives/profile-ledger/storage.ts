@@ -191,8 +191,12 @@ export interface LedgerEntry {
 
 // ── the store ────────────────────────────────────────────────────────────────────────────────────
 
+/** Thrown inside scratch()'s transaction to roll it back. */
+const ROLLBACK = Symbol("rollback");
+
 export class LedgerStore {
-  private readonly sql: SqlStorage;
+  /** Whether the tables exist (cached once seen); reset whenever a transaction rolls back, which may undo their creation. */
+  private ready = false;
   /** The causation of the operation running now (a reaction's), carried by the events it emits. */
   private causedBy: Causation | null = null;
   /** What rememberDefinitions last wrote, per definition, so an unchanged definition costs no write. */
@@ -203,15 +207,47 @@ export class LedgerStore {
     private readonly storage: Pick<DurableObjectStorage, "sql" | "transactionSync">,
     readonly now: () => number,
   ) {
-    this.sql = storage.sql;
   }
 
-  /** Creates the tables on the first waking; an object that already has them skips the DDL. */
+  /**
+   * Every statement goes through here, and the first one creates the tables: a ledger's storage exists from
+   * its first write on. Reads of a ledger that was never written do not come here (the object answers them
+   * from nothing, see exists()), so asking about any UUID creates no storage (issue 14).
+   */
+  private get sql(): SqlStorage {
+    if (!this.ready) this.migrate();
+    return this.storage.sql;
+  }
+
+  /** Whether this object has its tables, i.e. has ever been written; asks without creating them. */
+  exists(): boolean {
+    if (!this.ready) this.ready = this.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'outbox'`).one().n > 0;
+    return this.ready;
+  }
+
+  /** Creates the tables if they are missing; an object that already has them skips the DDL. */
   migrate(): void {
-    const ready = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'outbox'`).one().n > 0;
-    if (ready) return;
-    for (const stmt of SCHEMA) this.sql.exec(stmt);
-    this.sql.exec(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)`, String(LEDGER_SCHEMA_VERSION));
+    if (this.exists()) return;
+    for (const stmt of SCHEMA) this.storage.sql.exec(stmt);
+    this.storage.sql.exec(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)`, String(LEDGER_SCHEMA_VERSION));
+    this.ready = true;
+  }
+
+  /**
+   * `fn` over the ledger as it would be with empty tables, rolled back afterwards: for a read of a ledger that
+   * was never written whose empty answer still depends on its inputs (tiers, achievements), without storage.
+   */
+  scratch<T>(fn: () => T): T {
+    const out: { value?: T } = {};
+    try {
+      this.transaction(() => {
+        out.value = fn();
+        throw ROLLBACK;
+      });
+    } catch (err) {
+      if (err !== ROLLBACK) throw err;
+    }
+    return out.value as T;
   }
 
   exec(query: string, ...bindings: unknown[]): void {
@@ -227,7 +263,13 @@ export class LedgerStore {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.storage.transactionSync(fn);
+    try {
+      return this.storage.transactionSync(fn);
+    } catch (err) {
+      // the rollback may have undone the tables' creation (a first write refused): look again next time
+      this.ready = false;
+      throw err;
+    }
   }
 
   meta(key: string): string | null {
@@ -339,6 +381,7 @@ export class LedgerStore {
   /** Forgets what it believes is stored (after the storage was wiped). */
   forget(): void {
     this.knownDefinitions.clear();
+    this.ready = false;
   }
 
   // ── shared reads ───────────────────────────────────────────────────────────────────────────────
