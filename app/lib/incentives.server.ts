@@ -5,13 +5,13 @@ import { INCENTIVE_INTENTS, type IncentiveIntent } from "./incentive-intents";
 import { z } from "@hono/zod-openapi";
 import { AssignTierInput, definitionId, IssueBenefitInput, IssuePointsInput, IssueRewardInput, ProgressAchievementInput, reason } from "../../workers/incentives/ledger.schema";
 import { OVERVIEW_KINDS, type OverviewKind } from "~/components/incentives/overview-kinds";
-import { humanize } from "~/components/profiles/format";
+import { formatMoney as formatDollars, humanize } from "~/components/profiles/format";
 import { failure, invalid, parseWith } from "~/lib/forms.server";
 import type { Actor } from "../../workers/access/actor";
 import { can, type Role } from "../../workers/access/rules";
 import type { AchievementView, Balances, BenefitView, LedgerEntryView, LotView, RewardView, TierView } from "../../workers/incentives/profile-ledger/contract";
 import { isDomainError, type FieldErrors } from "../../workers/platform/errors";
-import { fromCents } from "../../workers/platform/money";
+import { formatMoney as formatCents, fromCents } from "../../workers/platform/money";
 import type { Services } from "../../workers/services";
 
 /** The latest ledger entries the tab shows. */
@@ -152,7 +152,7 @@ function signed(n: string, negative: boolean, positive: boolean): string {
 /** A ledger delta in its unit: rewards move cents, points move points, the rest count. */
 function deltaText(e: LedgerEntryView): string {
   const abs = Math.abs(e.delta);
-  const text = e.kind === "reward" ? `$${fromCents(abs).toFixed(2)}` : e.kind === "points" ? `${abs.toLocaleString("en-AU")} pts` : String(abs);
+  const text = e.kind === "reward" ? formatCents(abs) : e.kind === "points" ? `${abs.toLocaleString("en-AU")} pts` : String(abs);
   return signed(text, e.delta < 0, e.delta > 0);
 }
 
@@ -248,7 +248,7 @@ export async function runIncentiveIntent(services: Services, profileId: string, 
         const parsed = parseWith(IssueRewardForm, { reward_definition_id: field(form, "reward_definition_id"), value: optional(form, "value"), reason: field(form, "reason") });
         if (!parsed.ok) return invalid(parsed.errors, { intent });
         const reward = await ledger.issueReward(profileId, { ...parsed.data, expires_at: parsed.data.expires_at ? new Date(parsed.data.expires_at) : null }, actor);
-        return { ok: true as const, intent, message: `Reward issued: ${reward.name}, $${reward.value_initial.toFixed(2)}` };
+        return { ok: true as const, intent, message: `Reward issued: ${reward.name}, ${formatDollars(reward.value_initial)}` };
       }
       case "points-issue": {
         const parsed = parseWith(IssuePointsForm, { point_definition_id: field(form, "point_definition_id"), value: whole(form, "value"), reason: field(form, "reason") });

@@ -12,6 +12,7 @@ import { newId } from "../platform/crypto";
 import { isDomainEvent } from "../platform/outbox";
 import { isAutomationPageMessage } from "../reactions/automations.service";
 import type { Services } from "../services";
+import { isUuid } from "../platform/ids";
 
 export async function consumeDeliveries(batch: MessageBatch<unknown>, services: Services, fetcher: typeof fetch = fetch): Promise<void> {
   await Promise.all(
@@ -33,8 +34,7 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, services: 
   );
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const idOrNull = (v: unknown): string | null => (typeof v === "string" && UUID.test(v) ? v : null);
+const idOrNull = (v: unknown): string | null => (typeof v === "string" && isUuid(v) ? v : null);
 
 /**
  * What is kept of a dead letter: identifiers only, never its body. A message carries personal data (a

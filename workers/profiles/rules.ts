@@ -2,6 +2,7 @@
 // merging and aggregations. No I/O.
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import type { profiles } from "../../db/schema/profiles";
+import { isKnownTimezone, localDate } from "../platform/time";
 
 /** E.164 form of a mobile number, or null when it is not a valid number. */
 export function normalizeMobile(raw: string, defaultCountry: string): string | null {
@@ -86,25 +87,7 @@ const DAY_MS = 86_400_000;
 
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone; UTC when the zone is missing or unknown. */
 export function localDay(at: Date, timezone?: string | null): string {
-  const f = timezone ? dayFormatter(timezone) : null;
-  return f ? f.format(at) : at.toISOString().slice(0, 10);
-}
-
-/** One formatter per zone (null: unknown zone, days in UTC): building one costs far more than using it. */
-const dayFormatters = new Map<string, Intl.DateTimeFormat | null>();
-
-function dayFormatter(timezone: string): Intl.DateTimeFormat | null {
-  let f = dayFormatters.get(timezone);
-  if (f === undefined) {
-    try {
-      f = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
-    } catch {
-      f = null;
-    }
-    if (dayFormatters.size > 1000) dayFormatters.clear();
-    dayFormatters.set(timezone, f);
-  }
-  return f;
+  return timezone && isKnownTimezone(timezone) ? localDate(at, timezone) : at.toISOString().slice(0, 10);
 }
 
 function addDays(day: string, days: number): string {

@@ -25,12 +25,12 @@ import type { CreateProfileInput, IdentityInput, InteractionInput, UpdateProfile
 import { ProfileSearch, type ProfileListFilter, type ProfileSort } from "./search";
 import { eventProfile, serializeInteraction, type Identity, type Interaction, type Profile, type ProfileView } from "./views";
 import { ProfileWrites } from "./writes";
+import { isUuid } from "../platform/ids";
 
 export type { ProfileLifecycleHooks, ProfileRef } from "./context";
 export { PROFILE_SORTS, type ProfileListFilter, type ProfileSort } from "./search";
 export type { Address, Identity, Interaction, Profile, ProfileView } from "./views";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A reference's handle, normalised: "id" (also when none is given), "email", "mobile" or an identity handle. */
 function refHandle(ref: ProfileRef): string {
@@ -66,13 +66,13 @@ export class ProfilesService {
   // ── reading ─────────────────────────────────────────────────────────────────────────────────
 
   async find(id: string): Promise<Profile | undefined> {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     return this.db.query.profiles.findFirst({ where: eq(profiles.id, id) });
   }
 
   /** Many profiles by id in one indexed query (for lists that show customers); unknown ids are skipped. */
   async findMany(ids: string[]): Promise<Profile[]> {
-    const valid = [...new Set(ids.filter((id) => UUID.test(id)))];
+    const valid = [...new Set(ids.filter((id) => isUuid(id)))];
     if (!valid.length) return [];
     const out: Profile[] = [];
     // D1 allows 100 bound parameters per statement
@@ -157,7 +157,7 @@ export class ProfilesService {
   /** The id of the profile a reference names, as a subquery (at most one row); null when none can match. */
   private refIdQuery(ref: ProfileRef) {
     const handle = refHandle(ref);
-    if (handle === "id") return UUID.test(ref.profileId) ? this.db.select({ id: profiles.id }).from(profiles).where(eq(profiles.id, ref.profileId)).limit(1) : null;
+    if (handle === "id") return isUuid(ref.profileId) ? this.db.select({ id: profiles.id }).from(profiles).where(eq(profiles.id, ref.profileId)).limit(1) : null;
     if (handle === "email") return this.db.select({ id: profiles.id }).from(profiles).where(this.emailIs(ref.profileId)).limit(1);
     if (handle === "mobile") {
       const cond = this.mobileIs(ref.profileId);

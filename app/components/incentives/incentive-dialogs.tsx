@@ -11,6 +11,7 @@ import { Dialog } from "~/components/ui/dialog";
 import { Field, Input, Select } from "~/components/ui/input";
 import { Textarea } from "~/components/ui/textarea";
 import type { IssueOptions } from "~/lib/incentives.server";
+import { formatMoney } from "~/components/profiles/format";
 
 type Errors = Record<string, string[]>;
 
@@ -120,7 +121,7 @@ export function IssueActions({ options }: { options: IssueOptions }) {
             <DefinitionSelect
               name="reward_definition_id"
               label="Reward"
-              options={options.rewards.map((r) => ({ id: r.id, label: `${r.label} · $${r.value.toFixed(2)}` }))}
+              options={options.rewards.map((r) => ({ id: r.id, label: `${r.label} · ${formatMoney(r.value)}` }))}
               errors={errors}
               empty="No reward definitions yet: create one under Configuration."
             />

@@ -15,6 +15,7 @@ import { Form } from "@remix-run/react";
 import { CONFIG_SECTIONS } from "~/lib/navigation";
 import { DefinitionForm, type Options } from "./definition-form";
 import { formDefaults, isFormField, type SectionKey } from "./fields";
+import { formatMoney } from "~/components/profiles/format";
 
 type Row = Record<string, unknown> & { id: string; name: string; handle?: string; version: number; archived_at: string | null; is_published?: boolean; is_active?: boolean };
 
@@ -37,7 +38,7 @@ export const BASE: Record<SectionKey, string> = {
 };
 
 const dash = <span className="text-slate-400">—</span>;
-const money = (v: unknown) => (typeof v === "number" ? `$${v.toFixed(2)}` : dash);
+const money = (v: unknown) => (typeof v === "number" ? formatMoney(v) : dash);
 const expiry = (r: Row) => (r.period !== null && r.period !== undefined ? `${r.period} days` : r.absolute_expiry ? String(r.absolute_expiry).slice(0, 10) : "Never");
 
 function levelsText(l: { kind: string; every?: number; thresholds?: number[] }): string {

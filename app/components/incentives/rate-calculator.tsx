@@ -6,6 +6,7 @@ import { Button } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { Field, Input, Select } from "~/components/ui/input";
 import { Table, TBody, Td, Th, THead, Tr } from "~/components/ui/table";
+import { formatMoney } from "~/components/profiles/format";
 
 const ROWS = 3;
 
@@ -82,7 +83,7 @@ export function RateCalculator({ locations, rates }: { locations: Array<{ value:
                 <Tr key={r.point_definition_id} data-testid="calculator-result" data-handle={r.handle}>
                   <Td>{r.name}</Td>
                   <Td>{rateName(r.rate_id)}</Td>
-                  <Td>${r.eligible_spend.toFixed(2)}</Td>
+                  <Td>{formatMoney(r.eligible_spend)}</Td>
                   <Td className="font-semibold">{r.points.toLocaleString("en-AU")}</Td>
                 </Tr>
               ))}
