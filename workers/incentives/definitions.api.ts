@@ -6,6 +6,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, listOf, notFoundResponse, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { DomainError } from "../platform/errors";
 import { strictBody } from "../platform/strict-body";
 import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
@@ -33,11 +34,12 @@ import {
   UpdateRewardDefinitionInput,
   UpdateTierDefinitionInput,
 } from "./definitions.schema";
-import { SERIALIZERS, serializeVersion, type DefinitionKind } from "./views";
+import { serializeBenefit, SERIALIZERS, serializeVersion, type DefinitionKind } from "./views";
 import type { DefinitionFilter } from "./definitions.service";
 
 const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+const HandleParam = z.object({ handle: z.string().min(1).max(100).openapi({ param: { name: "handle", in: "path" } }) });
 const conflictResponse = {
   409: { description: "The handle is taken, the definition is archived, or it changed meanwhile", content: { "application/problem+json": { schema: ProblemSchema } } },
 } as const;
@@ -217,6 +219,47 @@ export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
     output: EarnRateSchema,
     listSummary: "List earn rates by points definition, then priority (live ones unless filter[archived])",
   });
+  // Omneo's benefit-definition extras, before the kind's own routes so "handle" is never read as an id
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/benefits/definitions/handle/{handle}",
+      tags: ["Benefit definitions"],
+      summary: "A live benefit definition by its handle (Omneo's getByHandle)",
+      middleware: [requireScope("config:read")] as const,
+      request: { params: HandleParam },
+      responses: { 200: ok(single(BenefitDefinitionSchema), "The benefit definition"), ...problemResponses, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { handle } = c.req.valid("param");
+      const { rows } = await c.get("services").definitions.list("benefit", { handle, archived: false }, { number: 1, size: 1 });
+      if (!rows[0]) throw new DomainError("not_found", `No benefit definition with handle ${handle}`);
+      return c.json({ data: serializeBenefit(rows[0]) }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/benefits/definitions/{id}/clone",
+      tags: ["Benefit definitions"],
+      summary: "Create a new benefit definition from an existing one: its settings, with the fields given changed (a new handle unless one is given)",
+      middleware: [requireScope("config:write")] as const,
+      request: { params: IdParam, body: json(UpdateBenefitDefinitionInput) },
+      responses: { 201: ok(single(BenefitDefinitionSchema), "Created"), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+    }),
+    async (c) => {
+      const definitions = c.get("services").definitions;
+      const source = serializeBenefit(await definitions.get("benefit", c.req.valid("param").id));
+      // the source's settings as a create body (its handle stays its own), then the caller's changes
+      const settings = Object.fromEntries(Object.keys(BenefitDefinitionInput.shape).filter((k) => k !== "handle").map((k) => [k, source[k as keyof typeof source]]));
+      const parsed = BenefitDefinitionInput.safeParse({ ...settings, ...c.req.valid("json") });
+      if (!parsed.success) throw DomainError.field(String(parsed.error.issues[0]?.path[0] ?? "body"), parsed.error.issues[0]?.message ?? "Invalid");
+      const row = await definitions.create("benefit", parsed.data, c.get("auth").actor);
+      c.header("Location", `/api/v3/benefits/definitions/${row.id}`);
+      return c.json({ data: serializeBenefit(row) }, 201);
+    },
+  );
+
   registerKind(api, {
     kind: "benefit",
     path: "/benefits/definitions",

@@ -3,7 +3,7 @@
 // call one LedgerService method; the ProfileLedger DO decides.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, json, notFoundResponse, ok, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, json, listOf, notFoundResponse, ok, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../api-env";
 import {
@@ -20,7 +20,9 @@ import {
   VoidInput,
 } from "./ledger.schema";
 import { issueStorefrontToken, STOREFRONT_TOKEN_TTL_SECONDS } from "./storefront";
-import { listQuery } from "../platform/list-query";
+import { listQuery, parseListQuery, type ListQuery, type ListSpec } from "../platform/list-query";
+import { listEnvelope } from "../platform/pagination";
+import { serializeBenefitInstance, serializePointAward, serializeRewardInstance } from "./views";
 import {
   AchievementProgressedSchema,
   AchievementViewSchema,
@@ -59,6 +61,71 @@ function parseLedgerPage(q: { "page[size]"?: string; "page[before]"?: string }) 
   if (before !== null && (!Number.isInteger(before) || before < 1)) throw DomainError.field("page[before]", "page[before] must be a meta.next_before value");
   return { limit: size, before };
 }
+
+// ── Omneo's global lists: issued incentives across profiles, read from the D1 projection ──────
+
+const PROFILE_FILTER = { ops: ["in"] as const, max: 2000, description: "Profile id (in: comma-separated)" };
+const INSTANCE_STATUS = { ops: ["in"] as const, values: ["active", "redeemed", "expired", "void"], description: "active | redeemed | expired | void (in: comma-separated)" };
+const REWARD_LIST: ListSpec = {
+  filters: { profile_id: PROFILE_FILTER, reward_definition_id: { ops: ["in"], max: 2000, description: "Reward definition id" }, status: INSTANCE_STATUS },
+  sorts: ["issued_at", "expires_at", "updated_at"],
+};
+const BENEFIT_LIST: ListSpec = {
+  filters: { profile_id: PROFILE_FILTER, benefit_definition_id: { ops: ["in"], max: 2000, description: "Benefit definition id" }, status: INSTANCE_STATUS },
+  sorts: ["issued_at", "expires_at", "updated_at"],
+};
+const POINT_LIST: ListSpec = {
+  filters: { profile_id: PROFILE_FILTER, point_definition_id: { ops: ["in"], max: 2000, description: "Point definition id" } },
+  sorts: ["created_at"],
+};
+/** Every value a filter names, `filter[f]=v` and `filter[f][in]=a,b` together (undefined: no filter). */
+const valuesOf = (q: ListQuery, field: string) => (q.filters[field]?.length ? q.filters[field].flatMap((c) => c.values) : undefined);
+
+const GlobalRewardSchema = z
+  .object({
+    id: z.string(),
+    profile_id: z.string(),
+    reward_definition_id: z.string(),
+    definition_version: z.number().int(),
+    value_initial: z.number(),
+    value_remaining: z.number(),
+    status: z.string(),
+    is_active: z.boolean(),
+    is_expired: z.boolean(),
+    issued_at: z.string(),
+    expires_at: z.string().nullable(),
+    updated_at: z.string(),
+  })
+  .openapi("IssuedReward");
+const GlobalBenefitSchema = z
+  .object({
+    id: z.string(),
+    profile_id: z.string(),
+    benefit_definition_id: z.string(),
+    definition_version: z.number().int(),
+    max_redemptions: z.number().int(),
+    redemptions_remaining: z.number().int(),
+    status: z.string(),
+    is_redeemable: z.boolean(),
+    is_expired: z.boolean(),
+    issued_at: z.string(),
+    expires_at: z.string().nullable(),
+    updated_at: z.string(),
+  })
+  .openapi("IssuedBenefit");
+const PointAwardSchema = z
+  .object({
+    id: z.string(),
+    profile_id: z.string(),
+    point_definition_id: z.string().nullable(),
+    value_initial: z.number().int(),
+    issued_at: z.string(),
+    source_type: z.string(),
+    source_id: z.string().nullable(),
+    description: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("PointAward");
 
 export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   const tags = ["Incentives"];
@@ -351,6 +418,45 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     async (c) => {
       const { redemption, balances } = await c.get("services").ledger.reverse(c.req.valid("param").id, actor(c));
       return c.json({ data: { ...redemption, balances } }, 200);
+    },
+  );
+
+  // ── Omneo's global lists (across profiles; the D1 projection, so a moment behind the ledger) ──
+
+  const instanceSort = (q: ListQuery) => q.sort as Array<{ field: "issued_at" | "expires_at" | "updated_at"; desc: boolean }>;
+  api.openapi(
+    createRoute({ method: "get", path: "/rewards", tags, summary: "Reward instances across profiles, newest first (Omneo's list; filter[profile_id] for one member)", middleware: [requireScope("incentives:read")] as const, request: { query: listQuery(REWARD_LIST) }, responses: { 200: ok(listOf(GlobalRewardSchema), "Rewards"), ...problemResponses } }),
+    async (c) => {
+      const q = parseListQuery(c.req.valid("query"));
+      const { rows, total } = await c.get("services").ledger.listInstances("reward", { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "reward_definition_id"), statuses: valuesOf(q, "status"), sort: instanceSort(q) }, q.page);
+      const now = c.get("services").clock.now();
+      return c.json(listEnvelope(rows.map((r) => serializeRewardInstance(r, now)), total, q.page, c.req.url), 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: "get", path: "/benefits", tags, summary: "Benefit instances across profiles, newest first (Omneo's list; filter[profile_id] for one member)", middleware: [requireScope("incentives:read")] as const, request: { query: listQuery(BENEFIT_LIST) }, responses: { 200: ok(listOf(GlobalBenefitSchema), "Benefits"), ...problemResponses } }),
+    async (c) => {
+      const q = parseListQuery(c.req.valid("query"));
+      const { rows, total } = await c.get("services").ledger.listInstances("benefit", { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "benefit_definition_id"), statuses: valuesOf(q, "status"), sort: instanceSort(q) }, q.page);
+      const now = c.get("services").clock.now();
+      return c.json(listEnvelope(rows.map((b) => serializeBenefitInstance(b, now)), total, q.page, c.req.url), 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: "get", path: "/points", tags, summary: "Points awards (earned or issued) across profiles, newest first (Omneo's list); what remains of each is in GET /profiles/{id}/points", middleware: [requireScope("incentives:read")] as const, request: { query: listQuery(POINT_LIST) }, responses: { 200: ok(listOf(PointAwardSchema), "Points awards"), ...problemResponses } }),
+    async (c) => {
+      const q = parseListQuery(c.req.valid("query"));
+      const { rows, total } = await c.get("services").ledger.listPointAwards({ profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "point_definition_id"), sort: q.sort as Array<{ field: "created_at"; desc: boolean }> }, q.page);
+      return c.json(listEnvelope(rows.map(serializePointAward), total, q.page, c.req.url), 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: "get", path: "/profiles/{id}/rewards/{instance}", tags, summary: "One reward instance of a profile (Omneo's GET /profiles/{id}/rewards/{rewardId})", middleware: [requireScope("incentives:read")] as const, request: { params: InstanceParams }, responses: { 200: ok(single(RewardViewSchema), "The reward"), ...problemResponses, ...notFoundResponse } }),
+    async (c) => {
+      const { id, instance } = c.req.valid("param");
+      const reward = (await c.get("services").ledger.rewards(id)).find((r) => r.id === instance);
+      if (!reward) throw new DomainError("not_found", `Profile ${id} has no reward ${instance}`);
+      return c.json({ data: reward }, 200);
     },
   );
 }

@@ -6,6 +6,8 @@ import type {
   benefitDefinitions,
   definitionVersions,
   earnRates,
+  incentiveInstances,
+  incentiveLedger,
   pointDefinitions,
   rewardDefinitions,
   tierDefinitions,
@@ -175,5 +177,61 @@ export function toEarnRate(r: EarnRateRow): EarnRate {
     profileCondition: r.profileCondition ?? null,
     productCondition: r.productCondition ?? null,
     priority: r.priority,
+  };
+}
+
+// ── issued incentives across profiles (Omneo's global /rewards, /benefits, /points), from the D1 projection ──
+
+type InstanceRow = typeof incentiveInstances.$inferSelect;
+type LedgerRow = typeof incentiveLedger.$inferSelect;
+/** A reward instance under Omneo's field names; values in dollars (the projection holds cents). */
+export function serializeRewardInstance(r: InstanceRow, now: Date) {
+  return {
+    id: r.id,
+    profile_id: r.profileId,
+    reward_definition_id: r.definitionId,
+    definition_version: r.definitionVersion,
+    value_initial: fromCents(r.valueInitial),
+    value_remaining: fromCents(r.valueRemaining),
+    status: r.status,
+    is_active: r.status === "active" && (!r.expiresAt || r.expiresAt > now),
+    is_expired: r.status === "expired" || (r.status === "active" && !!r.expiresAt && r.expiresAt <= now),
+    issued_at: r.issuedAt.toISOString(),
+    expires_at: iso(r.expiresAt),
+    updated_at: r.updatedAt.toISOString(),
+  };
+}
+
+/** A benefit instance under Omneo's field names. */
+export function serializeBenefitInstance(b: InstanceRow, now: Date) {
+  const expired = b.status === "expired" || (b.status === "active" && !!b.expiresAt && b.expiresAt <= now);
+  return {
+    id: b.id,
+    profile_id: b.profileId,
+    benefit_definition_id: b.definitionId,
+    definition_version: b.definitionVersion,
+    max_redemptions: b.valueInitial,
+    redemptions_remaining: b.valueRemaining,
+    status: b.status,
+    is_redeemable: b.status === "active" && !expired && b.valueRemaining > 0,
+    is_expired: expired,
+    issued_at: b.issuedAt.toISOString(),
+    expires_at: iso(b.expiresAt),
+    updated_at: b.updatedAt.toISOString(),
+  };
+}
+
+/** A points award (an earn or a hand issue) under Omneo's field names; what is left of it lives in the profile's ledger. */
+export function serializePointAward(e: LedgerRow) {
+  return {
+    id: e.instanceId ?? e.id,
+    profile_id: e.profileId,
+    point_definition_id: e.definitionId,
+    value_initial: e.delta,
+    issued_at: (e.occurredAt ?? e.createdAt).toISOString(),
+    source_type: e.sourceType,
+    source_id: e.sourceId,
+    description: e.reason,
+    created_at: e.createdAt.toISOString(),
   };
 }
