@@ -16,6 +16,7 @@ import { WebhooksService } from "./delivery/webhooks.service";
 import { DefinitionsService } from "./incentives/definitions.service";
 import { LedgerLifecycle } from "./incentives/ledger-lifecycle";
 import { LedgerService } from "./incentives/ledger.service";
+import { IncentiveLists } from "./incentives/lists";
 import { ImportsService } from "./imports/service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
@@ -45,6 +46,8 @@ export interface Services {
   products: ProductsService;
   definitions: DefinitionsService;
   ledger: LedgerService;
+  /** issued rewards, benefits and points awards across profiles (the D1 projection) */
+  incentiveLists: IncentiveLists;
   triggers: TriggersService;
   reactions: ReactionRunner;
   automations: AutomationsService;
@@ -127,6 +130,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     products,
     definitions,
     ledger,
+    incentiveLists: new IncentiveLists(db),
     triggers,
     reactions,
     automations,

@@ -428,7 +428,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     createRoute({ method: "get", path: "/rewards", tags, summary: "Reward instances across profiles, newest first (Omneo's list; filter[profile_id] for one member)", middleware: [requireScope("incentives:read")] as const, request: { query: listQuery(REWARD_LIST) }, responses: { 200: ok(listOf(GlobalRewardSchema), "Rewards"), ...problemResponses } }),
     async (c) => {
       const q = parseListQuery(c.req.valid("query"));
-      const { rows, total } = await c.get("services").ledger.listInstances("reward", { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "reward_definition_id"), statuses: valuesOf(q, "status"), sort: instanceSort(q) }, q.page);
+      const { rows, total } = await c.get("services").incentiveLists.listInstances("reward", { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "reward_definition_id"), statuses: valuesOf(q, "status"), sort: instanceSort(q) }, q.page);
       const now = c.get("services").clock.now();
       return c.json(listEnvelope(rows.map((r) => serializeRewardInstance(r, now)), total, q.page, c.req.url), 200);
     },
@@ -437,7 +437,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     createRoute({ method: "get", path: "/benefits", tags, summary: "Benefit instances across profiles, newest first (Omneo's list; filter[profile_id] for one member)", middleware: [requireScope("incentives:read")] as const, request: { query: listQuery(BENEFIT_LIST) }, responses: { 200: ok(listOf(GlobalBenefitSchema), "Benefits"), ...problemResponses } }),
     async (c) => {
       const q = parseListQuery(c.req.valid("query"));
-      const { rows, total } = await c.get("services").ledger.listInstances("benefit", { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "benefit_definition_id"), statuses: valuesOf(q, "status"), sort: instanceSort(q) }, q.page);
+      const { rows, total } = await c.get("services").incentiveLists.listInstances("benefit", { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "benefit_definition_id"), statuses: valuesOf(q, "status"), sort: instanceSort(q) }, q.page);
       const now = c.get("services").clock.now();
       return c.json(listEnvelope(rows.map((b) => serializeBenefitInstance(b, now)), total, q.page, c.req.url), 200);
     },
@@ -446,7 +446,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     createRoute({ method: "get", path: "/points", tags, summary: "Points awards (earned or issued) across profiles, newest first (Omneo's list); what remains of each is in GET /profiles/{id}/points", middleware: [requireScope("incentives:read")] as const, request: { query: listQuery(POINT_LIST) }, responses: { 200: ok(listOf(PointAwardSchema), "Points awards"), ...problemResponses } }),
     async (c) => {
       const q = parseListQuery(c.req.valid("query"));
-      const { rows, total } = await c.get("services").ledger.listPointAwards({ profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "point_definition_id"), sort: q.sort as Array<{ field: "created_at"; desc: boolean }> }, q.page);
+      const { rows, total } = await c.get("services").incentiveLists.listPointAwards({ profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "point_definition_id"), sort: q.sort as Array<{ field: "created_at"; desc: boolean }> }, q.page);
       return c.json(listEnvelope(rows.map(serializePointAward), total, q.page, c.req.url), 200);
     },
   );

@@ -1,7 +1,7 @@
 // The incentive ledger as the rest of the worker sees it: finds a profile's ProfileLedger DO, hands it
 // the live definitions, turns its refusals into DomainErrors and audits what staff do by hand. The API,
 // the console and the transaction ingest all call these methods; none talks to the DO directly.
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { batchJobs, incentiveInstances, incentiveLedger, profileIncentiveState, transactions } from "../../db/schema";
 import type { Actor } from "../access/actor";
@@ -10,7 +10,6 @@ import type { TransactionView } from "../commerce/transactions.service";
 import type { Clock } from "../platform/clock";
 import { DomainError } from "../platform/errors";
 import { isUuid } from "../platform/ids";
-import { pageOffset, type PageRequest } from "../platform/pagination";
 import { profileConditionContext } from "../profiles/rules";
 import type { Profile, ProfilesService } from "../profiles/service";
 import type { DefinitionsService } from "./definitions.service";
@@ -22,14 +21,6 @@ import type { ProfileLedger } from "./profile-ledger/ledger.do";
 import { profileOfRedemption } from "./redemption-ids";
 
 type BatchJob = typeof batchJobs.$inferSelect;
-export type InstanceRow = typeof incentiveInstances.$inferSelect;
-export type LedgerRow = typeof incentiveLedger.$inferSelect;
-export interface InstanceListFilter {
-  profileIds?: string[];
-  definitionIds?: string[];
-  statuses?: string[];
-  sort?: Array<{ field: "issued_at" | "expires_at" | "updated_at"; desc: boolean }>;
-}
 
 
 /** Who did it, as the ledger records it. */
@@ -498,40 +489,6 @@ export class LedgerService {
         .groupBy(incentiveLedger.definitionId),
     ]);
     return { instances, points, tiers: { reached: tiersReached, holders: tierHolders }, achievements };
-  }
-
-  // ── Omneo's global lists (D1 projection, across profiles) ────────────────────────────────────
-
-  /** Reward or benefit instances across profiles, newest first unless sorted; filters are exact. */
-  async listInstances(kind: "reward" | "benefit", filter: InstanceListFilter, page: PageRequest): Promise<{ rows: InstanceRow[]; total: number }> {
-    const t = incentiveInstances;
-    const conds: SQL[] = [eq(t.kind, kind)];
-    if (filter.profileIds?.length) conds.push(inArray(t.profileId, filter.profileIds));
-    if (filter.definitionIds?.length) conds.push(inArray(t.definitionId, filter.definitionIds));
-    if (filter.statuses?.length) conds.push(inArray(t.status, filter.statuses));
-    const where = and(...conds);
-    const cols = { issued_at: t.issuedAt, expires_at: t.expiresAt, updated_at: t.updatedAt } as const;
-    const order = filter.sort?.length ? filter.sort.map((s) => (s.desc ? desc(cols[s.field]) : asc(cols[s.field]))) : [desc(t.issuedAt)];
-    const [rows, [total]] = await this.db.batch([
-      this.db.select().from(t).where(where).orderBy(...order, asc(t.id)).limit(page.size).offset(pageOffset(page)),
-      this.db.select({ n: count() }).from(t).where(where),
-    ]);
-    return { rows, total: total?.n ?? 0 };
-  }
-
-  /** Points awards (earned or issued) across profiles, newest first: the ledger's positive points entries. */
-  async listPointAwards(filter: { profileIds?: string[]; definitionIds?: string[]; sort?: Array<{ field: "created_at"; desc: boolean }> }, page: PageRequest): Promise<{ rows: LedgerRow[]; total: number }> {
-    const t = incentiveLedger;
-    const conds: SQL[] = [eq(t.kind, "points"), inArray(t.action, ["earn", "issue"]), gt(t.delta, 0)];
-    if (filter.profileIds?.length) conds.push(inArray(t.profileId, filter.profileIds));
-    if (filter.definitionIds?.length) conds.push(inArray(t.definitionId, filter.definitionIds));
-    const where = and(...conds);
-    const order = filter.sort?.length ? filter.sort.map((s) => (s.desc ? desc(t.createdAt) : asc(t.createdAt))) : [desc(t.createdAt)];
-    const [rows, [total]] = await this.db.batch([
-      this.db.select().from(t).where(where).orderBy(...order, asc(t.id)).limit(page.size).offset(pageOffset(page)),
-      this.db.select({ n: count() }).from(t).where(where),
-    ]);
-    return { rows, total: total?.n ?? 0 };
   }
 
   private async audited(actor: Actor, action: string, profileId: string, values: Record<string, unknown>): Promise<void> {
