@@ -7,3 +7,5 @@ export * from "./lots";
 export * from "./rates";
 export * from "./redemption";
 export * from "./tiers";
+// the calendar helpers the rules share live in platform/time (one implementation for every area)
+export * from "../../platform/time";
