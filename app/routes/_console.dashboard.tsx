@@ -4,11 +4,12 @@ import { BreakdownChart, TrendChart } from "~/components/reporting/charts";
 import { Button } from "~/components/ui/button";
 import { Card, PageHeader } from "~/components/ui/card";
 import { cn } from "~/components/ui/cn";
-import { Input, Select } from "~/components/ui/input";
+import { Select } from "~/components/ui/input";
 import { LinkTabs } from "~/components/ui/link-tabs";
 import { requireUser } from "~/lib/auth.server";
 import { can, type Permission } from "../../workers/access/rules";
 import { intervalFor, kpiCards, metabaseConfig, nowCards, RANGE_PRESETS, resolveRange, signedDashboardUrl, type KpiCard } from "../../workers/reporting/views";
+import { DateRangeFields } from "~/components/ui/date-range-fields";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Loyalty Edge" }];
 
@@ -148,14 +149,7 @@ export default function Dashboard() {
           ))}
         </div>
         <Form method="get" className="flex flex-wrap items-end gap-2">
-          <label className="text-xs text-slate-600">
-            From
-            <Input type="date" name="from" defaultValue={range.from} key={`f${range.from}`} className="w-40" aria-label="From" />
-          </label>
-          <label className="text-xs text-slate-600">
-            To
-            <Input type="date" name="to" defaultValue={range.to} key={`t${range.to}`} className="w-40" aria-label="To" />
-          </label>
+          <DateRangeFields from={range.from} to={range.to} />
           <label className="text-xs text-slate-600">
             Location
             <Select name="location" defaultValue={data.locationId ?? ""} className="w-48" aria-label="Location">

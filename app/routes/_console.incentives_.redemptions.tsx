@@ -6,12 +6,12 @@ import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { EmptyState, PageHeader } from "~/components/ui/card";
 import { cn } from "~/components/ui/cn";
-import { Input } from "~/components/ui/input";
 import { Pagination } from "~/components/ui/pagination";
 import { Table, TBody, Td, Th, THead, Tr } from "~/components/ui/table";
 import { Time } from "~/components/ui/time";
 import { requireUser } from "~/lib/auth.server";
 import { redemptionsQuery } from "../../workers/reporting/views";
+import { DateRangeFields } from "~/components/ui/date-range-fields";
 
 export const meta: MetaFunction = () => [{ title: "Redemptions · Loyalty Edge" }];
 
@@ -41,14 +41,7 @@ export default function RedemptionsPage() {
         }
       />
       <Form method="get" className="mb-4 flex flex-wrap items-end gap-2">
-        <label className="text-xs text-slate-600">
-          From
-          <Input type="date" name="from" defaultValue={data.from} key={`f${data.from}`} className="w-40" aria-label="From" />
-        </label>
-        <label className="text-xs text-slate-600">
-          To
-          <Input type="date" name="to" defaultValue={data.to} key={`t${data.to}`} className="w-40" aria-label="To" />
-        </label>
+        <DateRangeFields from={data.from} to={data.to} />
         <Button type="submit" variant="secondary" size="md">
           Apply
         </Button>
