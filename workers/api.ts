@@ -16,6 +16,7 @@ import { registerImportRoutes } from "./imports/api";
 import { registerReportingRoutes } from "./reporting/api";
 import { requiredScopes } from "./access/guards";
 import { tokenActor } from "./access/tokens.service";
+import { delegatedAuth } from "./id-api";
 import { allowedOrigins, verifyStorefrontToken } from "./incentives/storefront";
 import { sha256Hex } from "./platform/crypto";
 import { jsonTextDepth, MAX_BODY_DEPTH } from "./platform/json-bounds";
@@ -99,6 +100,13 @@ export function createApiApp() {
   // Authentication before routing: an anonymous caller learns nothing about which routes exist.
   api.use("*", async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path) || STOREFRONT_PATH.test(c.req.path)) return next();
+    // a shopper's request from the ID API (workers/id-api.ts), its principal resolved there from the ID token
+    const delegated = delegatedAuth.get(c.req.raw);
+    if (delegated) {
+      c.get("services").outbox.namespace = delegated.token.namespace ?? null;
+      c.set("auth", delegated);
+      return next();
+    }
     const header = c.req.header("Authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {

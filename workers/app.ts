@@ -10,6 +10,7 @@ import { routePartykitRequest } from "partyserver";
 import * as build from "../build/server";
 import { can, SESSION_COOKIE, sessionCookie } from "./access/rules";
 import { createApiApp } from "./api";
+import { createIdApp, ID_BASE } from "./id-api";
 import { apiDocsPage } from "./api-docs";
 import { consumeEvents } from "./events/consumer";
 import { consumeDeadLetters, consumeDeliveries } from "./events/deliveries";
@@ -109,6 +110,8 @@ app.use("*", async (c, next) => {
 });
 
 app.route("/api/v3", createApiApp());
+// Omneo's storefront API: the shopper's routes dispatch back through this worker to /api/v3 (workers/id-api.ts)
+app.route(ID_BASE, createIdApp((request, env, ctx) => Promise.resolve(app.fetch(request, env, ctx))));
 app.get("/api/docs", (c) => c.html(apiDocsPage("/api/v3/openapi.json")));
 // Omneo's SDK checks liveness at /api/health, beside /api/v3 (the same check as /api/v3/health, no token needed).
 app.get("/api/health", (c) => c.json({ data: { status: "ok" } }, 200));

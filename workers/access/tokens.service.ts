@@ -1,5 +1,5 @@
 // API tokens: shown once, stored as a SHA-256 hash with a visible prefix, scoped, expiring, revocable.
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { apiTokens, users } from "../../db/schema";
 import type { Clock } from "../platform/clock";
@@ -163,12 +163,20 @@ export class TokensService {
   /** Resolve a bearer secret in one indexed query; null when unknown, revoked, expired or its owner is inactive. */
   async authenticate(secret: string): Promise<AuthenticatedToken | null> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
-    const rows = await this.db
-      .select({ token: apiTokens, owner: users })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(eq(apiTokens.tokenHash, await sha256Hex(secret)))
-      .limit(1);
+    return this.resolveActive(eq(apiTokens.tokenHash, await sha256Hex(secret)));
+  }
+
+  /**
+   * The token behind a delegated credential (an ID token names the API token that minted it): the same
+   * checks as authenticate, so revoking the API token or deactivating or demoting its owner reaches every
+   * ID token it minted on the next request.
+   */
+  async authenticateById(id: string): Promise<AuthenticatedToken | null> {
+    return this.resolveActive(eq(apiTokens.id, id));
+  }
+
+  private async resolveActive(where: SQL): Promise<AuthenticatedToken | null> {
+    const rows = await this.db.select({ token: apiTokens, owner: users }).from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId)).where(where).limit(1);
     const row = rows[0];
     if (!row) return null;
     const now = this.clock.now();
