@@ -91,7 +91,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   // receipt's ingest, void and claim cross the two in Receipts.
   // the brand's currency: AUD until brands configure their own
   const transactions = new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer });
-  const ledger = new LedgerService(env, db, clock, audit, profiles, definitions, transactions, ledgerLifecycle);
+  const ledger = new LedgerService(env, db, clock, audit, profiles, definitions, transactions, ledgerLifecycle, outbox);
   const receipts = new Receipts(transactions, ledger);
 
   const deliveries = new DeliveriesService(db, clock, env, opts.deliveriesQueue ?? (env.DELIVERIES as unknown as DeliveryQueue));
