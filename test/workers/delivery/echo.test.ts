@@ -1,6 +1,7 @@
 // Echo suppression for what the ledger Durable Object emits: points earned by a namespaced token's receipt
 // and a reward it issues carry the token's namespace on their events (the DO stamps it at flush), so a
-// webhook of that namespace is not sent them while another webhook is.
+// webhook of that namespace is not sent them while another webhook is. And Omneo's webhook event names
+// (`profiles.create`) accepted as aliases, echoed as sent, and delivered the events they name.
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,7 +10,8 @@ import { systemActor } from "../../../workers/access/actor";
 import { fanOutWebhooks } from "../../../workers/delivery/fan-out";
 import { WebhookInput } from "../../../workers/delivery/schema";
 import { createServices } from "../../../workers/services";
-import { makeToken, makeUser, services } from "../helpers";
+import { api, countRows, makeToken, makeUser, problem, services } from "../helpers";
+import { toMessage } from "../../../workers/platform/outbox";
 import { issueReward, makeProfile, pointsProgramme, purchase, rewardDef, uid } from "../incentives/ledger-support";
 import { postTx } from "../commerce/support";
 import { eventsOf } from "../reactions/support";
@@ -55,5 +57,47 @@ describe("events the ledger emits carry the causing token's namespace", () => {
     const issued = await eventsOf(profile.id, "reward.issued");
     expect(issued.map((e) => e.causation)).toEqual(expect.arrayContaining([{ depth: 0, namespace: "crm" }, null]));
     expect(issued).toHaveLength(2);
+  });
+});
+
+describe("Omneo's webhook event names", () => {
+  it("profiles.create is accepted, echoed as sent, found by its own filter, and delivered profile.created events", async () => {
+    const { token } = await makeToken(["*"]);
+    const url = `https://receiver.test/${uid("b")}/ok`;
+    const res = await api("/webhooks", { method: "POST", token, json: { trigger: "profiles.create", url, queue: "low", namespace: "sdk", condition: null } });
+    const text = await res.text();
+    expect(res.status, text).toBe(201);
+    const created = (JSON.parse(text) as { data: { id: string; trigger: string } }).data;
+    expect(created.trigger).toBe("profiles.create");
+    const other = await api("/webhooks", { method: "POST", token, json: { trigger: "profile.created", url: `https://receiver.test/${uid("b")}/ok` } });
+    expect(other.status).toBe(201);
+
+    const list = (await (await api("/webhooks?filter[trigger]=profiles.create&filter[is_active]=1&filter[namespace]=sdk", { token })).json()) as { data: Array<{ id: string; trigger: string }> };
+    expect(list.data.map((w) => w.id)).toEqual([created.id]);
+
+    const put = await api(`/webhooks/${created.id}`, { method: "PUT", token, json: { trigger: "transactions.create" } });
+    expect(((await put.json()) as { data: { trigger: string } }).data.trigger).toBe("transactions.create");
+    await api(`/webhooks/${created.id}`, { method: "PUT", token, json: { trigger: "profiles.create" } });
+
+    const s = services();
+    const event = toMessage(s.outbox.event("profile.created", { profile: { id: "p" } }));
+    await fanOutWebhooks(event, s);
+    const sentTo = (await s.db.select({ webhookId: deliveries.webhookId }).from(deliveries).where(eq(deliveries.eventId, event.id))).map((r) => r.webhookId);
+    expect(sentTo).toContain(created.id);
+    expect(sentTo).toHaveLength(2);
+  });
+
+  it("profiles.create and profile.created to one url are one webhook; an unknown Omneo name is a 422", async () => {
+    const { token } = await makeToken(["*"]);
+    const url = `https://receiver.test/${uid("b")}/ok`;
+    expect((await api("/webhooks", { method: "POST", token, json: { trigger: "profile.created", url } })).status).toBe(201);
+    const before = await countRows(webhooks);
+    const dup = await api("/webhooks", { method: "POST", token, json: { trigger: "profiles.create", url } });
+    expect(dup.status).toBe(422);
+    expect((await problem(dup)).errors?.url?.[0]).toMatch(/already exists/);
+    const unknown = await api("/webhooks", { method: "POST", token, json: { trigger: "products.created", url } });
+    expect(unknown.status).toBe(422);
+    expect(JSON.stringify((await problem(unknown)).errors)).toContain("products.created");
+    expect(await countRows(webhooks)).toBe(before);
   });
 });
