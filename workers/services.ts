@@ -17,6 +17,7 @@ import { DefinitionsService } from "./incentives/definitions.service";
 import { LedgerLifecycle } from "./incentives/ledger-lifecycle";
 import { LedgerService } from "./incentives/ledger.service";
 import { IncentiveLists } from "./incentives/lists";
+import { OmneoIncentives } from "./incentives/omneo-incentives.service";
 import { ImportsService } from "./imports/service";
 import { systemClock, type Clock } from "./platform/clock";
 import { IdempotencyStore } from "./platform/idempotency";
@@ -48,6 +49,8 @@ export interface Services {
   ledger: LedgerService;
   /** issued rewards, benefits and points awards across profiles (the D1 projection) */
   incentiveLists: IncentiveLists;
+  /** Omneo's global incentive routes (POST /rewards, a reward by id, tiers/calculate …) over the ledger */
+  omneoIncentives: OmneoIncentives;
   triggers: TriggersService;
   reactions: ReactionRunner;
   automations: AutomationsService;
@@ -91,8 +94,9 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   // receipt's ingest, void and claim cross the two in Receipts.
   // the brand's currency: AUD until brands configure their own
   const transactions = new TransactionsService(db, clock, audit, outbox, profiles, locations, products, env.EVENTS, { defaultCurrency: "AUD", defer });
-  const ledger = new LedgerService(env, db, clock, audit, profiles, definitions, transactions, ledgerLifecycle);
+  const ledger = new LedgerService(env, db, clock, audit, profiles, definitions, transactions, ledgerLifecycle, outbox);
   const receipts = new Receipts(transactions, ledger);
+  const incentiveLists = new IncentiveLists(db);
 
   const deliveries = new DeliveriesService(db, clock, env, opts.deliveriesQueue ?? (env.DELIVERIES as unknown as DeliveryQueue));
   const targets = new TargetsService(db, clock, audit, env, deliveries);
@@ -130,7 +134,8 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     products,
     definitions,
     ledger,
-    incentiveLists: new IncentiveLists(db),
+    incentiveLists,
+    omneoIncentives: new OmneoIncentives(ledger, incentiveLists, definitions, clock),
     triggers,
     reactions,
     automations,

@@ -24,8 +24,6 @@ import type { ProfileView } from "../../workers/profiles/views";
 export const meta: MetaFunction = () => [{ title: "Profiles · Loyalty Edge" }];
 
 const PAGE_SIZE = 20;
-/** The service's search returns at most this many matches; the type filter and paging apply to them. */
-const SEARCH_LIMIT = 100;
 const LIVE_FEED_ROOM = "signups";
 const LIVE_FEED_SIZE = 50;
 
@@ -56,7 +54,7 @@ async function recentSignups(services: Services): Promise<{ source: "live" | "ne
   };
 }
 
-async function findProfiles(services: Services, q: string, type: TypeFilter, page: number, atRisk: boolean): Promise<{ rows: ProfileView[]; total: number }> {
+async function findProfiles(services: Services, q: string, type: TypeFilter, page: number, atRisk: boolean): Promise<{ rows: ProfileView[]; total: number; totalIsLowerBound: boolean }> {
   return services.profiles.list(
     { search: q || undefined, type: type || undefined, atRisk: atRisk ? atRiskBounds(services.reporting.today()) : undefined },
     { number: page, size: PAGE_SIZE },
@@ -80,7 +78,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     page,
     total: found.total,
     lastPage: Math.max(1, Math.ceil(found.total / PAGE_SIZE)),
-    searchCapped: Boolean(q) && found.total >= SEARCH_LIMIT,
+    searchCapped: found.totalIsLowerBound,
     notice: url.searchParams.get("notice"),
     feed,
     rows: found.rows.map((p) => ({
@@ -222,7 +220,7 @@ export default function ProfilesPage() {
             </TBody>
           </Table>
           <Pagination page={Math.min(page, lastPage)} lastPage={lastPage} total={total} />
-          {searchCapped ? <p className="text-xs text-slate-500">Showing the best {total} matches; refine the search to narrow them down.</p> : null}
+          {searchCapped ? <p className="text-xs text-slate-500">More than {total} members match; these are the best {total}. Refine the search to narrow them down.</p> : null}
         </div>
       )}
     </>

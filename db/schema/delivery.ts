@@ -12,7 +12,10 @@ export const webhooks = sqliteTable(
   "webhooks",
   {
     id: text("id").primaryKey(),
+    /** the event type as the client named it (Omneo's `profiles.create` is kept and echoed as sent) */
     trigger: text("trigger").notNull(),
+    /** the catalogue's name of that event type (`profile.created`): what fan-out and uniqueness use */
+    eventType: text("event_type").notNull().default(""),
     url: text("url").notNull(),
     namespace: text("namespace"),
     queue: text("queue", { enum: WEBHOOK_QUEUES }).notNull().default("low"),
@@ -34,7 +37,7 @@ export const webhooks = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("webhooks_trigger_url_unique").on(t.trigger, t.url), index("webhooks_trigger_idx").on(t.trigger, t.isActive)],
+  (t) => [uniqueIndex("webhooks_event_type_url_unique").on(t.eventType, t.url), index("webhooks_event_type_idx").on(t.eventType, t.isActive), index("webhooks_trigger_idx").on(t.trigger)],
 );
 
 export interface TargetHeader {

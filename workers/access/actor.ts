@@ -15,6 +15,8 @@ export interface Actor {
   ip?: string | null;
   userAgent?: string | null;
   requestId?: string | null;
+  /** an API token's namespace: what it causes is not sent back to webhooks of that namespace (travels with queued work) */
+  namespace?: string | null;
   /** a reaction's triggering event (system actors of workers/reactions): what it causes continues that chain */
   causedBy?: { eventId: string; depth: number; namespace?: string } | null;
 }

@@ -41,6 +41,7 @@ export function tokenActor(token: ApiToken, owner: PublicUser, meta: { ip?: stri
     userId: owner.id,
     role: owner.role,
     scopes: token.scopes,
+    namespace: token.namespace ?? null,
     ip: meta.ip ?? null,
     userAgent: meta.userAgent ?? null,
     requestId: meta.requestId ?? null,

@@ -46,12 +46,11 @@ export function registerDeliveryRoutes(api: OpenAPIHono<AppEnv>) {
       const services = c.get("services");
       const q = c.req.valid("query");
       const page = parsePage(q);
-      let trigger: string | undefined;
-      if (q["filter[trigger]"]) {
-        trigger = canonicalEventType(q["filter[trigger]"]) ?? undefined;
-        if (!trigger) throw DomainError.field("filter[trigger]", `unknown event type "${q["filter[trigger]"]}"`);
-      }
-      const { rows, total } = await services.webhooks.list({ trigger, isActive: q["filter[is_active]"] === undefined ? undefined : q["filter[is_active]"] === "true" }, page);
+      // the trigger as the webhooks were given it (Omneo's spelling or ours), once it names a known event
+      const trigger = q["filter[trigger]"]?.trim() || undefined;
+      if (trigger && !canonicalEventType(trigger)) throw DomainError.field("filter[trigger]", `unknown event type "${trigger}"`);
+      const active = q["filter[is_active]"];
+      const { rows, total } = await services.webhooks.list({ trigger, namespace: q["filter[namespace]"]?.trim() || undefined, isActive: active === undefined ? undefined : active === "true" || active === "1" }, page);
       const now = services.clock.now();
       return c.json(listEnvelope(rows.map((w) => serializeWebhook(w, now)), total, page, c.req.url), 200);
     },

@@ -76,7 +76,7 @@ export class DeliveriesService {
     const candidates = await this.db
       .select()
       .from(webhooks)
-      .where(and(eq(webhooks.trigger, trigger), eq(webhooks.isActive, true)));
+      .where(and(eq(webhooks.eventType, trigger), eq(webhooks.isActive, true)));
     if (candidates.length === 0) return 0;
     const context = await buildContext();
     const matched = this.matchWebhooks(candidates, event, context);

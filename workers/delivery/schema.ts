@@ -33,8 +33,11 @@ export const Trigger = z
   .superRefine((v, ctx) => {
     if (!canonicalEventType(v)) ctx.addIssue({ code: "custom", message: unknownEventTypeMessage(v) });
   })
-  .transform((v) => canonicalEventType(v)!)
-  .openapi({ type: "string", example: "reward.issued", description: `An event type: ${EVENT_TYPES.join(", ")}. Omneo's reward.created and benefit.created are accepted as aliases.` });
+  .openapi({
+    type: "string",
+    example: "reward.issued",
+    description: `An event type: ${EVENT_TYPES.join(", ")}. Omneo's names are accepted as aliases (reward.created and benefit.created; plural resources and present-tense verbs such as profiles.create) and returned as sent.`,
+  });
 
 /** JSON Logic, given as an object or (Omneo's targets) as a string of JSON; null or absent: none. */
 export const ConditionInput = (field = "condition") =>
@@ -123,7 +126,8 @@ export const WebhookListQuery = z
     "page[number]": z.string().optional(),
     "page[size]": z.string().optional(),
     "filter[trigger]": z.string().max(100).optional(),
-    "filter[is_active]": z.enum(["true", "false"]).optional(),
+    "filter[is_active]": z.enum(["true", "false", "1", "0"], { error: "filter[is_active] must be true, false, 1 or 0" }).optional(),
+    "filter[namespace]": z.string().max(64).optional(),
   })
   .strict();
 

@@ -5,6 +5,7 @@ import type { Db } from "../../db/client";
 import { webhooks } from "../../db/schema/delivery";
 import type { Actor } from "../access/actor";
 import type { AuditService } from "../access/audit";
+import { canonicalEventType, unknownEventTypeMessage } from "../events/catalogue";
 import { sampleContext } from "../events/context";
 import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
@@ -17,6 +18,13 @@ import { checkOutboundUrl, SECRET_OVERLAP_MS } from "./rules";
 import type { UpdateWebhookInput, WebhookInput } from "./schema";
 import { newWebhookSecret, webhookBody } from "./signing";
 import type { DeliveryRow, WebhookRow } from "./views";
+
+/** The catalogue's name of a trigger the schema accepted (Trigger validates it). */
+function eventTypeOf(trigger: string): string {
+  const t = canonicalEventType(trigger);
+  if (!t) throw DomainError.field("trigger", unknownEventTypeMessage(trigger));
+  return t;
+}
 
 const auditValues = (w: WebhookRow) => ({ trigger: w.trigger, url: w.url, namespace: w.namespace, queue: w.queue, condition: w.condition ?? null, is_active: w.isActive, retry_hourly: w.retryHourly, retry_daily: w.retryDaily });
 
@@ -40,9 +48,11 @@ export class WebhooksService {
     return row;
   }
 
-  async list(filter: { trigger?: string; isActive?: boolean }, page: PageRequest): Promise<{ rows: WebhookRow[]; total: number }> {
+  async list(filter: { trigger?: string; namespace?: string; isActive?: boolean }, page: PageRequest): Promise<{ rows: WebhookRow[]; total: number }> {
     const conds: SQL[] = [];
+    // Omneo's filter is on the trigger as it was given (`profiles.create` finds those, not `profile.created` ones)
     if (filter.trigger) conds.push(eq(webhooks.trigger, filter.trigger));
+    if (filter.namespace) conds.push(eq(webhooks.namespace, filter.namespace));
     if (filter.isActive !== undefined) conds.push(eq(webhooks.isActive, filter.isActive));
     const where = conds.length ? and(...conds) : undefined;
     const [rows, [total]] = await this.db.batch([
@@ -59,6 +69,7 @@ export class WebhooksService {
     const row: WebhookRow = {
       id: newId(),
       trigger: input.trigger,
+      eventType: eventTypeOf(input.trigger),
       url: input.url,
       namespace: input.namespace ?? null,
       queue: input.queue,
@@ -82,7 +93,7 @@ export class WebhooksService {
         this.audit.entry(actor, { action: "webhook.created", entityType: "webhook", entityId: row.id, newValues: auditValues(row) }),
       ]);
     } catch (err) {
-      if (isUniqueViolation(err)) throw DomainError.field("url", `A webhook for ${row.trigger} to this url already exists`);
+      if (isUniqueViolation(err)) throw DomainError.field("url", `A webhook for ${row.eventType} to this url already exists`);
       throw err;
     }
     return { webhook: row, secret };
@@ -95,6 +106,7 @@ export class WebhooksService {
     const next: WebhookRow = {
       ...current,
       trigger: input.trigger ?? current.trigger,
+      eventType: input.trigger === undefined ? current.eventType : eventTypeOf(input.trigger),
       url: input.url ?? current.url,
       namespace: input.namespace === undefined ? current.namespace : input.namespace,
       queue: input.queue ?? current.queue,
@@ -112,7 +124,7 @@ export class WebhooksService {
         this.audit.entry(actor, { action: "webhook.updated", entityType: "webhook", entityId: id, oldValues: auditValues(current), newValues: auditValues(next) }),
       ]);
     } catch (err) {
-      if (isUniqueViolation(err)) throw DomainError.field("url", `A webhook for ${next.trigger} to this url already exists`);
+      if (isUniqueViolation(err)) throw DomainError.field("url", `A webhook for ${next.eventType} to this url already exists`);
       throw err;
     }
     return next;
@@ -150,8 +162,8 @@ export class WebhooksService {
     const w = await this.require(id);
     this.checkUrl(w.url);
     const now = this.clock.now();
-    const body = webhookBody(w.trigger, now.toISOString(), { ...sampleContext(w.trigger, {}, now), test: true });
-    const row = this.deliveries.newRow({ id: `msg_${newId().replaceAll("-", "")}`, kind: "test", webhookId: w.id, eventType: w.trigger, url: w.url, body }, now);
+    const body = webhookBody(w.eventType, now.toISOString(), { ...sampleContext(w.eventType, {}, now), test: true });
+    const row = this.deliveries.newRow({ id: `msg_${newId().replaceAll("-", "")}`, kind: "test", webhookId: w.id, eventType: w.eventType, url: w.url, body }, now);
     await this.audit.record(actor, { action: "webhook.tested", entityType: "webhook", entityId: id, newValues: { delivery_id: row.id } });
     return this.deliveries.create(row);
   }

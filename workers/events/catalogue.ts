@@ -53,11 +53,53 @@ export const EVENT_ALIASES: Readonly<Record<string, EventType>> = {
   "benefit.created": "benefit.issued",
 };
 
+/** Omneo's resource names (plural, as its webhook triggers spell them: `profiles.create`) → ours. */
+const OMNEO_RESOURCES: Readonly<Record<string, string>> = {
+  profiles: "profile",
+  transactions: "transaction",
+  interactions: "interaction",
+  rewards: "reward",
+  benefits: "benefit",
+  tiers: "tier",
+  achievements: "achievement",
+  redemptions: "redemption",
+  point: "points",
+};
+
+/** Omneo's verbs in the present tense (`profiles.create`) → the past tense our types use. */
+const OMNEO_VERBS: Readonly<Record<string, string>> = {
+  create: "created",
+  update: "updated",
+  delete: "deleted",
+  merge: "merged",
+  void: "voided",
+  claim: "claimed",
+  issue: "issued",
+  redeem: "redeemed",
+  expire: "expired",
+  extend: "extended",
+  award: "awarded",
+  progress: "progressed",
+  achieve: "achieved",
+  maintain: "maintained",
+  downgrade: "downgraded",
+  reverse: "reversed",
+};
+
 /** Our name for an event type given by us or by Omneo (case-insensitive); null for an unknown one. */
 export function canonicalEventType(type: string): EventType | null {
   const t = type.trim().toLowerCase();
   if (Object.hasOwn(EVENT_CATALOGUE, t)) return t as EventType;
-  return EVENT_ALIASES[t] ?? null;
+  if (Object.hasOwn(EVENT_ALIASES, t)) return EVENT_ALIASES[t]!;
+  // Omneo's spellings: a plural resource and/or a present-tense verb (`profiles.create`, `rewards.created`)
+  const dot = t.indexOf(".");
+  if (dot <= 0) return null;
+  const resource = t.slice(0, dot);
+  const verb = t.slice(dot + 1);
+  const ours = `${Object.hasOwn(OMNEO_RESOURCES, resource) ? OMNEO_RESOURCES[resource] : resource}.${Object.hasOwn(OMNEO_VERBS, verb) ? OMNEO_VERBS[verb] : verb}`;
+  if (ours === t) return null;
+  if (Object.hasOwn(EVENT_CATALOGUE, ours)) return ours as EventType;
+  return Object.hasOwn(EVENT_ALIASES, ours) ? EVENT_ALIASES[ours]! : null;
 }
 
 /** The message for an unknown event type, naming the closest known ones so a typo is easy to fix. */

@@ -128,12 +128,16 @@ export async function consumeEvents(batch: MessageBatch<unknown>, services: Serv
       continue;
     }
     if (isTransactionMessage(msg.body)) {
+      // a queued receipt's events carry the namespace of the token that sent it, as they would have inline
+      services.outbox.namespace = msg.body.actor.namespace ?? null;
       try {
         await processQueuedTransaction(services, msg.body);
         msg.ack();
       } catch (err) {
         console.error("events: queued transaction failed, will retry", msg.body.input.external_id, err);
         msg.retry({ delaySeconds: 30 });
+      } finally {
+        services.outbox.namespace = null;
       }
       continue;
     }

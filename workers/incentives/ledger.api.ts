@@ -19,6 +19,7 @@ import {
   StorefrontTokenInput,
   VoidInput,
 } from "./ledger.schema";
+import { registerOmneoIncentiveRoutes } from "./omneo-incentives.api";
 import { issueStorefrontToken, STOREFRONT_TOKEN_TTL_SECONDS } from "./storefront";
 import { listQuery, parseListQuery, type ListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope } from "../platform/pagination";
@@ -459,4 +460,7 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
       return c.json({ data: reward }, 200);
     },
   );
+
+  // Omneo's global creates, reads by id, extend, count, combined redeem and tier calculate/assign
+  registerOmneoIncentiveRoutes(api);
 }

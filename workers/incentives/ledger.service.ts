@@ -23,10 +23,10 @@ import { profileOfRedemption } from "./redemption-ids";
 type BatchJob = typeof batchJobs.$inferSelect;
 
 
-/** Who did it, as the ledger records it. */
+/** Who did it, as the ledger records it. A token's namespace travels as the (depth 0) causation of what it changes. */
 export function ledgerSource(actor: Actor): LedgerSource {
   if (actor.type === "user") return { type: "staff", id: actor.id, label: actor.label };
-  if (actor.type === "token") return { type: "token", id: actor.id, label: actor.label };
+  if (actor.type === "token") return { type: "token", id: actor.id, label: actor.label, ...(actor.namespace ? { causation: { depth: 0, namespace: actor.namespace } } : {}) };
   // a reaction (trigger or automation) carries the event that caused it, so the events it causes continue the chain
   if (actor.causedBy) return { type: "reaction", id: actor.id, label: actor.label, causation: actor.causedBy };
   return { type: "system", id: null, label: actor.label };
@@ -62,7 +62,14 @@ export class LedgerService {
     private readonly history: TransactionHistory,
     /** the merge and purge hooks, built before ProfilesService (which calls them) */
     private readonly lifecycle: LedgerLifecycle,
+    /** the request's origin (the Outbox): the namespace of the API token whose request this is, if any */
+    private readonly origin: { readonly namespace: string | null } = { namespace: null },
   ) {}
+
+  /** The causation a receipt's ledger work carries: the causing token's namespace, so its webhooks are not echoed. */
+  private get originCausation(): LedgerSource["causation"] {
+    return this.origin.namespace ? { depth: 0, namespace: this.origin.namespace } : null;
+  }
 
   stub(profileId: string): DurableObjectStub<ProfileLedger> {
     return ledgerStub(this.env, profileId);
@@ -172,13 +179,13 @@ export class LedgerService {
       channel: t.channel,
       transactedAt: t.transactedAt.getTime(),
     };
-    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileConditionContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
+    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileConditionContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId, causation: this.originCausation } }));
   }
 
   /** A voided receipt takes back what it earned (what is left of its lots; a shortfall is recorded). */
   async onVoid(t: TransactionView): Promise<unknown> {
     if (!t.profileId) return null;
-    return this.unwrap(await this.stub(t.profileId).voidTransaction({ profileId: t.profileId, transactionId: t.id, externalId: t.externalId, reason: t.voidReason ?? "transaction voided" }));
+    return this.unwrap(await this.stub(t.profileId).voidTransaction({ profileId: t.profileId, transactionId: t.id, externalId: t.externalId, reason: t.voidReason ?? "transaction voided", causation: this.originCausation }));
   }
 
   // ── earning for history already recorded (imports, the seeded demo) ──────────────────────────

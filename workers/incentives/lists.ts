@@ -1,6 +1,6 @@
 // Omneo's global lists of issued incentives (GET /rewards, /benefits, /points): reads of the D1 projection
 // the ledger DOs flush, across profiles. They lag a ledger by its flush; a profile's own lists ask its DO.
-import { and, asc, count, desc, eq, gt, inArray, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { incentiveInstances, incentiveLedger } from "../../db/schema";
 import { pageOffset, type PageRequest } from "../platform/pagination";
@@ -47,5 +47,37 @@ export class IncentiveLists {
       this.db.select({ n: count() }).from(t).where(where),
     ]);
     return { rows, total: total?.n ?? 0 };
+  }
+
+  /** Whose instance this is (the projection knows every flushed instance), or null. */
+  async ownerOf(kind: "reward" | "benefit", id: string): Promise<string | null> {
+    const [row] = await this.db
+      .select({ profileId: incentiveInstances.profileId })
+      .from(incentiveInstances)
+      .where(and(eq(incentiveInstances.id, id), eq(incentiveInstances.kind, kind)))
+      .limit(1);
+    return row?.profileId ?? null;
+  }
+
+  /** One points award by its lot id, as listPointAwards lists it; null when there is none. */
+  async pointAward(lotId: string): Promise<LedgerRow | null> {
+    const t = incentiveLedger;
+    const [row] = await this.db
+      .select()
+      .from(t)
+      .where(and(eq(t.instanceId, lotId), eq(t.kind, "points"), inArray(t.action, ["earn", "issue"]), gt(t.delta, 0)))
+      .orderBy(asc(t.seq))
+      .limit(1);
+    return row ?? null;
+  }
+
+  /** Omneo's /benefits.count: benefits issued (void ones are deleted ones, not counted) and those redeemed at least once. */
+  async benefitCounts(): Promise<{ all: number; redeemed: number }> {
+    const t = incentiveInstances;
+    const [row] = await this.db
+      .select({ all: count(), redeemed: sql<number>`coalesce(sum(case when ${t.valueRemaining} < ${t.valueInitial} then 1 else 0 end), 0)` })
+      .from(t)
+      .where(and(eq(t.kind, "benefit"), ne(t.status, "void")));
+    return { all: row?.all ?? 0, redeemed: Number(row?.redeemed ?? 0) };
   }
 }

@@ -41,6 +41,10 @@ export const MetaSchema = z.object({
   per_page: z.number().int(),
   total: z.number().int(),
   last_page: z.number().int(),
+  total_is_lower_bound: z
+    .boolean()
+    .optional()
+    .openapi({ description: "Present (true) when a search matched more members than it counts (1000): `total` is then a lower bound and paging stops there" }),
 });
 
 export function listOf<T extends z.ZodTypeAny>(item: T) {

@@ -112,12 +112,13 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       const f = (name: string) => filterValue(q, name);
       const type = (f("type") ?? f("profile_type")) as ProfileType | "all" | undefined;
       const sort = q.sort[0] as ProfileSort | undefined;
-      const { rows, total } = await s.profiles.list(
+      const { rows, total, totalIsLowerBound } = await s.profiles.list(
         { search: q.raw.search, type, email: f("email"), firstName: f("first_name"), lastName: f("last_name"), mobilePhone: f("mobile_phone") },
         q.page,
         sort,
       );
-      return c.json(listEnvelope(rows.map(serializeProfile), total, q.page, c.req.url), 200);
+      const body = listEnvelope(rows.map(serializeProfile), total, q.page, c.req.url);
+      return c.json(totalIsLowerBound ? { ...body, meta: { ...body.meta, total_is_lower_bound: true } } : body, 200);
     },
   );
 

@@ -23,28 +23,37 @@ export interface ProfileListFilter {
   atRisk?: { atRiskBefore: string; shoppedSince: string };
 }
 
+/** A search counts (and pages through) at most this many ranked matches; past it the total is a lower bound. */
+export const SEARCH_MATCH_CAP = 1000;
+
+export interface ProfileList {
+  rows: ProfileView[];
+  total: number;
+  /** true when the search matched more than SEARCH_MATCH_CAP members: `total` counts only the first ones */
+  totalIsLowerBound: boolean;
+}
+
 export class ProfileSearch {
   constructor(
     private readonly db: Db,
     private readonly defaultCountry: string,
   ) {}
 
-  async list(filter: ProfileListFilter, page: PageRequest, sort: ProfileSort = { field: "created_at", desc: true }): Promise<{ rows: ProfileView[]; total: number }> {
-    const exact = (p: { email: string; firstName: string | null; lastName: string | null; mobilePhone: string | null }) =>
-      (filter.email === undefined || p.email.toLowerCase() === filter.email.toLowerCase()) &&
-      (filter.firstName === undefined || p.firstName?.toLowerCase() === filter.firstName.toLowerCase()) &&
-      (filter.lastName === undefined || p.lastName?.toLowerCase() === filter.lastName.toLowerCase()) &&
-      (filter.mobilePhone === undefined || p.mobilePhone === filter.mobilePhone);
-    if (filter.search?.trim()) {
-      // search ranks up to 100 matches; the type filter and the page apply to those: two round trips
-      const ids = await this.searchIds(filter.search, 100);
-      const all = await this.viewsByIds(ids, { includeDeleted: filter.type === "deleted" || filter.type === "all" });
-      const found = all.filter((p) => (!filter.type || filter.type === "all" || p.type === filter.type) && exact(p));
-      return { rows: found.slice(pageOffset(page), pageOffset(page) + page.size), total: found.length };
-    }
-    // every filter the API accepts is applied here: an ignored one would answer with the wrong members
+  async list(filter: ProfileListFilter, page: PageRequest, sort: ProfileSort = { field: "created_at", desc: true }): Promise<ProfileList> {
+    const where = this.conditions(filter);
+    if (filter.search?.trim()) return this.listMatches(filter.search, where, page);
+    const column = { created_at: profiles.createdAt, updated_at: profiles.updatedAt, first_name: profiles.firstName, last_name: profiles.lastName, email: profiles.email }[sort.field];
+    const [rows, [total]] = await this.db.batch([
+      this.db.select().from(profiles).where(where).orderBy(sort.desc ? desc(column) : asc(column), desc(profiles.id)).limit(page.size).offset(pageOffset(page)),
+      this.db.select({ n: count() }).from(profiles).where(where),
+    ]);
+    return { rows: await this.attachAll(rows), total: total?.n ?? 0, totalIsLowerBound: false };
+  }
+
+  /** Every filter the list accepts, as one condition: an ignored one would answer with the wrong members. */
+  private conditions(filter: ProfileListFilter): SQL | undefined {
     const byType: SQL | undefined = filter.type === "all" ? undefined : filter.type ? eq(profiles.type, filter.type) : ne(profiles.type, "deleted");
-    const where = and(
+    return and(
       byType,
       filter.email !== undefined ? sql`lower(${profiles.email}) = ${filter.email.toLowerCase()}` : undefined,
       filter.firstName !== undefined ? sql`lower(${profiles.firstName}) = ${filter.firstName.toLowerCase()}` : undefined,
@@ -61,12 +70,31 @@ export class ProfileSearch {
           )
         : undefined,
     );
-    const column = { created_at: profiles.createdAt, updated_at: profiles.updatedAt, first_name: profiles.firstName, last_name: profiles.lastName, email: profiles.email }[sort.field];
-    const [rows, [total]] = await this.db.batch([
-      this.db.select().from(profiles).where(where).orderBy(sort.desc ? desc(column) : asc(column), desc(profiles.id)).limit(page.size).offset(pageOffset(page)),
-      this.db.select({ n: count() }).from(profiles).where(where),
+  }
+
+  /**
+   * A search, paged: up to SEARCH_MATCH_CAP ranked matches are counted exactly after the filters, and
+   * any page of them can be read; past the cap the total says so (`totalIsLowerBound`). Two round trips:
+   * the ranked ids, then one batch that counts the filtered matches and loads only the page's members
+   * (the ids travel as one JSON parameter; their JSON position keeps the rank).
+   */
+  private async listMatches(q: string, where: SQL | undefined, page: PageRequest): Promise<ProfileList> {
+    const ids = await this.matchIds(q, SEARCH_MATCH_CAP + 1);
+    const totalIsLowerBound = ids.length > SEARCH_MATCH_CAP;
+    const ranked = JSON.stringify(ids.slice(0, SEARCH_MATCH_CAP));
+    const kept = and(sql`${profiles.id} IN (SELECT value FROM json_each(${ranked}))`, where);
+    const pageIds = sql`(SELECT m.value FROM json_each(${ranked}) m JOIN ${profiles} ON ${profiles.id} = m.value WHERE ${kept ?? sql`1`} ORDER BY m.key LIMIT ${page.size} OFFSET ${pageOffset(page)})`;
+    const [[total], rows, idRows, addrRows] = await this.db.batch([
+      this.db.select({ n: count() }).from(profiles).where(kept),
+      this.db.select().from(profiles).where(sql`${profiles.id} IN ${pageIds}`),
+      this.db.select().from(identities).where(sql`${identities.profileId} IN ${pageIds}`),
+      this.db.select().from(addresses).where(sql`${addresses.profileId} IN ${pageIds}`),
     ]);
-    return { rows: await this.attachAll(rows), total: total?.n ?? 0 };
+    const rank = new Map(ids.map((id, i) => [id, i]));
+    const views = rows
+      .sort((a, b) => rank.get(a.id)! - rank.get(b.id)!)
+      .map((r) => ({ ...r, identities: idRows.filter((i) => i.profileId === r.id), addresses: addrRows.filter((a) => a.profileId === r.id) }));
+    return { rows: views, total: total?.n ?? 0, totalIsLowerBound };
   }
 
   private async attachAll(rows: Profile[]): Promise<ProfileView[]> {
@@ -85,9 +113,12 @@ export class ProfileSearch {
    * lower(email) index; names and fragments go through FTS5. All of it is one D1 round trip.
    */
   async searchIds(q: string, limit = 20): Promise<string[]> {
+    return this.matchIds(q, Math.min(limit, 100));
+  }
+
+  private async matchIds(q: string, limit: number): Promise<string[]> {
     const query = q.trim().slice(0, 200);
     if (!query) return [];
-    limit = Math.min(limit, 100);
     const kind = classifySearch(query);
     const statements = [];
     if (kind === "email") {

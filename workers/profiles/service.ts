@@ -22,7 +22,7 @@ import { ProfileLifecycle } from "./lifecycle";
 import { mergeProfiles } from "./merge";
 import { normalizeMobile, type Aggregations, type TransactionFact } from "./rules";
 import type { CreateProfileInput, IdentityInput, InteractionInput, UpdateProfileInput } from "./schema";
-import { ProfileSearch, type ProfileListFilter, type ProfileSort } from "./search";
+import { ProfileSearch, type ProfileList, type ProfileListFilter, type ProfileSort } from "./search";
 import { eventProfile, serializeInteraction, type Identity, type Interaction, type Profile, type ProfileView } from "./views";
 import { ProfileWrites } from "./writes";
 import { isUuid } from "../platform/ids";
@@ -174,7 +174,7 @@ export class ProfilesService {
     return this.first(this.resolveQuery(ref));
   }
 
-  async list(filter: ProfileListFilter, page: PageRequest, sort?: ProfileSort): Promise<{ rows: ProfileView[]; total: number }> {
+  async list(filter: ProfileListFilter, page: PageRequest, sort?: ProfileSort): Promise<ProfileList> {
     return this.searching.list(filter, page, sort);
   }
 

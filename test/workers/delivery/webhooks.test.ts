@@ -72,7 +72,7 @@ describe("/webhooks API", () => {
     const res = await api("/webhooks", { method: "POST", token, json: { trigger: "reward.created", url, queue: "urgent", condition: { ">=": [{ var: "reward.value" }, 5] }, retry_hourly: true, retry_daily: false } });
     expect(res.status).toBe(201);
     const created = ((await res.json()) as { data: Record<string, unknown> }).data;
-    expect(created).toMatchObject({ trigger: "reward.issued", url, queue: "low", is_active: true, retry_daily: false, namespace: null });
+    expect(created).toMatchObject({ trigger: "reward.created", url, queue: "low", is_active: true, retry_daily: false, namespace: null });
     expect(created.secret).toMatch(/^whsec_/);
     const stored = await createServices(env).db.query.webhooks.findFirst({ where: eq(webhooks.id, created.id as string) });
     expect(stored!.secretEnc).not.toContain(created.secret as string);

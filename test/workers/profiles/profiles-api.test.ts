@@ -57,8 +57,12 @@ describe("profile search at volume", () => {
     await env.DB.batch(stmts);
     const res = await api("/profiles?search=Volumetric&page[size]=10", { token });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { data: unknown[]; meta: { total: number } };
+    const body = (await res.json()) as { data: unknown[]; meta: { total: number; last_page: number; total_is_lower_bound?: boolean } };
     expect(body.data).toHaveLength(10);
-    expect(body.meta.total).toBe(100);
+    // every match is counted (it said 100 before) and the last page holds the 101st to 105th
+    expect(body.meta).toMatchObject({ total: 105, last_page: 11 });
+    expect(body.meta.total_is_lower_bound).toBeUndefined();
+    const last = (await (await api("/profiles?search=Volumetric&page[size]=10&page[number]=11", { token })).json()) as { data: Array<{ id: string }> };
+    expect(last.data).toHaveLength(5);
   });
 });

@@ -268,8 +268,9 @@ export interface LedgerSource {
   id: string | null;
   /** a person's email or a token's name, for the console */
   label?: string | null;
-  /** a reaction's triggering event: the events this operation emits continue its causation chain */
-  causation?: { eventId: string; depth: number; namespace?: string } | null;
+  /** a reaction's triggering event, or (depth 0, no event) the namespace of the API token whose request
+   * caused this: the events this operation emits carry it, so webhooks of that namespace are not echoed */
+  causation?: { eventId?: string; depth: number; namespace?: string } | null;
 }
 
 export interface LedgerTransaction {
@@ -302,6 +303,8 @@ export interface VoidTransactionArgs {
   transactionId: string;
   externalId: string;
   reason: string;
+  /** the causing token's namespace, carried by the events the void emits */
+  causation?: LedgerSource["causation"];
 }
 export interface IssueRewardArgs extends Keyed {
   definition: RewardDefinitionConfig;

@@ -66,7 +66,7 @@ export function claimBenefit(store: LedgerStore, input: ClaimBenefitArgs): Ledge
     if (held > 0) return fail("conflict", `This profile already holds ${def.name}`);
     const id = addBenefit(store, def, { source: input.source, reason: "claimed", claimed: true, timezone: input.timezone });
     return ok(benefitView(store.benefit(id)!));
-  });
+  }, input.source.causation ?? null);
 }
 
 /** Uses one of a benefit's redemptions. */
@@ -110,5 +110,5 @@ export function extendBenefit(store: LedgerStore, input: ExtendArgs): LedgerResu
     store.entry({ kind: "benefit", action: "extend", definitionId: b.definition_id, instanceId: b.id, delta: 0, source: input.source, reason: `extended to ${iso(expires)}` });
     store.emit("benefit.extended", { benefit_id: b.id, expires_at: iso(expires) });
     return ok(benefitView(store.benefit(b.id)!));
-  });
+  }, input.source.causation ?? null);
 }

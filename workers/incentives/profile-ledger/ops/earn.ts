@@ -94,7 +94,7 @@ function earn(store: LedgerStore, input: ApplyTransactionArgs): LedgerResult<Tra
       }
     }
     return ok(outcome);
-  });
+  }, input.source.causation ?? null);
 }
 
 /**
@@ -127,7 +127,7 @@ export function voidTransaction(store: LedgerStore, input: VoidTransactionArgs):
     }
     for (const [definitionId, n] of byDef) store.emit("points.voided", { point_definition_id: definitionId, points: n, transaction_id: input.transactionId, transaction_external_id: input.externalId, reason: input.reason });
     return ok({ points, shortfall });
-  });
+  }, input.causation ?? null);
 }
 
 /** Writes a new points lot, its entry and event (inside an operation); returns its id. */

@@ -108,7 +108,7 @@ export function voidInstance(store: LedgerStore, input: VoidInstanceArgs): Ledge
       store.emit("points.voided", { lot_id: l.id, point_definition_id: l.definition_id, points: l.points_remaining, reason: input.reason });
     }
     return ok({ id: input.id, status: "void" });
-  });
+  }, input.source.causation ?? null);
 }
 
 /** Extends a reward once: a new expiry, and the reminders recomputed for it. */
@@ -134,5 +134,5 @@ export function extendReward(store: LedgerStore, input: ExtendArgs): LedgerResul
     store.entry({ kind: "reward", action: "extend", definitionId: r.definition_id, instanceId: r.id, delta: 0, source: input.source, reason: `extended to ${iso(expires)}` });
     store.emit("reward.extended", { reward_id: r.id, expires_at: iso(expires) });
     return ok(rewardView(store.reward(r.id)!));
-  });
+  }, input.source.causation ?? null);
 }

@@ -74,7 +74,7 @@ export function redeem(store: LedgerStore, input: RedeemArgs): LedgerResult<Rede
     const view = redemptionView(store.redemption(id)!, input.profileId);
     store.emit("redemption.created", { ...view, source: input.source });
     return ok({ redemption: view, balances: balancesOf(store, input.profileId, now) });
-  });
+  }, input.source.causation ?? null);
 }
 
 /** Restores exactly what a redemption took, once, within 10 minutes. */
@@ -102,5 +102,5 @@ export function reverseRedemption(store: LedgerStore, input: ReverseRedemptionAr
     const view = redemptionView(store.redemption(row.id)!, input.profileId);
     store.emit("redemption.reversed", { ...view, source: input.source });
     return ok({ redemption: view, balances: balancesOf(store, input.profileId, now) });
-  });
+  }, input.source.causation ?? null);
 }
