@@ -22,6 +22,16 @@ const anId = (field: string) =>
     .union([z.string().trim().min(1, `${field} is required`).max(100), z.number().int()], { error: `${field} is required` })
     .transform(String)
     .openapi({ type: "string" });
+/**
+ * A field Omneo's body has and this server refuses with a reason, rather than as an unknown key. Documented as
+ * `not: {}` (no value is valid), since zod's `never` has no OpenAPI form and broke the document's generation.
+ */
+const refused = (message: string) =>
+  z
+    .unknown()
+    .refine((v) => v === undefined, { message })
+    .optional()
+    .openapi({ not: {}, description: `Refused: ${message}` });
 const OmneoDate = (field: string) =>
   z
     .string({ error: `${field} must be a date-time` })
@@ -52,7 +62,7 @@ const OmneoBenefitInput = z
   .object({
     profile_id: profileId,
     benefit_definition_id: anId("benefit_definition_id"),
-    expires_at: z.never({ error: "expires_at cannot be set per benefit: its expiry comes from its definition's period (extend it with POST /benefits/extend)" }).optional(),
+    expires_at: refused("expires_at cannot be set per benefit: its expiry comes from its definition's period (extend it with POST /benefits/extend)"),
     ...zoned,
   })
   .openapi("OmneoBenefitInput");
@@ -62,7 +72,7 @@ const OmneoPointsInput = z
     point_definition_id: anId("point_definition_id"),
     value_initial: z.number({ error: "value_initial must be a whole number of points" }).int("value_initial must be a whole number of points").min(1, "value_initial must be at least 1").max(100_000_000),
     value_remaining: z.number({ error: "value_remaining must be a whole number of points" }).int("value_remaining must be a whole number of points").optional(),
-    expires_at: z.never({ error: "expires_at cannot be set per award: points expire by their definition" }).optional(),
+    expires_at: refused("expires_at cannot be set per award: points expire by their definition"),
     description: z.string().trim().min(1).max(500).optional().openapi({ description: "Recorded as the award's reason" }),
     ...zoned,
   })
@@ -72,7 +82,7 @@ const ExtendBenefitsInput = z
     profile_id: profileId,
     ids: z.array(anId("ids"), { error: "ids must be a list of benefit ids" }).min(1, "ids must not be empty").max(50, "ids holds at most 50 benefits"),
     extend_days: z.number({ error: "extend_days must be a whole number" }).int("extend_days must be a whole number").min(1).max(3650).optional(),
-    extend_date: z.never({ error: "extend_date is not supported: send extend_days (days after the current expiry)" }).optional(),
+    extend_date: refused("extend_date is not supported: send extend_days (days after the current expiry)"),
   })
   .superRefine((v, ctx) => {
     if (v.extend_days === undefined) ctx.addIssue({ code: "custom", path: ["extend_days"], message: "extend_days is required (days after each benefit's current expiry)" });
