@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { measureLatency } from "./latency.mjs";
+import { timeStatements } from "./scale-queries.mjs";
 import { d1File, sqlite } from "./scale-seed.mjs";
 import { killAllSync } from "./processes.mjs";
 import { freePort, startWorker } from "./worker.mjs";
@@ -40,6 +41,9 @@ function tsx(args) {
 
 const [sizes] = sqlite(file, "SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM transactions) AS transactions;", { json: true });
 console.log(`▸ ${sizes.profiles.toLocaleString("en")} profiles, ${sizes.transactions.toLocaleString("en")} transactions in ${file}`);
+const sqliteAlone = timeStatements(file);
+console.log("| statement (SQLite alone, best of 3) | ms | plan |\n|---|--:|---|");
+for (const r of sqliteAlone) console.log(`| ${r.label} | ${r.ms.toFixed(1)} | ${r.plan} |`);
 const token = tsx(["scripts/token.ts", "--name", "scale-bench", "--scopes", "*", "--quiet"]).trim().split("\n").at(-1);
 const sample = JSON.parse(tsx(["scripts/bench/sample.ts", "--n", String(Q)]).trim().split("\n").at(-1));
 // deep positions in the transactions list (newest first): a cursor after a random row anywhere in the table
@@ -107,7 +111,7 @@ console.log("\n| scenario | n | p50 ms | p95 ms | p99 ms | goal p95 |\n|---|--:|
 for (const r of results) console.log(`| ${r.name} | ${r.count} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.goal === null ? "" : `≤ ${r.goal} ${r.p95 <= r.goal ? "✓" : "✗"}`} |`);
 if (values.json) {
   mkdirSync(values.json.replace(/\/[^/]*$/, "") || ".", { recursive: true });
-  writeFileSync(values.json, JSON.stringify({ at: new Date().toISOString(), sizes, queries: Q, results }, null, 2));
+  writeFileSync(values.json, JSON.stringify({ at: new Date().toISOString(), sizes, queries: Q, sqliteAlone, results }, null, 2));
 }
 await worker.stop();
 const failed = results.filter((r) => r.failures);
