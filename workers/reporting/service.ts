@@ -395,6 +395,29 @@ export class ReportingService {
     return [...buckets.entries()].map(([bucket, t]) => ({ bucket, ...t }));
   }
 
+  /**
+   * One metric bucketed and split by its dimension (new members by channel, points by definition): one row per
+   * bucket, every bucket present, a key per dimension value seen in the range ('' for none). Money in cents.
+   */
+  async seriesBy(range: ReportRange, metric: RollupMetric, interval: Interval): Promise<{ keys: string[]; rows: Array<{ bucket: string } & Record<string, number>> }> {
+    const loc = this.locationClause(range.locationId);
+    const { results } = await this.d1
+      .prepare(
+        `SELECT day, dimension AS dim, SUM(value) AS v FROM report_daily
+         WHERE day >= ?1 AND day <= ?2 AND metric = ?3${loc.text.replace("?", "?4")}
+         GROUP BY day, dimension`,
+      )
+      .bind(range.from, range.to, metric, ...loc.binds)
+      .all<{ day: string; dim: string; v: number }>();
+    const keys = [...new Set(results.map((r) => r.dim))].sort();
+    const buckets = new Map<string, Record<string, number>>(bucketsBetween(range.from, range.to, interval).map((b) => [b, Object.fromEntries(keys.map((k) => [k, 0]))]));
+    for (const r of results) {
+      const t = buckets.get(bucketOf(r.day, interval));
+      if (t) t[r.dim] = (t[r.dim] ?? 0) + r.v;
+    }
+    return { keys, rows: [...buckets.entries()].map(([bucket, t]) => ({ ...t, bucket }) as { bucket: string } & Record<string, number>) };
+  }
+
   async timeseries(range: ReportRange, metric: TimeseriesMetric, interval: Interval): Promise<ReportTimeseries> {
     const base: RollupMetric[] =
       metric === "average_transaction_value"
