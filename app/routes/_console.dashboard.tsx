@@ -8,7 +8,7 @@ import { Select } from "~/components/ui/input";
 import { LinkTabs } from "~/components/ui/link-tabs";
 import { requireUser } from "~/lib/auth.server";
 import { can, type Permission } from "../../workers/access/rules";
-import { intervalFor, kpiCards, metabaseConfig, nowCards, RANGE_PRESETS, resolveRange, signedDashboardUrl, type KpiCard } from "../../workers/reporting/views";
+import { channelLabel, intervalFor, kpiCards, metabaseConfig, nowCards, RANGE_PRESETS, resolveRange, signedDashboardUrl, type KpiCard } from "../../workers/reporting/views";
 import { DateRangeFields } from "~/components/ui/date-range-fields";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Loyalty Edge" }];
@@ -42,7 +42,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const reportRange = { from: range.from, to: range.to, locationId };
   const metabase = metabaseConfig(context.cloudflare.env);
   const tab = q("tab") === "metabase" && metabase ? "metabase" : "overview";
-  const [summary, series, lastRebuild] = await Promise.all([reporting.summary(reportRange), reporting.series(reportRange, TREND_METRICS, interval), reporting.lastRebuild()]);
+  const [summary, series, byChannel, lastRebuild] = await Promise.all([
+    reporting.summary(reportRange),
+    reporting.series(reportRange, TREND_METRICS, interval),
+    reporting.seriesBy(reportRange, "new_members", interval),
+    reporting.lastRebuild(),
+  ]);
+  // one series per channel seen in the range; "" (members from before channels were kept) needs a key recharts can read
+  const channelKey = (id: string) => `channel_${id || "unknown"}`;
+  const channelSeries = byChannel.keys.map((id) => ({ key: channelKey(id), label: channelLabel(id) }));
+  const channelRows = byChannel.rows.map((r) => Object.fromEntries([["bucket", r.bucket], ...byChannel.keys.map((id) => [channelKey(id), r[id] ?? 0])]) as Record<string, number | string>);
   // money travels to the charts in dollars (the rollups hold cents)
   const chartRows = series.map((r) => {
     const out: Record<string, number | string> = { bucket: r.bucket };
@@ -61,6 +70,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     cards: kpiCards(summary, { timezone: reporting.timezone }),
     now: nowCards(summary),
     chartRows,
+    channelRows,
+    channelSeries,
     tab,
     metabaseEnabled: metabase !== null,
     // signed here, on the server: the browser gets the iframe URL, never the secret
@@ -242,6 +253,20 @@ export default function Dashboard() {
                 format={count}
                 interval={data.interval}
               />
+            </Card>
+            <Card title="New members by channel" description={`Per ${data.interval}: how they joined (console, API, import)`}>
+              <TrendChart
+                testId="chart-new-members-by-channel"
+                kind="stacked"
+                label="New members per channel over the period"
+                data={data.channelRows}
+                series={data.channelSeries}
+                format={count}
+                interval={data.interval}
+              />
+            </Card>
+            <Card title="New members by channel, beside the previous period">
+              <BreakdownChart testId="chart-channels" label="New members by channel, this period and the previous" data={summary.breakdowns.new_members_by_channel} format={count} />
             </Card>
             <Card title="Points" description="Earned, redeemed, expired and clawed back (all definitions)">
               <TrendChart

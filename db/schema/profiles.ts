@@ -5,9 +5,9 @@ import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // the enum is the profiles area's vocabulary (its public face), so the console gets it without Drizzle
-import { PROFILE_TYPES } from "../../workers/profiles/schema";
+import { JOINED_CHANNELS, PROFILE_TYPES } from "../../workers/profiles/schema";
 
-export { PROFILE_TYPES, type ProfileType } from "../../workers/profiles/schema";
+export { JOINED_CHANNELS, PROFILE_TYPES, type JoinedChannel, type ProfileType } from "../../workers/profiles/schema";
 
 export interface CommsPreferences {
   /** channel → opted in? */
@@ -43,6 +43,8 @@ export const profiles = sqliteTable(
     type: text("type", { enum: PROFILE_TYPES }).notNull().default("active"),
     joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
     joinedLocationId: text("joined_location_id"),
+    /** how the member joined (set on create from the caller); null for profiles from before it was kept */
+    joinedChannel: text("joined_channel", { enum: JOINED_CHANNELS }),
     preferredLocationId: text("preferred_location_id"),
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     comms: text("comms", { mode: "json" }).$type<CommsPreferences>().notNull().default(sql`'{}'`),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifySearch, computeAggregations, ftsQuery, localDay, mergeAttributes, normalizeMobile, type TransactionFact } from "./rules";
+import { classifySearch, computeAggregations, ftsQuery, joinedChannelOf, localDay, mergeAttributes, normalizeMobile, type TransactionFact } from "./rules";
 
 describe("normalizeMobile", () => {
   it.each([
@@ -93,5 +93,16 @@ describe("computeAggregations", () => {
       now,
     );
     expect(a.shopCount).toBe(1);
+  });
+});
+
+describe("joinedChannelOf", () => {
+  it.each([
+    ["a staff user in the console", { type: "user" as const, label: "staff@example.test" }, "console"],
+    ["an API token", { type: "token" as const, label: "token till (le_ab…) of till@example.test" }, "api"],
+    ["a batch import", { type: "system" as const, label: "system: batch job j1 (staff@example.test)" }, "import"],
+    ["the system otherwise", { type: "system" as const, label: "system: seed" }, "system"],
+  ])("%s", (_name, actor, channel) => {
+    expect(joinedChannelOf(actor)).toBe(channel);
   });
 });

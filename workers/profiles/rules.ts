@@ -2,6 +2,8 @@
 // merging and aggregations. No I/O.
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import type { profiles } from "../../db/schema/profiles";
+import type { Actor } from "../access/actor";
+import type { JoinedChannel } from "./schema";
 import { isKnownTimezone, localDate } from "../platform/time";
 
 /** E.164 form of a mobile number, or null when it is not a valid number. */
@@ -155,6 +157,13 @@ export function computeAggregations(facts: TransactionFact[], now: Date): Aggreg
     atRiskDate,
     mostTransactedLocationId,
   };
+}
+
+/** The channel a new member joined through, from who created the profile (a batch job acts as a system actor). */
+export function joinedChannelOf(actor: Pick<Actor, "type" | "label">): JoinedChannel {
+  if (actor.type === "user") return "console";
+  if (actor.type === "token") return "api";
+  return actor.label.startsWith("system: batch job") ? "import" : "system";
 }
 
 /**

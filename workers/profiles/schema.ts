@@ -7,6 +7,13 @@ import { handle } from "../platform/zod";
 export const PROFILE_TYPES = ["active", "pending", "deleted", "system"] as const;
 export type ProfileType = (typeof PROFILE_TYPES)[number];
 
+/**
+ * How a member joined, from the caller that created the profile: a staff user in the console, an API token
+ * (a till, a web shop's integration), a batch import, or the system. The dashboard counts new members by it.
+ */
+export const JOINED_CHANNELS = ["console", "api", "import", "system"] as const;
+export type JoinedChannel = (typeof JOINED_CHANNELS)[number];
+
 const trimmed = (max: number) => z.string().trim().max(max, `Must be at most ${max} characters`);
 const nullableText = (max: number) => trimmed(max).nullish().transform((v) => (v === "" ? null : v));
 

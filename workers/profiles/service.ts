@@ -20,7 +20,7 @@ import type { ProfileDeps, ProfileLifecycleHooks, ProfileRef } from "./context";
 import { ProfileIdentities } from "./identities";
 import { ProfileLifecycle } from "./lifecycle";
 import { mergeProfiles } from "./merge";
-import { normalizeMobile, type Aggregations, type TransactionFact } from "./rules";
+import { joinedChannelOf, normalizeMobile, type Aggregations, type TransactionFact } from "./rules";
 import type { CreateProfileInput, IdentityInput, InteractionInput, UpdateProfileInput } from "./schema";
 import { ProfileSearch, type ProfileList, type ProfileListFilter, type ProfileSort } from "./search";
 import { eventProfile, serializeInteraction, type Identity, type Interaction, type Profile, type ProfileView } from "./views";
@@ -221,6 +221,7 @@ export class ProfilesService {
       type: input.type ?? "active",
       joinedAt: input.joined_at ? new Date(input.joined_at) : now,
       joinedLocationId: joinedLocationId ?? null,
+      joinedChannel: joinedChannelOf(actor),
       preferredLocationId: preferredLocationId ?? null,
       tags: [...new Set(input.tags ?? [])],
       ...base,

@@ -93,5 +93,5 @@ export function serializeInteraction(i: Interaction) {
 
 /** The data a profile event carries: enough for the live feed and consumers, no more. */
 export function eventProfile(p: Profile) {
-  return { id: p.id, full_name: fullName(p.firstName, p.lastName), email: p.email, joined_at: p.joinedAt.toISOString(), joined_location_id: p.joinedLocationId, type: p.type };
+  return { id: p.id, full_name: fullName(p.firstName, p.lastName), email: p.email, joined_at: p.joinedAt.toISOString(), joined_location_id: p.joinedLocationId, joined_channel: p.joinedChannel, type: p.type };
 }

@@ -124,6 +124,16 @@ describe("eventDeltas over a fixed stream", () => {
     expect(totals).toEqual({ "new_members|L1|@2026-03-10": 1, "new_members||@2026-03-10": 1 });
   });
 
+  it("counts new members by the channel they joined through (the dimension; '' before channels were kept)", () => {
+    const totals = fold([
+      ev("profile.created", { profile: { joined_at: "2026-03-10T01:00:00.000Z", joined_location_id: "L1", joined_channel: "console", type: "active" } }),
+      ev("profile.created", { profile: { joined_at: "2026-03-10T02:00:00.000Z", joined_location_id: "L1", joined_channel: "api", type: "active" } }),
+      ev("profile.created", { profile: { joined_at: "2026-03-10T03:00:00.000Z", joined_location_id: "L1", joined_channel: "api", type: "active" } }),
+      ev("profile.created", { profile: { joined_at: "2026-03-10T03:00:00.000Z", joined_location_id: null, joined_channel: null, type: "active" } }),
+    ]);
+    expect(totals).toEqual({ "new_members|L1|console@2026-03-10": 1, "new_members|L1|api@2026-03-10": 2, "new_members||@2026-03-10": 1 });
+  });
+
   it("agrees with ledgerDeltas, the rebuild's reading of the same facts", () => {
     const at = Date.parse("2026-03-10T01:00:00.000Z");
     const fromLedger: RollupDelta[] = [

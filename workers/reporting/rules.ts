@@ -166,7 +166,8 @@ export function eventDeltas(event: RollupEvent, timezone: string): RollupDelta[]
       if (!p || typeof p.joined_at !== "string" || p.type === "system") return [];
       const at = Date.parse(p.joined_at);
       if (Number.isNaN(at)) return [];
-      return [{ day: localDate(new Date(at), timezone), metric: "new_members", location: str(p.joined_location_id), dimension: "", value: 1 }];
+      // by joined location, and by the channel the member joined through ('' for profiles from before it was kept)
+      return [{ day: localDate(new Date(at), timezone), metric: "new_members", location: str(p.joined_location_id), dimension: str(p.joined_channel), value: 1 }];
     }
   }
   const at = Date.parse(event.occurred_at);

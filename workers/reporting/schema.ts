@@ -90,6 +90,7 @@ export const SummarySchema = z
       tiers_downgraded: Breakdown,
       revenue_by_location: Breakdown,
       new_members_by_location: Breakdown,
+      new_members_by_channel: Breakdown.openapi({ description: "By the channel members joined through (console, api, import, system); id \"\" for members from before it was kept" }),
     }),
     now: z
       .object({

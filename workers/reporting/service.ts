@@ -43,7 +43,7 @@ import {
   type RollupMetric,
   type TimeseriesMetric,
 } from "./schema";
-import type { RedemptionsPage } from "./views";
+import { channelLabel, type RedemptionsPage } from "./views";
 
 export interface ReportRange {
   from: string;
@@ -166,8 +166,8 @@ export class ReportingService {
       ),
       this.d1.prepare(
         `${insert}
-         SELECT ${joinedDay} AS day, 'new_members', coalesce(joined_location_id, ''), '', COUNT(*) FROM profiles WHERE type != 'system' AND joined_at >= ?1 AND joined_at < ?2
-         GROUP BY day, coalesce(joined_location_id, '') ${upsert}`,
+         SELECT ${joinedDay} AS day, 'new_members', coalesce(joined_location_id, ''), coalesce(joined_channel, ''), COUNT(*) FROM profiles WHERE type != 'system' AND joined_at >= ?1 AND joined_at < ?2
+         GROUP BY day, coalesce(joined_location_id, ''), coalesce(joined_channel, '') ${upsert}`,
       ),
       // the incentive ledger, entry by entry as rules.ledgerDeltas reads it
       this.d1.prepare(
@@ -322,9 +322,12 @@ export class ReportingService {
     for (const r of results) {
       cur[r.metric] = (cur[r.metric] ?? 0) + r.cur;
       before[r.metric] = (before[r.metric] ?? 0) + r.prev;
-      if (r.dim) addTo(r.metric, r.dim, r.cur, r.prev);
+      if (r.dim && r.metric !== "new_members") addTo(r.metric, r.dim, r.cur, r.prev);
       if (r.metric === "revenue") addTo("revenue_by_location", r.loc, r.cur, r.prev);
-      if (r.metric === "new_members") addTo("new_members_by_location", r.loc, r.cur, r.prev);
+      if (r.metric === "new_members") {
+        addTo("new_members_by_location", r.loc, r.cur, r.prev);
+        addTo("new_members_by_channel", r.dim, r.cur, r.prev);
+      }
     }
     const now = await this.snapshot(cached!.results[0] as { data: string; computed_at: number } | undefined);
     const dCur = derivedFigures(cur, now.active_365d);
@@ -367,6 +370,7 @@ export class ReportingService {
         tiers_downgraded: list("tiers_downgraded", def),
         revenue_by_location: list("revenue_by_location", place, true).slice(0, 10),
         new_members_by_location: list("new_members_by_location", place).slice(0, 10),
+        new_members_by_channel: list("new_members_by_channel", channelLabel),
       },
       now: { ...now, members_per_tier: now.members_per_tier.map((t) => ({ ...t, name: def(t.id) })) },
     };
@@ -389,6 +393,29 @@ export class ReportingService {
       if (t) t[r.metric] = (t[r.metric] ?? 0) + r.v;
     }
     return [...buckets.entries()].map(([bucket, t]) => ({ bucket, ...t }));
+  }
+
+  /**
+   * One metric bucketed and split by its dimension (new members by channel, points by definition): one row per
+   * bucket, every bucket present, a key per dimension value seen in the range ('' for none). Money in cents.
+   */
+  async seriesBy(range: ReportRange, metric: RollupMetric, interval: Interval): Promise<{ keys: string[]; rows: Array<{ bucket: string } & Record<string, number>> }> {
+    const loc = this.locationClause(range.locationId);
+    const { results } = await this.d1
+      .prepare(
+        `SELECT day, dimension AS dim, SUM(value) AS v FROM report_daily
+         WHERE day >= ?1 AND day <= ?2 AND metric = ?3${loc.text.replace("?", "?4")}
+         GROUP BY day, dimension`,
+      )
+      .bind(range.from, range.to, metric, ...loc.binds)
+      .all<{ day: string; dim: string; v: number }>();
+    const keys = [...new Set(results.map((r) => r.dim))].sort();
+    const buckets = new Map<string, Record<string, number>>(bucketsBetween(range.from, range.to, interval).map((b) => [b, Object.fromEntries(keys.map((k) => [k, 0]))]));
+    for (const r of results) {
+      const t = buckets.get(bucketOf(r.day, interval));
+      if (t) t[r.dim] = (t[r.dim] ?? 0) + r.v;
+    }
+    return { keys, rows: [...buckets.entries()].map(([bucket, t]) => ({ ...t, bucket }) as { bucket: string } & Record<string, number>) };
   }
 
   async timeseries(range: ReportRange, metric: TimeseriesMetric, interval: Interval): Promise<ReportTimeseries> {

@@ -1,11 +1,18 @@
 // Pure shapes for the console's dashboard: range presets, the KPI cards (label, figure, change, the
 // list each one summarises) and the interval a range is charted by.
 import { addDays, daysBetween, isCalendarDay, type Interval } from "./rules";
+import type { JoinedChannel } from "../profiles/schema";
 import { MAX_RANGE_DAYS, type ReportSummary } from "./schema";
 
 // the Metabase embed (its config from the env, a signed iframe URL) is pure too: no I/O, only a JWT signed
 // with the secret. The console signs it in its loader, so the browser gets the URL and never the secret.
 export { metabaseConfig, signedDashboardUrl, type MetabaseConfig } from "./embed";
+
+/** What the dashboard calls each channel members join through; "" is a member from before channels were kept. */
+export const CHANNEL_LABELS: Record<JoinedChannel | "", string> = { console: "Console", api: "API", import: "Import", system: "System", "": "Unknown" };
+export function channelLabel(id: string): string {
+  return CHANNEL_LABELS[id as JoinedChannel | ""] ?? id;
+}
 
 export const RANGE_PRESETS = [
   { value: "7d", label: "7 days" },

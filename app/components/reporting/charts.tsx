@@ -55,7 +55,8 @@ export function TrendChart({
   format: Formatter;
   interval: "day" | "week" | "month";
   label: string;
-  kind?: "area" | "line";
+  /** stacked bars add up to a whole (new members by channel) */
+  kind?: "area" | "line" | "stacked";
   testId: string;
 }) {
   const empty = !data.some((row) => series.some((s) => Number(row[s.key] ?? 0) !== 0));
@@ -64,7 +65,18 @@ export function TrendChart({
   return (
     <ChartFrame label={label} empty={empty} testId={testId}>
       <ResponsiveContainer width="100%" height="100%">
-        {kind === "area" ? (
+        {kind === "stacked" ? (
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+            <XAxis dataKey="bucket" tickFormatter={x} {...axis} minTickGap={24} />
+            <YAxis tickFormatter={(v) => format(Number(v))} {...axis} width={72} />
+            {tooltip}
+            <Legend />
+            {series.map((s, i) => (
+              <Bar key={s.key} dataKey={s.key} name={s.label} stackId="total" fill={PALETTE[i % PALETTE.length]} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        ) : kind === "area" ? (
           <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
             <XAxis dataKey="bucket" tickFormatter={x} {...axis} minTickGap={24} />

@@ -19,6 +19,19 @@ describe("dashboard in the console", () => {
     expect(html).not.toContain("Metabase");
   });
 
+  it("charts new members by the channel they joined through", async () => {
+    const { token } = await makeToken(["*"]);
+    await makeProfile(token);
+    const admin = await signedInAs("admin");
+    expect((await consoleAction("/dashboard", { intent: "rebuild" }, { cookie: admin.cookie })).status).toBe(200);
+    const html = await (await fetchWorker("/dashboard?range=7d", { cookie: admin.cookie })).text();
+    const figure = (id: string) => html.split(`data-testid="${id}"`)[1]!.split("</figure>")[0]!;
+    expect(figure("chart-new-members-by-channel")).not.toContain("chart-empty");
+    expect(figure("chart-channels")).not.toContain("chart-empty");
+    // the API's members are a series of their own, named for people
+    expect(html).toContain("channel_api");
+  });
+
   it("only an Admin may rebuild; the rebuild is audited", async () => {
     const reporting = await signedInAs("reporting");
     const refused = await consoleAction("/dashboard", { intent: "rebuild" }, { cookie: reporting.cookie });

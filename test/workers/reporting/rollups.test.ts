@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { systemActor } from "../../../workers/access/actor";
+import { CreateProfileInput } from "../../../workers/profiles/schema";
 import { ROLLUP_EVENT_TYPES } from "../../../workers/reporting/rules";
 import { api, makeToken, services } from "../helpers";
 import { postTx } from "../commerce/support";
@@ -44,6 +45,10 @@ describe("rollups: incremental equals rebuild", () => {
     const location = await json<{ id: string }>(await api("/locations", { method: "POST", token, json: { name: `Store ${uid()}`, handle: uid("store-"), type: "store" } }), 201);
     const a = await makeProfile(token, { joined_location_id: location.id });
     const b = await makeProfile(token);
+    // members joining through the console (a staff user) and a batch import, beside the API's above
+    const staff = { type: "user" as const, id: uid("user-"), label: "staff@example.test", userId: null, role: "manager" as const };
+    await services().profiles.create(CreateProfileInput.parse({ email: `${uid("console-")}@example.test`, joined_location_id: location.id }), staff);
+    await services().profiles.create(CreateProfileInput.parse({ email: `${uid("import-")}@example.test` }), systemActor("batch job test (staff@example.test)"));
     const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
     const bought = await postTx(token, purchase(a.id, 120, { location_id: location.id, transacted_at: day(3) }), 201);
@@ -68,6 +73,11 @@ describe("rollups: incremental equals rebuild", () => {
     expect(new Set(incremental.filter((r) => r.includes(` points_earned  ${def.id} `)).map((r) => r.slice(0, 10))).size).toBeGreaterThan(1);
     expect(incremental.some((r) => r.includes(" points_clawed_back "))).toBe(true);
     expect(incremental.some((r) => r.includes(" rewards_redeemed_value "))).toBe(true);
+    // new members by joined location and channel
+    const today0 = services().reporting.today();
+    expect(incremental).toContain(`${today0} new_members ${location.id} console = 1`);
+    expect(incremental.some((r) => r.startsWith(`${today0} new_members ${location.id} api = `))).toBe(true);
+    expect(incremental.some((r) => r.startsWith(`${today0} new_members  import = `))).toBe(true);
 
     await services().reporting.rebuild(systemActor("test"));
     expect(await rollupRows()).toEqual(incremental);
@@ -100,7 +110,12 @@ describe("rollups: incremental equals rebuild", () => {
     expect(summary.metrics.rewards_redeemed_value!.current).toBe(ledger!.redeemed / 100);
     expect(summary.metrics.redemption_rate!.current).toBeCloseTo(ledger!.redeemed / ledger!.issued, 10);
     expect(summary.metrics.new_members!.current).toBe(members!.n);
-  });
+    // new members by channel against SQL over the profiles
+    const byChannel = await env.DB.prepare(`SELECT coalesce(joined_channel, '') AS id, COUNT(*) AS n FROM profiles WHERE type != 'system' GROUP BY 1 ORDER BY 1`).all<{ id: string; n: number }>();
+    const reported = (summary as unknown as { breakdowns: { new_members_by_channel: Array<{ id: string; current: number }> } }).breakdowns.new_members_by_channel;
+    expect(reported.map((c) => ({ id: c.id, n: c.current })).sort((x, y) => x.id.localeCompare(y.id))).toEqual(byChannel.results.map((c) => ({ id: c.id, n: c.n })));
+    // a long history through the real queue: more than the default 5 s on a loaded machine
+  }, 30_000);
 });
 
 describe("rollups: tiers assigned by hand", () => {
