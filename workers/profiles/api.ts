@@ -1,5 +1,6 @@
 // API routes of the customer record: profiles, identities, interactions, aggregations, batch jobs.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { registerTagRoutes } from "./tags.api";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, json, listOf, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
@@ -95,6 +96,7 @@ const ProfileIdentityParams = z.object({
 
 export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
   const tags = ["Profiles"];
+  registerTagRoutes(api);
 
   api.openapi(
     createRoute({

@@ -193,3 +193,24 @@ export const ProfileSchema = z
     updated_at: z.string(),
   })
   .openapi("Profile");
+
+// ── the tag catalogue (Omneo's /tags) ───────────────────────────────────────────────────────────
+export const TagInput = z
+  .object({
+    handle: Handle,
+    name: z.string().trim().min(1, "name must not be empty").max(120, "name must be at most 120 characters").nullish(),
+  })
+  .openapi("TagInput");
+export type TagInput = z.infer<typeof TagInput>;
+
+export const UpdateTagInput = z
+  .object({
+    handle: Handle.optional().openapi({ description: "Accepted when it is the tag's own handle: profiles carry tags by handle, so it never changes" }),
+    name: z.string().trim().min(1, "name must not be empty").max(120, "name must be at most 120 characters").nullable().optional(),
+  })
+  .openapi("UpdateTagInput");
+export type UpdateTagInput = z.infer<typeof UpdateTagInput>;
+
+export const TagSchema = z
+  .object({ id: z.number().int(), handle: z.string(), name: z.string().nullable(), created_at: z.string(), updated_at: z.string() })
+  .openapi("Tag");
