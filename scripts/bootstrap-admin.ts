@@ -26,8 +26,8 @@ const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const now = Date.now();
 const hash = await hashPassword(password);
 const sql =
-  `INSERT INTO users (id, email, name, role, password_hash, is_active, created_at, updated_at) ` +
-  `SELECT ${q(randomUUID())}, ${q(email)}, ${q(name)}, 'admin', ${q(hash)}, 1, ${now}, ${now} ` +
+  `INSERT INTO users (id, email, name, role, password_hash, is_active, created_at, updated_at, number) ` +
+  `SELECT ${q(randomUUID())}, ${q(email)}, ${q(name)}, 'admin', ${q(hash)}, 1, ${now}, ${now}, (SELECT coalesce(max(number), 0) + 1 FROM users) ` +
   `WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin'); ` +
   `SELECT count(*) AS admins, sum(email = ${q(email)}) AS is_you FROM users WHERE role = 'admin';`;
 const r = spawnSync("npx", ["wrangler", "d1", "execute", "DB", where, "--json", "--command", sql], { encoding: "utf8" });

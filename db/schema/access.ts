@@ -23,8 +23,14 @@ export const users = sqliteTable(
     lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+    /** Omneo's numeric user id (/users/{id}, audits' user_id): the next number at insert, never reused */
+    number: integer("number"),
+    /** Omneo's per-user throttle, stored and returned; not a rate limit here */
+    throttle: integer("throttle"),
+    /** deleted over the API: hidden everywhere, kept so the audit log still names who did what */
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
   },
-  (t) => [uniqueIndex("users_email_unique").on(sql`lower(${t.email})`)],
+  (t) => [uniqueIndex("users_email_unique").on(sql`lower(${t.email})`), uniqueIndex("users_number_unique").on(t.number)],
 );
 
 export const sessions = sqliteTable(

@@ -161,3 +161,16 @@ export const batchJobs = sqliteTable("batch_jobs", {
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   completedAt: integer("completed_at", { mode: "timestamp_ms" }),
 });
+
+/** The tag catalogue (Omneo's /tags): profiles carry tags by handle in `profiles.tags`. */
+export const tags = sqliteTable(
+  "tags",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    handle: text("handle").notNull(),
+    name: text("name"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [uniqueIndex("tags_handle_unique").on(sql`lower(${t.handle})`)],
+);

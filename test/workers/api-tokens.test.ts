@@ -98,6 +98,19 @@ describe("GET /users/me", () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({
+      // Omneo's User at the top level (what the SDK's users.me() reads), ours under data
+      id: expect.any(Number),
+      uuid: owner.id,
+      name: owner.name,
+      email: owner.email,
+      throttle: null,
+      role: "machine",
+      roles: [{ id: 4, handle: "machine", name: "Machine" }],
+      permissions: [],
+      is_active: true,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+      last_login_at: null,
       data: {
         user: { id: owner.id, email: owner.email, name: owner.name, role: "machine", is_active: true, created_at: expect.any(String), last_login_at: null },
         token: { id: record.id, name: record.name, prefix: token.slice(0, 9), scopes: ["profiles:read", "transactions:write"], expires_at: null },

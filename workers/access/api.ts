@@ -9,21 +9,28 @@ import { requireScope } from "./guards";
 import { ApiTokenSchema, CreateApiTokenInput, CreatedApiTokenSchema, MeSchema } from "./schema";
 import { serializeToken } from "./tokens.service";
 import { serializeUser } from "./users.service";
+import { registerUserRoutes } from "./users.api";
+import { registerAuditRoutes } from "./audits.api";
+import { OmneoUserSchema, serializeOmneoUser } from "./users.omneo";
 
 export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
-  // GET /auth/verify is Omneo's name for the same check: 200 while the token is good, 401 otherwise
+  registerAuditRoutes(api);
+  // GET /auth/verify is Omneo's name for the same check: 200 while the token is good, 401 otherwise.
+  // The answer carries the user twice: ours under data {user, token}, and Omneo's User at the top level
+  // (numeric id, roles, permissions), which is what the SDK's users.me() reads.
   for (const path of ["/users/me", "/auth/verify"] as const) api.openapi(
     createRoute({
       method: "get",
       path,
       tags: ["Auth"],
       summary: path === "/users/me" ? "The user this token acts for, and the token's scopes" : "Omneo's token check: the same answer as GET /users/me",
-      responses: { 200: { description: "Who you are", content: { "application/json": { schema: single(MeSchema) } } }, ...problemResponses },
+      responses: { 200: { description: "Who you are", content: { "application/json": { schema: single(MeSchema).extend(OmneoUserSchema.shape) } } }, ...problemResponses },
     }),
     (c) => {
       const { token, owner } = c.get("auth");
       return c.json(
         {
+          ...serializeOmneoUser(owner),
           data: {
             user: serializeUser(owner),
             token: { id: token.id, name: token.name, prefix: token.prefix, scopes: token.scopes, expires_at: token.expiresAt?.toISOString() ?? null },
@@ -99,4 +106,7 @@ export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
       return c.json({ data: serializeToken(revoked, services.clock.now()) }, 200);
     },
   );
+
+  // after /users/me, so "me" is never read as a user id
+  registerUserRoutes(api);
 }

@@ -1,17 +1,20 @@
 // API routes of the customer record: profiles, identities, interactions, aggregations, batch jobs.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { registerTagRoutes } from "./tags.api";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, json, listOf, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
-import { DomainError } from "../platform/errors";
+import { DomainError, fieldErrorsFromIssues } from "../platform/errors";
+import type { MiddlewareHandler } from "hono";
 import { isUuid } from "../platform/ids";
 import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { PROFILE_TYPES, type ProfileType } from "./schema";
-import { createBatchJob, getBatchJob, serializeJob } from "./batch";
+import { applyMatchCriteria, createBatchJob, getBatchJob, serializeJob } from "./batch";
 import {
   BatchInput,
   CreateProfileInput,
+  SyncSinceInput,
   IdentityInput,
   InteractionInput,
   MergeInput,
@@ -93,8 +96,29 @@ const ProfileIdentityParams = z.object({
   identityId: z.string().openapi({ param: { name: "identityId", in: "path" } }),
 });
 
+/**
+ * Omneo's `POST /profiles/sync {updated_at}` asks Omneo to re-send the profiles changed since then to the
+ * brand's connected systems. This product has no connected systems (webhooks hear every change as it
+ * happens), so after checking the date it answers as Omneo does and queues nothing (`queued: 0`). A body
+ * without `updated_at` is our sync (upsert by email, then mobile) and goes on to the route's validator.
+ */
+const omneoSyncSince: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const body: unknown = await c.req.json().catch(() => null);
+  if (!body || typeof body !== "object" || Array.isArray(body) || !("updated_at" in body)) return next();
+  const parsed = SyncSinceInput.strict().safeParse(body);
+  if (!parsed.success) {
+    const errors = fieldErrorsFromIssues(parsed.error.issues);
+    throw new DomainError("validation_failed", `Invalid sync: ${Object.keys(errors).join(", ")}`, { errors });
+  }
+  const since = parsed.data.updated_at ? new Date(parsed.data.updated_at) : null;
+  const tomorrow = c.get("services").clock.now().getTime() + 86_400_000;
+  if (since && since.getTime() >= tomorrow) throw DomainError.field("updated_at", "Date must be before tomorrow");
+  return c.json({ data: { message: "Profiles queued for sync.", updated_at: since?.toISOString() ?? null, queued: 0 } }, 200);
+};
+
 export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
   const tags = ["Profiles"];
+  registerTagRoutes(api);
 
   api.openapi(
     createRoute({
@@ -143,8 +167,8 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "post",
       path: "/profiles/sync",
       tags,
-      summary: "Create or update a profile, matching on email, then mobile",
-      middleware: [requireScope("profiles:write")] as const,
+      summary: "Create or update a profile, matching on email, then mobile; or Omneo's {updated_at} (answered, nothing queued: see the compatibility table)",
+      middleware: [requireScope("profiles:write"), omneoSyncSince] as const,
       request: { headers: IdempotencyHeader, body: json(CreateProfileInput) },
       responses: { 200: ok(single(ProfileSchema), "Updated"), 201: ok(single(ProfileSchema), "Created"), ...problemResponses },
     }),
@@ -162,13 +186,15 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       summary: "Create or update up to 1,000 profiles in the background; poll the job",
       middleware: [requireScope("profiles:write")] as const,
       request: { headers: IdempotencyHeader, body: json(BatchInput) },
-      responses: { 202: ok(single(JobSchema), "Accepted"), ...problemResponses },
+      responses: { 202: ok(single(JobSchema.extend({ message: z.string() })), "Accepted"), ...problemResponses },
     }),
     async (c) => {
       const s = c.get("services");
-      const job = await createBatchJob(s, c.req.valid("json").profiles, c.get("auth").actor);
+      const body = c.req.valid("json");
+      const job = await createBatchJob(s, applyMatchCriteria(body.profiles, body.match_criteria), c.get("auth").actor);
       c.header("Location", `/api/v3/profiles/batch/${job.id}`);
-      return c.json({ data: serializeJob(job) }, 202);
+      // Omneo's clients read data.message
+      return c.json({ data: { ...serializeJob(job), message: "Profiles queued for batch import." } }, 202);
     },
   );
 

@@ -29,6 +29,28 @@ export function serializeJob(job: BatchJob) {
   };
 }
 
+/**
+ * Omneo's `match_criteria`: "email" is our order already; an identity handle must be carried by every record,
+ * and that identity is put first among the record's identities, so it is the one matched after email.
+ */
+export function applyMatchCriteria(records: unknown[], criteria: string | undefined): unknown[] {
+  const handle = criteria?.toLowerCase();
+  if (!handle || handle === "email") return records;
+  const errors: Record<string, string[]> = {};
+  const out = records.map((r, i) => {
+    const ids = (r as { identities?: unknown })?.identities;
+    const list = Array.isArray(ids) ? (ids as Array<{ handle?: unknown }>) : [];
+    const at = list.findIndex((x) => typeof x?.handle === "string" && x.handle.toLowerCase() === handle);
+    if (at < 0) {
+      errors[`profiles.${i}.identities`] = [`match_criteria is "${criteria}": the record must carry an identity with that handle`];
+      return r;
+    }
+    return { ...(r as object), identities: [list[at], ...list.filter((_, j) => j !== at)] };
+  });
+  if (Object.keys(errors).length) throw new DomainError("validation_failed", `Records without a "${criteria}" identity`, { errors });
+  return out;
+}
+
 export async function createBatchJob(services: CoreServices, records: unknown[], actor: Actor): Promise<BatchJob> {
   if (records.length > BATCH_MAX) throw DomainError.field("profiles", `A batch holds at most ${BATCH_MAX} profiles`);
   const job: BatchJob = {

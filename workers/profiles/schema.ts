@@ -163,8 +163,26 @@ export const BATCH_MAX = 1000;
 export const BatchInput = z
   .object({
     profiles: z.array(z.unknown()).min(1, "profiles must not be empty").max(BATCH_MAX, `A batch holds at most ${BATCH_MAX} profiles`),
+    match_criteria: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Omneo's match: \"email\" (the default: email, then the record's identities), or an identity handle every record must carry (matched after email)" }),
   })
   .openapi("ProfileBatchInput");
+
+/** Omneo's POST /profiles/sync {updated_at}: re-send profiles changed since then to connected systems. */
+export const SyncSinceInput = z
+  .object({
+    updated_at: z
+      .string({ error: "updated_at must be a date-time" })
+      .max(40)
+      .refine((v) => !Number.isNaN(Date.parse(v)), "Invalid date: updated_at must be an ISO 8601 date or date-time")
+      .nullish(),
+  })
+  .openapi("ProfileSyncSinceInput");
 
 export const ProfileSchema = z
   .object({
@@ -200,3 +218,24 @@ export const ProfileSchema = z
     updated_at: z.string(),
   })
   .openapi("Profile");
+
+// ── the tag catalogue (Omneo's /tags) ───────────────────────────────────────────────────────────
+export const TagInput = z
+  .object({
+    handle: Handle,
+    name: z.string().trim().min(1, "name must not be empty").max(120, "name must be at most 120 characters").nullish(),
+  })
+  .openapi("TagInput");
+export type TagInput = z.infer<typeof TagInput>;
+
+export const UpdateTagInput = z
+  .object({
+    handle: Handle.optional().openapi({ description: "Accepted when it is the tag's own handle: profiles carry tags by handle, so it never changes" }),
+    name: z.string().trim().min(1, "name must not be empty").max(120, "name must be at most 120 characters").nullable().optional(),
+  })
+  .openapi("UpdateTagInput");
+export type UpdateTagInput = z.infer<typeof UpdateTagInput>;
+
+export const TagSchema = z
+  .object({ id: z.number().int(), handle: z.string(), name: z.string().nullable(), created_at: z.string(), updated_at: z.string() })
+  .openapi("Tag");

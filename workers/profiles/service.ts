@@ -25,6 +25,7 @@ import type { CreateProfileInput, IdentityInput, InteractionInput, UpdateProfile
 import { ProfileSearch, type ProfileList, type ProfileListFilter, type ProfileSort } from "./search";
 import { eventProfile, serializeInteraction, type Identity, type Interaction, type Profile, type ProfileView } from "./views";
 import { ProfileWrites } from "./writes";
+import { ProfileTags } from "./tags";
 import { isUuid } from "../platform/ids";
 
 export type { ProfileLifecycleHooks, ProfileRef } from "./context";
@@ -54,7 +55,11 @@ export class ProfilesService {
     this.writes = new ProfileWrites(this.deps, this);
     this.lifecycle = new ProfileLifecycle(this.deps, this, hooks);
     this.identityOps = new ProfileIdentities(this.deps, this, this.writes);
+    this.tags = new ProfileTags(this.deps);
   }
+
+  /** the tag catalogue (Omneo's /tags); profiles carry tags by handle */
+  readonly tags: ProfileTags;
 
   private readonly deps: ProfileDeps;
   private readonly searching: ProfileSearch;

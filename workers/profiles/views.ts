@@ -1,6 +1,6 @@
 // The public face of the customer record: its row types and the pure serializers from rows to the
 // API's (and the console's) shapes, and the profile an event carries. No I/O.
-import type { addresses, identities, interactions, profiles } from "../../db/schema";
+import type { addresses, identities, interactions, profiles, tags } from "../../db/schema";
 import { fromCents } from "../platform/money";
 import { fullName, type Aggregations } from "./rules";
 
@@ -94,4 +94,9 @@ export function serializeInteraction(i: Interaction) {
 /** The data a profile event carries: enough for the live feed and consumers, no more. */
 export function eventProfile(p: Profile) {
   return { id: p.id, full_name: fullName(p.firstName, p.lastName), email: p.email, joined_at: p.joinedAt.toISOString(), joined_location_id: p.joinedLocationId, joined_channel: p.joinedChannel, type: p.type };
+}
+
+/** A tag of the catalogue, in Omneo's shape. */
+export function serializeTag(t: typeof tags.$inferSelect) {
+  return { id: t.id, handle: t.handle, name: t.name, created_at: t.createdAt.toISOString(), updated_at: t.updatedAt.toISOString() };
 }
