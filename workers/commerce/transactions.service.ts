@@ -201,6 +201,13 @@ export class TransactionsService {
     return rows.map((r) => ({ ...r, items: byTx.get(r.id) ?? [] }));
   }
 
+  /** Transactions by id with their items (any order; unknown ids are left out). */
+  async findMany(ids: readonly string[]): Promise<TransactionView[]> {
+    const rows: Transaction[] = [];
+    for (let i = 0; i < ids.length; i += 90) rows.push(...(await this.db.select().from(transactions).where(inArray(transactions.id, ids.slice(i, i + 90)))));
+    return this.withItems(rows);
+  }
+
   async find(id: string): Promise<TransactionView | undefined> {
     const row = await this.db.query.transactions.findFirst({ where: eq(transactions.id, id) });
     return row ? (await this.withItems([row]))[0] : undefined;

@@ -18,6 +18,7 @@ import { type LedgerLifecycle, ledgerStub, unwrapLedger } from "./ledger-lifecyc
 import type { TransactionIncentives } from "./ledger.schema";
 import type { Balances, LedgerResult, LedgerSource, LedgerTransaction } from "./profile-ledger/contract";
 import type { ProfileLedger } from "./profile-ledger/ledger.do";
+import type { EarnManyResult } from "./profile-ledger/ops/earn";
 import { profileOfRedemption } from "./redemption-ids";
 
 type BatchJob = typeof batchJobs.$inferSelect;
@@ -32,6 +33,24 @@ export function ledgerSource(actor: Actor): LedgerSource {
   return { type: "system", id: null, label: actor.label };
 }
 
+
+/** Receipts a member earns in one ledger call (the RPC's size stays bounded; a bigger history takes several). */
+const EARN_MANY = 100;
+
+/** A recorded transaction as the ledger earns on it. */
+function ledgerTransaction(t: TransactionView): LedgerTransaction {
+  return {
+    id: t.id,
+    externalId: t.externalId,
+    originalExternalId: t.originalExternalId ?? null,
+    totalCents: t.total,
+    items: [...t.items].sort((a, b) => a.position - b.position).map((i) => ({ quantity: i.quantity, priceSell: i.priceSell, sku: i.sku, productId: i.productId, name: i.name })),
+    locationId: t.locationId,
+    timezone: t.timezone,
+    channel: t.channel,
+    transactedAt: t.transactedAt.getTime(),
+  };
+}
 
 /** A queue message: earn for the next BACKFILL_PAGE profiles (by id) after `after`, then pass it on. */
 export const BACKFILL_MESSAGE = "ledger.backfill";
@@ -161,18 +180,26 @@ export class LedgerService {
     if (!t.profileId || t.isVoid) return null;
     const [p, config] = await Promise.all([profile && profile.id === t.profileId ? profile : this.profiles.require(t.profileId), this.definitions.engineConfig()]);
     const stub = this.stub(t.profileId);
-    const tx: LedgerTransaction = {
-      id: t.id,
-      externalId: t.externalId,
-      originalExternalId: t.originalExternalId ?? null,
-      totalCents: t.total,
-      items: [...t.items].sort((a, b) => a.position - b.position).map((i) => ({ quantity: i.quantity, priceSell: i.priceSell, sku: i.sku, productId: i.productId, name: i.name })),
-      locationId: t.locationId,
-      timezone: t.timezone,
-      channel: t.channel,
-      transactedAt: t.transactedAt.getTime(),
-    };
-    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileConditionContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
+    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: ledgerTransaction(t), profile: profileConditionContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
+  }
+
+  /**
+   * A member's receipts earned in one ledger call per EARN_MANY receipts, in the order given (date order:
+   * each earns as of its own date, so a tier crossed by the third is dated by it); each once, however
+   * often asked. Anonymous, voided and other members' receipts are skipped. A refusal (a merged-away
+   * profile) throws like onTransaction; what earned before it stays earned.
+   */
+  async onTransactions(profileId: string, ts: readonly TransactionView[], profile?: Profile | null): Promise<number> {
+    const mine = ts.filter((t) => t.profileId === profileId && !t.isVoid);
+    if (!mine.length) return 0;
+    const [p, config] = await Promise.all([profile && profile.id === profileId ? profile : this.profiles.require(profileId), this.definitions.engineConfig()]);
+    const stub = this.stub(profileId);
+    for (let i = 0; i < mine.length; i += EARN_MANY) {
+      // (the RPC's mapped type of the nested results is too deep for the checker: it is what the object returns)
+      const { outcomes } = (await stub.applyTransactions({ profileId, transactions: mine.slice(i, i + EARN_MANY).map(ledgerTransaction), profile: profileConditionContext(p), config })) as unknown as EarnManyResult;
+      for (const o of outcomes) this.unwrap(o);
+    }
+    return mine.length;
   }
 
   /** A voided receipt takes back what it earned (what is left of its lots; a shortfall is recorded). */
@@ -188,7 +215,7 @@ export class LedgerService {
     const profile = await this.profiles.find(profileId);
     if (!profile || profile.type === "deleted") return 0;
     const txs = await this.history.historyOf(profileId);
-    for (const t of txs) await this.onTransaction(t, profile);
+    await this.onTransactions(profileId, txs, profile);
     return txs.length;
   }
 

@@ -26,6 +26,29 @@ export function applyTransaction(store: LedgerStore, input: ApplyTransactionArgs
   return result.ok ? ok({ ...result.value, balances: balancesOf(store, input.profileId, store.now()) }) : result;
 }
 
+/** A member's receipts in one call (an import's, a backfill's): the shared context, the receipts in the order to earn them. */
+export interface ApplyTransactionsArgs extends Omit<ApplyTransactionArgs, "transaction" | "source"> {
+  /** oldest first: each earns as of its own date, so tiers and expiry replay as they happened */
+  transactions: LedgerTransaction[];
+}
+
+/** What a member's receipts earned, each as applyTransaction's outcome (a replay: the first), and the balances after the last. */
+export interface EarnManyResult {
+  outcomes: Array<LedgerResult<TransactionOutcome>>;
+  balances: EarnResult["balances"] | null;
+}
+
+/**
+ * Earns for several receipts of one member, in the order given, each once per transaction id exactly as
+ * applyTransaction would one by one (one operation each: a refused one does not stop the rest), with the
+ * balances read once at the end.
+ */
+export function applyTransactions(store: LedgerStore, input: ApplyTransactionsArgs): EarnManyResult {
+  const { transactions, ...shared } = input;
+  const outcomes = transactions.map((tx) => earn(store, { ...shared, transaction: tx, source: { type: "transaction", id: tx.id, label: tx.externalId } }));
+  return { outcomes, balances: outcomes.some((o) => o.ok) ? balancesOf(store, input.profileId, store.now()) : null };
+}
+
 function earn(store: LedgerStore, input: ApplyTransactionArgs): LedgerResult<TransactionOutcome> {
   const { transaction: tx, config } = input;
   store.rememberTimezone(config.timezone);
