@@ -4,6 +4,7 @@
 import type { Actor } from "../access/actor";
 import type { TransactionIncentives } from "../incentives/ledger.schema";
 import { isDomainError } from "../platform/errors";
+import type { EventRow } from "../platform/outbox";
 import type { Profile } from "../profiles/service";
 import type { TransactionInput } from "./schema";
 import type { TransactionsService, TransactionView } from "./transactions.service";
@@ -11,7 +12,7 @@ import type { TransactionsService, TransactionView } from "./transactions.servic
 /** What the use case needs of the ledger (LedgerService): earn on a receipt, and give it back. */
 export interface ReceiptLedger {
   /** once per transaction, however often asked; null for an anonymous or voided one */
-  onTransaction(t: TransactionView, profile?: Profile | null): Promise<TransactionIncentives | null>;
+  onTransaction(t: TransactionView, profile?: Profile | null, event?: EventRow): Promise<TransactionIncentives | null>;
   onVoid(t: TransactionView): Promise<unknown>;
   /** a member's receipts in one ledger call, in the order given; each once */
   onTransactions(profileId: string, ts: readonly TransactionView[]): Promise<number>;
@@ -39,9 +40,19 @@ export class Receipts {
    * so a replay that finds earning unfinished completes it and returns the same outcome.
    */
   async ingest(input: TransactionInput, actor: Actor): Promise<IngestResult> {
-    const { transaction, created, profile } = await this.transactions.record(input, actor);
-    const incentives = transaction.profileId && !transaction.isVoid ? await this.ledger.onTransaction(transaction, profile) : null;
-    return { transaction, created, incentives };
+    // a new receipt's event travels with the earn: the ledger's flush sends it with what it earned
+    const { transaction, created, profile, event } = await this.transactions.record(input, actor, { handOff: true });
+    if (!transaction.profileId || transaction.isVoid) {
+      if (event) this.transactions.publishLater(event);
+      return { transaction, created, incentives: null };
+    }
+    try {
+      return { transaction, created, incentives: await this.ledger.onTransaction(transaction, profile, event) };
+    } catch (err) {
+      // refused (nothing was kept) or failed: send it from here; were it sent twice, the consumers' receipts drop the second
+      if (event) this.transactions.publishLater(event);
+      throw err;
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import type { AuditService } from "../access/audit";
 import type { TransactionView } from "../commerce/transactions.service";
 import type { Clock } from "../platform/clock";
 import { DomainError } from "../platform/errors";
+import type { EventRow } from "../platform/outbox";
 import { isUuid } from "../platform/ids";
 import { profileConditionContext } from "../profiles/rules";
 import type { Profile, ProfilesService } from "../profiles/service";
@@ -176,11 +177,13 @@ export class LedgerService {
    * Earn (or claw back) for a transaction that belongs to a profile: once per transaction, however
    * often it is posted. Null for an anonymous or voided transaction.
    */
-  async onTransaction(t: TransactionView, profile?: Profile | null): Promise<TransactionIncentives | null> {
+  async onTransaction(t: TransactionView, profile?: Profile | null, event?: EventRow): Promise<TransactionIncentives | null> {
     if (!t.profileId || t.isVoid) return null;
     const [p, config] = await Promise.all([profile && profile.id === t.profileId ? profile : this.profiles.require(t.profileId), this.definitions.engineConfig()]);
     const stub = this.stub(t.profileId);
-    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: ledgerTransaction(t), profile: profileConditionContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId } }));
+    // the receipt's own event, when handed off, is sent by the ledger's flush with what it earned
+    const handOff = event ? { id: event.id, type: event.type, occurredAt: event.occurredAt.getTime(), data: event.data, causation: event.causation } : undefined;
+    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: ledgerTransaction(t), profile: profileConditionContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId }, handOff }));
   }
 
   /**
