@@ -284,3 +284,20 @@ SCENARIOS.push(
     request: (ctx) => ({ method: "GET", path: `/api/v3/reports/summary?from=${dayAgo(729)}&to=${dayAgo(0)}`, headers: { authorization: `Bearer ${ctx.token}`, accept: "application/json" } }),
   },
 );
+
+// ── import speed ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Runs once (not under autocannon): a generated file through the batch API, then every job polled to its
+ * end (scripts/bench/import.mjs); prints receipts/s beside a no-op run just before. Goal ≥ 550 receipts/s
+ * (1M receipts in 30 minutes). `--import-receipts` and `--import-members` size the file.
+ */
+export const IMPORT_SCENARIOS = [
+  {
+    name: "import-transactions",
+    targetPerSecond: 550,
+    description:
+      "POST /api/v3/transactions/batch, 500 receipts a request, of --import-members members (default 500) dated over the last year in date order, then GET /jobs/{id} until done: receipts/s with earning, from the first submit to the last job completed",
+    runId,
+  },
+];
