@@ -20,8 +20,10 @@ export function generateImport(ctx, { receipts, members, runId }) {
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const rows = Array.from({ length: receipts }, (_, i) => {
     const quantity = 1 + Math.floor(rand() * 3);
-    const price = 10 + Math.floor(rand() * 9000) / 100;
-    const total = Math.round((quantity * price + 19.95) * 100) / 100;
+    // whole cents, and the total summed in cents: the API refuses a third decimal
+    const cents = 1000 + Math.floor(rand() * 9000);
+    const price = cents / 100;
+    const total = (quantity * cents + 1995) / 100;
     return {
       external_id: `IMPORT-${runId}-${i}`,
       profile_id: profiles[i % profiles.length],
