@@ -14,7 +14,7 @@ export async function measureLatency(baseUrl, requests, check = () => null) {
     const url = new URL(request.path, baseUrl);
     if (url.hostname !== "127.0.0.1") throw new Error(`refusing to load anything but 127.0.0.1 (got ${url.href})`);
     const t0 = performance.now();
-    const res = await fetch(url, { method: request.method, headers: request.headers, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(10_000) });
     const body = await res.text();
     times.push(performance.now() - t0);
     const problem = res.status >= 200 && res.status < 300 ? check(res.status, body) : `HTTP ${res.status}`;

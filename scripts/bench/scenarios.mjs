@@ -64,17 +64,23 @@ export const COMPARISONS = [
     baseline: "api-auth-get-no-limiter",
     description: "the per-IP and per-token limit calls (two rate-limiting binding calls) on a cheap authenticated GET",
   },
+  {
+    label: "ingest vs floor",
+    scenario: "tx-ingest",
+    baseline: "interaction-write",
+    description: "a receipt with earning against the simplest evented write (issue 13: goal ≥ 0.5)",
+  },
 ];
 
 let receipt = 0;
 const runId = Math.random().toString(36).slice(2, 8);
 
 /** A purchase by a sampled profile: two lines at the flagship store, a unique receipt number per request. */
-function receiptBody(ctx) {
+function receiptBody(ctx, externalId) {
   receipt += 1;
   const profileId = ctx.sample.profileIds[receipt % ctx.sample.profileIds.length];
   return JSON.stringify({
-    external_id: `BENCH-${runId}-${receipt}`,
+    external_id: externalId ?? `BENCH-${runId}-${receipt}`,
     profile_id: profileId,
     location_id: "S001",
     items: [
@@ -118,6 +124,23 @@ SCENARIOS.push({
   }),
 });
 
+let interaction = 0;
+SCENARIOS.push({
+  name: "interaction-write",
+  description:
+    "POST /api/v3/profiles/{id}/interactions (sampled profiles in turn): the simplest evented write the API has (token lookup, the profile check, one D1 batch of the row, its outbox event and audit entry, then the queue send and the outbox mark). The floor tx-ingest is read against. Each request adds an interaction.",
+  request: (ctx) => {
+    const path = () => `/api/v3/profiles/${ctx.sample.profileIds[interaction++ % ctx.sample.profileIds.length]}/interactions`;
+    return {
+      method: "POST",
+      path: path(),
+      headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ action: "visit", channel: "location", location_id: "S001" }),
+      setupRequest: (req) => ({ ...req, path: path() }),
+    };
+  },
+});
+
 /**
  * Search latency: each of these runs 1,000 distinct searches one at a time (keys sampled from the seeded
  * brand) beside 1,000 no-op requests, and reports p50/p95/p99. Every search must find at least one profile.
@@ -134,6 +157,63 @@ export const LATENCY_SCENARIOS = [
   { name: "search-identity", kind: "exact", targetP95: 20, description: "GET /api/v3/profiles?search=<loyalty card or shopify id>: the identities identifier index", queries: (ctx) => ctx.sample.identities.map((q) => search(q, ctx)) },
   { name: "search-name", kind: "name", targetP95: 50, description: "GET /api/v3/profiles?search=<last name | first name + 3 letters>: FTS5 prefix match ranked by bm25", queries: (ctx) => ctx.sample.names.map((q) => search(q, ctx)) },
 ];
+
+// ── latency at the till: one receipt, return or void at a time ────────────────────────────────
+
+/**
+ * A POS waits for the ingest response (points, tiers, balances after) before it prints the receipt, one
+ * request at a time. `till-receipt` posts --queries receipts one after another for sampled profiles (ledgers
+ * opened first, as for tx-ingest) and keeps their ids; `till-return` then returns one line of each
+ * (a negative receipt naming the original: a clawback); `till-void` voids each original (what its lots
+ * still hold goes back). Goal p99 ≤ 50 ms. Each adds a transaction (or a void) per request.
+ */
+let till = 0;
+const tillHeaders = (ctx) => ({ authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" });
+const tillKeep = (status, body, ctx) => {
+  try {
+    const { data } = JSON.parse(body);
+    if (!data?.id || !data.incentives) return "no transaction with incentives in the response";
+    (ctx.till ??= []).push({ id: data.id, externalId: data.external_id, profileId: data.profile_id });
+    return null;
+  } catch {
+    return "not JSON";
+  }
+};
+const tillOk = () => null;
+
+LATENCY_SCENARIOS.push(
+  {
+    name: "till-receipt",
+    kind: "till",
+    targetP99: 50,
+    description: "POST /api/v3/transactions one at a time (earning on; ledgers opened first): a receipt at the till, response with points, tiers and balances",
+    setup: openLedgers,
+    check: tillKeep,
+    queries: (ctx) => Array.from({ length: ctx.queries }, () => ({ method: "POST", path: "/api/v3/transactions", headers: tillHeaders(ctx), body: receiptBody(ctx, `TILL-${runId}-${++till}`) })),
+  },
+  {
+    name: "till-return",
+    kind: "till",
+    targetP99: 50,
+    description: "POST /api/v3/transactions with a negative total and original_external_id, one at a time, for each till-receipt: a return (clawback of the returned line's points)",
+    check: tillOk,
+    queries: (ctx) =>
+      (ctx.till ?? []).map((t) => ({
+        method: "POST",
+        path: "/api/v3/transactions",
+        headers: tillHeaders(ctx),
+        body: JSON.stringify({ external_id: `${t.externalId}-R`, profile_id: t.profileId, location_id: "S001", original_external_id: t.externalId, items: [{ sku: "SKU-1006", name: "Bench cap", quantity: -1, price_sell: 19.95 }], total: -19.95 }),
+      })),
+  },
+  {
+    name: "till-void",
+    kind: "till",
+    targetP99: 50,
+    description: "POST /api/v3/transactions/{id}/void, one at a time, for each till-receipt: a void (what its lots still hold goes back)",
+    check: tillOk,
+    queries: (ctx) => (ctx.till ?? []).map((t) => ({ method: "POST", path: `/api/v3/transactions/${t.id}/void`, headers: tillHeaders(ctx), body: JSON.stringify({ reason: "bench void" }) })),
+  },
+);
 
 // ── balances at the edge ──────────────────────────────────────────────────────────────────────
 
@@ -204,3 +284,20 @@ SCENARIOS.push(
     request: (ctx) => ({ method: "GET", path: `/api/v3/reports/summary?from=${dayAgo(729)}&to=${dayAgo(0)}`, headers: { authorization: `Bearer ${ctx.token}`, accept: "application/json" } }),
   },
 );
+
+// ── import speed ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Runs once (not under autocannon): a generated file through the batch API, then every job polled to its
+ * end (scripts/bench/import.mjs); prints receipts/s beside a no-op run just before. Goal ≥ 550 receipts/s
+ * (1M receipts in 30 minutes). `--import-receipts` and `--import-members` size the file.
+ */
+export const IMPORT_SCENARIOS = [
+  {
+    name: "import-transactions",
+    targetPerSecond: 550,
+    description:
+      "POST /api/v3/transactions/batch, 500 receipts a request, of --import-members members (default 500) dated over the last year in date order, then GET /jobs/{id} until done: receipts/s with earning, from the first submit to the last job completed",
+    runId,
+  },
+];

@@ -3,6 +3,8 @@
 // Neither service calls the other; the API, the console, the events queue and batch imports all come here.
 import type { Actor } from "../access/actor";
 import type { TransactionIncentives } from "../incentives/ledger.schema";
+import { isDomainError } from "../platform/errors";
+import type { EventRow } from "../platform/outbox";
 import type { Profile } from "../profiles/service";
 import type { TransactionInput } from "./schema";
 import type { TransactionsService, TransactionView } from "./transactions.service";
@@ -10,9 +12,14 @@ import type { TransactionsService, TransactionView } from "./transactions.servic
 /** What the use case needs of the ledger (LedgerService): earn on a receipt, and give it back. */
 export interface ReceiptLedger {
   /** once per transaction, however often asked; null for an anonymous or voided one */
-  onTransaction(t: TransactionView, profile?: Profile | null): Promise<TransactionIncentives | null>;
+  onTransaction(t: TransactionView, profile?: Profile | null, event?: EventRow): Promise<TransactionIncentives | null>;
   onVoid(t: TransactionView): Promise<unknown>;
+  /** a member's receipts in one ledger call, in the order given; each once */
+  onTransactions(profileId: string, ts: readonly TransactionView[]): Promise<number>;
 }
+
+/** How many members' ledgers earnMany asks at once (their objects work in parallel; the isolate waits on them). */
+const EARN_CONCURRENCY = 4;
 
 /** What POST /transactions answers: the receipt, whether this call recorded it, and what it earned. */
 export interface IngestResult {
@@ -33,9 +40,53 @@ export class Receipts {
    * so a replay that finds earning unfinished completes it and returns the same outcome.
    */
   async ingest(input: TransactionInput, actor: Actor): Promise<IngestResult> {
-    const { transaction, created, profile } = await this.transactions.record(input, actor);
-    const incentives = transaction.profileId && !transaction.isVoid ? await this.ledger.onTransaction(transaction, profile) : null;
-    return { transaction, created, incentives };
+    // a new receipt's event travels with the earn: the ledger's flush sends it with what it earned
+    const { transaction, created, profile, event } = await this.transactions.record(input, actor, { handOff: true });
+    if (!transaction.profileId || transaction.isVoid) {
+      if (event) this.transactions.publishLater(event);
+      return { transaction, created, incentives: null };
+    }
+    try {
+      return { transaction, created, incentives: await this.ledger.onTransaction(transaction, profile, event) };
+    } catch (err) {
+      // refused (nothing was kept) or failed: send it from here; were it sent twice, the consumers' receipts drop the second
+      if (event) this.transactions.publishLater(event);
+      throw err;
+    }
+  }
+
+  /**
+   * Record a receipt without earning yet: the first half of an import, whose receipts then earn per member
+   * through earnMany. Until then the receipt has earned nothing; earnMany (or a replay through ingest) completes it.
+   */
+  record(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean }> {
+    return this.transactions.record(input, actor);
+  }
+
+  /**
+   * Earn for recorded receipts, one ledger call per member with that member's receipts in the order given
+   * (date order, so history replays tiers and expiry as it happened). Each receipt earns once, however often
+   * asked. Returns the error of each member whose ledger refused (a merged-away profile), by profile id;
+   * anything else throws.
+   */
+  async earnMany(ts: readonly TransactionView[]): Promise<Map<string, unknown>> {
+    const byProfile = new Map<string, TransactionView[]>();
+    for (const t of ts) if (t.profileId && !t.isVoid) byProfile.set(t.profileId, [...(byProfile.get(t.profileId) ?? []), t]);
+    const members = [...byProfile.entries()];
+    const refused = new Map<string, unknown>();
+    const worker = async () => {
+      for (let next = members.pop(); next; next = members.pop()) {
+        const [profileId, list] = next;
+        try {
+          await this.ledger.onTransactions(profileId, list);
+        } catch (err) {
+          if (!isDomainError(err)) throw err;
+          refused.set(profileId, err);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(EARN_CONCURRENCY, members.length) }, worker));
+    return refused;
   }
 
   /** Void a receipt; the call that voids it also takes back what it earned. Voiding twice changes nothing. */

@@ -169,6 +169,27 @@ function isExternalIdClash(err: unknown): boolean {
   return errorText(err).includes("transactions.external_id");
 }
 
+export interface RecordOptions {
+  /**
+   * Leave a member's receipt's `transaction.created` event unsent and return it (`event`), for the ledger to
+   * send in its flush with what the receipt earned: one D1 batch and one queue send for both instead of two
+   * each. The event is in D1 (unsent) with the receipt either way, so the outbox sweep sends it if nobody does.
+   */
+  handOff?: boolean;
+}
+
+export interface RecordResult {
+  transaction: TransactionView;
+  created: boolean;
+  /** the profile it was resolved to, when this call read it */
+  profile?: Profile | null;
+  /** with handOff: the receipt's event, written to D1 but not sent (the caller sends it, or publishLater) */
+  event?: EventRow;
+}
+
+/** A handed-off event's data stays this small, so the ledger's queue batch (256 KB) always takes it; a bigger one is sent here. */
+const HAND_OFF_MAX_CHARS = 32 * 1024;
+
 /** What recording a receipt reads up front (see TransactionsService.preRead). */
 interface PreRead {
   existing: Transaction | undefined;
@@ -210,6 +231,13 @@ export class TransactionsService {
     const byTx = new Map<string, TransactionItem[]>();
     for (const item of items) byTx.set(item.transactionId, [...(byTx.get(item.transactionId) ?? []), item]);
     return rows.map((r) => ({ ...r, items: byTx.get(r.id) ?? [] }));
+  }
+
+  /** Transactions by id with their items (any order; unknown ids are left out). */
+  async findMany(ids: readonly string[]): Promise<TransactionView[]> {
+    const rows: Transaction[] = [];
+    for (let i = 0; i < ids.length; i += 90) rows.push(...(await this.db.select().from(transactions).where(inArray(transactions.id, ids.slice(i, i + 90)))));
+    return this.withItems(rows);
   }
 
   async find(id: string): Promise<TransactionView | undefined> {
@@ -407,7 +435,7 @@ export class TransactionsService {
    * normalised body) returns the first one with `created: false` and writes nothing; another body under
    * that external_id is a 409. `profile` is the one it was resolved to, when this call read it.
    */
-  async record(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean; profile?: Profile | null }> {
+  async record(input: TransactionInput, actor: Actor, opts: RecordOptions = {}): Promise<RecordResult> {
     const hash = await this.requestHash(input);
     const pre = await this.preRead(input);
     // one retry: a concurrent request may create the same placeholder location or the same receipt first
@@ -416,7 +444,7 @@ export class TransactionsService {
       const existing = first ? (pre.existing ? (await this.withItems([pre.existing]))[0] : undefined) : await this.findByExternalId(input.external_id);
       if (existing) return this.replayOrConflict(existing, hash);
       try {
-        return await this.insert(input, hash, actor, first ? pre : null);
+        return await this.insert(input, hash, actor, first ? pre : null, opts);
       } catch (err) {
         if (attempt === 0 && isUniqueViolation(err)) {
           if (!isExternalIdClash(err)) continue;
@@ -428,7 +456,7 @@ export class TransactionsService {
     }
   }
 
-  private async insert(input: TransactionInput, hash: string, actor: Actor, pre: PreRead | null): Promise<{ transaction: TransactionView; created: true; profile: Profile | null }> {
+  private async insert(input: TransactionInput, hash: string, actor: Actor, pre: PreRead | null, opts: RecordOptions): Promise<RecordResult> {
     const errors = this.validateShape(input);
     const profile = await this.resolveProfile(input, errors, pre);
     const productIds = await this.resolveProducts(input, errors, pre);
@@ -518,9 +546,11 @@ export class TransactionsService {
       }),
       ...(aggregations ? [aggregations] : []),
     ] as unknown as [Statement, ...Statement[]])) as unknown[];
-    this.publish([event]);
+    // a member's receipt may hand its event to the ledger, whose flush sends it with what it earned (see RecordOptions)
+    const handOff = opts.handOff && row.profileId && JSON.stringify(event.data).length <= HAND_OFF_MAX_CHARS;
+    if (!handOff) this.publish([event]);
     if (row.profileId && !(aggregations && this.profiles.aggregationsStored(results.at(-1)))) await this.profiles.recomputeAggregations(row.profileId);
-    return { transaction: view, created: true, profile };
+    return { transaction: view, created: true, profile, ...(handOff ? { event } : {}) };
   }
 
   /**
@@ -604,6 +634,11 @@ export class TransactionsService {
     await this.audit.record(actor, { action: "transaction.claimed", entityType: "transaction", entityId: current.id, oldValues: { profile_id: null }, newValues: { profile_id: profileId } });
     await this.profiles.recomputeAggregations(profileId);
     return { transaction: claimed, claimed: true };
+  }
+
+  /** Send an event a receipt handed off, when whoever took it could not (the ledger refused or failed). */
+  publishLater(event: EventRow): void {
+    this.publish([event]);
   }
 
   private publish(rows: EventRow[]) {

@@ -1,11 +1,12 @@
 // POST /transactions/batch: up to 500 receipts accepted at once, checked record by record before the
-// 202, then recorded by the events queue in date order (so a member's history replays tiers and expiry
-// as it happened) and polled through GET /jobs/{id}. Every record is idempotent by its external_id: a
+// 202, then recorded by the events queue in date order and earned per member in one ledger call each, in
+// date order (so a member's history replays tiers and expiry as it happened), and polled through GET /jobs/{id}. Every record is idempotent by its external_id: a
 // job resubmitted after a failure replays what it already wrote and creates nothing twice.
 import { eq } from "drizzle-orm";
 import { batchJobs } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import { TransactionInput } from "../commerce/schema";
+import type { TransactionView } from "../commerce/transactions.service";
 import { newId } from "../platform/crypto";
 import { DomainError, fieldErrorsFromIssues, isDomainError, type FieldErrors } from "../platform/errors";
 import type { CoreServices } from "../services";
@@ -80,7 +81,12 @@ export async function createTransactionsJob(services: CoreServices, records: unk
   return job;
 }
 
-/** Record a queued job's receipts; safe to run again (a completed job is left alone, a half-done one resumes). */
+/**
+ * Record a queued job's receipts, then earn: first every receipt is recorded in date order (checkpointed,
+ * so a redelivered message resumes), then each member's receipts earn in one ledger call, in date order.
+ * Safe to run again: a completed job is left alone, a half-done one resumes, and the earning of receipts
+ * recorded by an earlier attempt is completed (the ledger earns each receipt once).
+ */
 export async function processTransactionsJob(services: CoreServices, job: BatchJobRow): Promise<BatchJobRow> {
   if (job.status === "completed") return job;
   const records = job.payload ?? [];
@@ -89,12 +95,15 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
   const actor: Actor = job.actor ?? { type: "system", id: null, label: `system: batch job ${job.id}`, userId: null, role: null };
   const checked = checkRecords(services, records);
   await services.db.update(batchJobs).set({ status: "processing" }).where(eq(batchJobs.id, job.id));
+  const order = processingOrder(checked);
+  const recorded = new Map<string, TransactionView>();
   let sinceCheckpoint = 0;
-  for (const index of processingOrder(checked)) {
+  for (const index of order) {
     if (finished.has(index)) continue;
     const input = checked[index].input!;
     try {
-      const { transaction, created } = await services.receipts.ingest(input, actor);
+      const { transaction, created } = await services.receipts.record(input, actor);
+      recorded.set(transaction.id, transaction);
       results.push({ index, status: created ? "created" : "replayed", external_id: input.external_id, transaction_id: transaction.id, profile_id: transaction.profileId ?? undefined });
     } catch (err) {
       if (!isDomainError(err)) throw err;
@@ -105,9 +114,33 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
       await services.db.update(batchJobs).set(progress(results)).where(eq(batchJobs.id, job.id));
     }
   }
+  await earnRecorded(services, results, order, recorded);
   const done = { ...progress(results), status: "completed" as const, results: results.sort((a, b) => a.index - b.index), payload: null, completedAt: services.clock.now() };
   await services.db.update(batchJobs).set(done).where(eq(batchJobs.id, job.id));
   return { ...job, ...done };
+}
+
+/**
+ * Every recorded receipt of the job (this attempt's, and an earlier attempt's read back) earns, each
+ * member's in one ledger call in date order. A member whose ledger refuses (merged away meanwhile) has
+ * those records marked failed with the reason, as a single ingest would answer it.
+ */
+async function earnRecorded(services: CoreServices, results: JobResultRow[], order: number[], recorded: Map<string, TransactionView>): Promise<void> {
+  const byIndex = new Map(results.map((r) => [r.index, r]));
+  const ids = order.flatMap((i) => {
+    const r = byIndex.get(i);
+    return r && (r.status === "created" || r.status === "replayed") && r.transaction_id && r.profile_id ? [r.transaction_id] : [];
+  });
+  const missing = ids.filter((id) => !recorded.has(id));
+  for (const t of missing.length ? await services.transactions.findMany(missing) : []) recorded.set(t.id, t);
+  const refused = await services.receipts.earnMany(ids.flatMap((id) => recorded.get(id) ?? []));
+  if (!refused.size) return;
+  for (const r of results) {
+    const err = r.profile_id ? refused.get(r.profile_id) : undefined;
+    if (!err || !(r.status === "created" || r.status === "replayed")) continue;
+    const e = err as DomainError;
+    Object.assign(r, { status: "failed", errors: e.errors ?? { record: [e.message] } });
+  }
 }
 
 function progress(results: JobResultRow[]) {

@@ -9,6 +9,7 @@ import type { AuditService } from "../access/audit";
 import type { TransactionView } from "../commerce/transactions.service";
 import type { Clock } from "../platform/clock";
 import { DomainError } from "../platform/errors";
+import type { EventRow } from "../platform/outbox";
 import { isUuid } from "../platform/ids";
 import { profileConditionContext } from "../profiles/rules";
 import type { Profile, ProfilesService } from "../profiles/service";
@@ -18,6 +19,7 @@ import { type LedgerLifecycle, ledgerStub, unwrapLedger } from "./ledger-lifecyc
 import type { TransactionIncentives } from "./ledger.schema";
 import type { Balances, LedgerResult, LedgerSource, LedgerTransaction } from "./profile-ledger/contract";
 import type { ProfileLedger } from "./profile-ledger/ledger.do";
+import type { EarnManyResult } from "./profile-ledger/ops/earn";
 import { profileOfRedemption } from "./redemption-ids";
 
 type BatchJob = typeof batchJobs.$inferSelect;
@@ -32,6 +34,24 @@ export function ledgerSource(actor: Actor): LedgerSource {
   return { type: "system", id: null, label: actor.label };
 }
 
+
+/** Receipts a member earns in one ledger call (the RPC's size stays bounded; a bigger history takes several). */
+const EARN_MANY = 100;
+
+/** A recorded transaction as the ledger earns on it. */
+function ledgerTransaction(t: TransactionView): LedgerTransaction {
+  return {
+    id: t.id,
+    externalId: t.externalId,
+    originalExternalId: t.originalExternalId ?? null,
+    totalCents: t.total,
+    items: [...t.items].sort((a, b) => a.position - b.position).map((i) => ({ quantity: i.quantity, priceSell: i.priceSell, sku: i.sku, productId: i.productId, name: i.name })),
+    locationId: t.locationId,
+    timezone: t.timezone,
+    channel: t.channel,
+    transactedAt: t.transactedAt.getTime(),
+  };
+}
 
 /** A queue message: earn for the next BACKFILL_PAGE profiles (by id) after `after`, then pass it on. */
 export const BACKFILL_MESSAGE = "ledger.backfill";
@@ -164,22 +184,32 @@ export class LedgerService {
    * Earn (or claw back) for a transaction that belongs to a profile: once per transaction, however
    * often it is posted. Null for an anonymous or voided transaction.
    */
-  async onTransaction(t: TransactionView, profile?: Profile | null): Promise<TransactionIncentives | null> {
+  async onTransaction(t: TransactionView, profile?: Profile | null, event?: EventRow): Promise<TransactionIncentives | null> {
     if (!t.profileId || t.isVoid) return null;
     const [p, config] = await Promise.all([profile && profile.id === t.profileId ? profile : this.profiles.require(t.profileId), this.definitions.engineConfig()]);
     const stub = this.stub(t.profileId);
-    const tx: LedgerTransaction = {
-      id: t.id,
-      externalId: t.externalId,
-      originalExternalId: t.originalExternalId ?? null,
-      totalCents: t.total,
-      items: [...t.items].sort((a, b) => a.position - b.position).map((i) => ({ quantity: i.quantity, priceSell: i.priceSell, sku: i.sku, productId: i.productId, name: i.name })),
-      locationId: t.locationId,
-      timezone: t.timezone,
-      channel: t.channel,
-      transactedAt: t.transactedAt.getTime(),
-    };
-    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: tx, profile: profileConditionContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId, causation: this.originCausation } }));
+    // the receipt's own event, when handed off, is sent by the ledger's flush with what it earned
+    const handOff = event ? { id: event.id, type: event.type, occurredAt: event.occurredAt.getTime(), data: event.data, causation: event.causation } : undefined;
+    return this.unwrap(await stub.applyTransaction({ profileId: t.profileId, transaction: ledgerTransaction(t), profile: profileConditionContext(p), config, source: { type: "transaction", id: t.id, label: t.externalId, causation: this.originCausation }, handOff }));
+  }
+
+  /**
+   * A member's receipts earned in one ledger call per EARN_MANY receipts, in the order given (date order:
+   * each earns as of its own date, so a tier crossed by the third is dated by it); each once, however
+   * often asked. Anonymous, voided and other members' receipts are skipped. A refusal (a merged-away
+   * profile) throws like onTransaction; what earned before it stays earned.
+   */
+  async onTransactions(profileId: string, ts: readonly TransactionView[], profile?: Profile | null): Promise<number> {
+    const mine = ts.filter((t) => t.profileId === profileId && !t.isVoid);
+    if (!mine.length) return 0;
+    const [p, config] = await Promise.all([profile && profile.id === profileId ? profile : this.profiles.require(profileId), this.definitions.engineConfig()]);
+    const stub = this.stub(profileId);
+    for (let i = 0; i < mine.length; i += EARN_MANY) {
+      // (the RPC's mapped type of the nested results is too deep for the checker: it is what the object returns)
+      const { outcomes } = (await stub.applyTransactions({ profileId, transactions: mine.slice(i, i + EARN_MANY).map(ledgerTransaction), profile: profileConditionContext(p), config, causation: this.originCausation })) as unknown as EarnManyResult;
+      for (const o of outcomes) this.unwrap(o);
+    }
+    return mine.length;
   }
 
   /** A voided receipt takes back what it earned (what is left of its lots; a shortfall is recorded). */
@@ -195,7 +225,7 @@ export class LedgerService {
     const profile = await this.profiles.find(profileId);
     if (!profile || profile.type === "deleted") return 0;
     const txs = await this.history.historyOf(profileId);
-    for (const t of txs) await this.onTransaction(t, profile);
+    await this.onTransactions(profileId, txs, profile);
     return txs.length;
   }
 

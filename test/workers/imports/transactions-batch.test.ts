@@ -2,7 +2,12 @@
 // bad ones reported by index; resubmitting creates nothing twice; one member's receipts earn in date order.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, makeToken } from "../helpers";
+import { batchJobs } from "../../../db/schema";
+import type { Actor } from "../../../workers/access/actor";
+import { TransactionInput } from "../../../workers/commerce/schema";
+import { processJob } from "../../../workers/imports/jobs";
+import { processTransactionsJob, TRANSACTIONS_JOB } from "../../../workers/imports/transactions-batch";
+import { api, makeToken, services } from "../helpers";
 import { daysAgo, makeProfile, simpleReceipt, uid } from "../commerce/support";
 import { create, rateBody, tierBody, tierPointsBody } from "../incentives/support";
 
@@ -85,6 +90,29 @@ describe("POST /transactions/batch", () => {
     const ladder = tiers.find((t) => t.point_definition_id === tp.id)!;
     expect(ladder.current.id).toBe(tier.id);
     expect(ladder.achieved_at.slice(0, 10)).toBe(d1.day);
+  });
+
+  it("run again after an attempt recorded receipts but stopped before they earned, earns for them, once", async () => {
+    const tp = await create(token, "/points/definitions", tierPointsBody());
+    await create(token, "/rates", rateBody(tp.id, { multiplier: 1 }));
+    const profile = await makeProfile(token);
+    const records = [simpleReceipt(40, { profile_id: profile.id, transacted_at: daysAgo(2).at }), simpleReceipt(60, { profile_id: profile.id, transacted_at: daysAgo(1).at })];
+    const s = services();
+    const actor: Actor = { type: "system", id: null, label: "test: an earlier attempt", userId: null, role: null };
+    // the earlier attempt recorded the first receipt and checkpointed it, then stopped (a crash) before the earning step
+    const { transaction } = await s.receipts.record(TransactionInput.parse(records[0]), actor);
+    const job = { id: crypto.randomUUID(), kind: TRANSACTIONS_JOB, status: "processing" as const, total: 2, payload: records, processed: 1, succeeded: 1, failed: 0, createdBy: actor.label, actor: null, createdAt: new Date(), completedAt: null,
+      results: [{ index: 0, status: "created", external_id: transaction.externalId, transaction_id: transaction.id, profile_id: profile.id }] };
+    await s.db.insert(batchJobs).values(job);
+    const lotsOf = async () => (await s.ledger.stub(profile.id).pointLots()).filter((l) => l.point_definition_id === tp.id).map((l) => l.transaction_external_id).sort();
+    expect(await lotsOf()).toEqual([]);
+
+    expect(await processJob(s, job.id)).toMatchObject({ status: "completed", succeeded: 2, failed: 0 });
+    const both = records.map((r) => r.external_id).sort();
+    expect(await lotsOf()).toEqual(both);
+    // the same message delivered again (the job row as it was): nothing earns twice
+    await processTransactionsJob(s, job);
+    expect(await lotsOf()).toEqual(both);
   });
 
   it("refuses a batch over 500 records, an empty one and an unknown field, writing nothing", async () => {

@@ -17,7 +17,7 @@ import type { AchievementDefinitionConfig, EngineConfig } from "../engine-types"
 import type * as C from "./contract";
 import { achievementViews, progressAchievement } from "./ops/achievements";
 import { claimBenefit, extendBenefit, issueBenefit, redeemBenefit } from "./ops/benefits";
-import { applyTransaction, voidTransaction } from "./ops/earn";
+import { applyTransaction, applyTransactions, voidTransaction, type ApplyTransactionInput, type ApplyTransactionsArgs, type EarnManyResult } from "./ops/earn";
 import { nextDue, processDue } from "./ops/expiry";
 import { extendReward, issuePoints, issueReward, voidInstance } from "./ops/issue";
 import { beginMoveOut, completeMoveOut, moveIn } from "./ops/merge";
@@ -107,10 +107,18 @@ export class ProfileLedger extends DurableObject<Env> {
 
   /**
    * A transaction: points per the best rate for each definition (a return claws back), tier points and
-   * tiers, achievements and what their levels unlock. Once per transaction id.
+   * tiers, achievements and what their levels unlock. Once per transaction id. A handed-off event (the
+   * receipt's own) is kept with the earn and sent first by its flush.
    */
-  applyTransaction(input: C.ApplyTransactionArgs): C.LedgerResult<C.EarnResult> {
+  applyTransaction(input: ApplyTransactionInput): C.LedgerResult<C.EarnResult> {
     return this.wrote(applyTransaction(this.store, input));
+  }
+
+  /** A member's receipts in one call, in the order given (date order), each once: an import's or a backfill's. One flush for all. */
+  applyTransactions(input: ApplyTransactionsArgs): EarnManyResult {
+    const result = applyTransactions(this.store, input);
+    if (result.outcomes.some((o) => o.ok)) this.scheduleSoon();
+    return result;
   }
 
   /** A voided transaction gives back what its lots still hold, once. */

@@ -67,7 +67,8 @@ export function projectionStatements(db: D1Database, batch: FlushBatch, eventsOu
   const stmts: D1PreparedStatement[] = [];
   const { profileId, now } = batch;
   const at = (ms: number | null) => (ms === null ? null : new Date(ms));
-  if (eventsOut.length) stmts.push(insertAll(db, events, eventsOut, "ignore"));
+  // an upsert of the sent mark: a handed-off event (a receipt's own) is in D1 already, unsent
+  if (eventsOut.length) stmts.push(insertAll(db, events, eventsOut, { target: events.id, set: [events.sentAt, events.attempts] }));
   const instances: Array<typeof incentiveInstances.$inferSelect> = [
     ...batch.rewards.map((r) => ({ id: r.id, profileId, kind: "reward", definitionId: r.definition_id, definitionVersion: r.definition_version, status: r.status, valueInitial: r.value_initial, valueRemaining: r.value_remaining, issuedAt: new Date(r.issued_at), expiresAt: at(r.expires_at), updatedAt: new Date(r.updated_at) })),
     ...batch.benefits.map((b) => ({ id: b.id, profileId, kind: "benefit", definitionId: b.definition_id, definitionVersion: b.definition_version, status: b.status, valueInitial: b.max_redemptions, valueRemaining: b.max_redemptions - b.redemptions_used, issuedAt: new Date(b.issued_at), expiresAt: at(b.expires_at), updatedAt: new Date(b.updated_at) })),

@@ -15,21 +15,62 @@ import {
   type VoidTransactionResult,
 } from "../contract";
 import { balancesOf } from "../reads";
-import type { LedgerStore, LotRow } from "../storage";
+import { CAUSATION_KEY, type LedgerStore, type LotRow } from "../storage";
 import { iso } from "../views";
 import { progress } from "./achievements";
 import { evaluateTier } from "./tiers";
 
+/**
+ * A receipt's own event (commerce's `transaction.created`, already in D1 unsent), handed to the ledger so
+ * that its flush sends it first, with what the receipt earned: one D1 batch and one queue send for both.
+ */
+export interface HandedEvent {
+  id: string;
+  type: string;
+  occurredAt: number;
+  data: Record<string, unknown>;
+  causation: unknown;
+}
+
+export type ApplyTransactionInput = ApplyTransactionArgs & { handOff?: HandedEvent };
+
 /** A transaction's earn and the balances after (a replay reports today's balances beside the first outcome). */
-export function applyTransaction(store: LedgerStore, input: ApplyTransactionArgs): LedgerResult<EarnResult> {
+export function applyTransaction(store: LedgerStore, input: ApplyTransactionInput): LedgerResult<EarnResult> {
   const result = earn(store, input);
   return result.ok ? ok({ ...result.value, balances: balancesOf(store, input.profileId, store.now()) }) : result;
 }
 
-function earn(store: LedgerStore, input: ApplyTransactionArgs): LedgerResult<TransactionOutcome> {
+/** A member's receipts in one call (an import's, a backfill's): the shared context, the receipts in the order to earn them. */
+export interface ApplyTransactionsArgs extends Omit<ApplyTransactionArgs, "transaction" | "source"> {
+  /** oldest first: each earns as of its own date, so tiers and expiry replay as they happened */
+  transactions: LedgerTransaction[];
+  /** the causing request's namespace, as each receipt's source carries it (see applyTransaction) */
+  causation?: LedgerSource["causation"];
+}
+
+/** What a member's receipts earned, each as applyTransaction's outcome (a replay: the first), and the balances after the last. */
+export interface EarnManyResult {
+  outcomes: Array<LedgerResult<TransactionOutcome>>;
+  balances: EarnResult["balances"] | null;
+}
+
+/**
+ * Earns for several receipts of one member, in the order given, each once per transaction id exactly as
+ * applyTransaction would one by one (one operation each: a refused one does not stop the rest), with the
+ * balances read once at the end.
+ */
+export function applyTransactions(store: LedgerStore, input: ApplyTransactionsArgs): EarnManyResult {
+  const { transactions, causation, ...shared } = input;
+  const outcomes = transactions.map((tx) => earn(store, { ...shared, transaction: tx, source: { type: "transaction", id: tx.id, label: tx.externalId, causation: causation ?? null } }));
+  return { outcomes, balances: outcomes.some((o) => o.ok) ? balancesOf(store, input.profileId, store.now()) : null };
+}
+
+function earn(store: LedgerStore, input: ApplyTransactionInput): LedgerResult<TransactionOutcome> {
   const { transaction: tx, config } = input;
   store.rememberTimezone(config.timezone);
   return store.run(input.profileId, `tx:${tx.id}`, () => {
+    // first in the outbox, so it is sent before the events of what it earned (kept only if the earn is)
+    if (input.handOff) adopt(store, input.handOff);
     store.rememberDefinitions(config.pointDefinitions);
     const now = store.now();
     const at = new Date(now);
@@ -128,6 +169,12 @@ export function voidTransaction(store: LedgerStore, input: VoidTransactionArgs):
     for (const [definitionId, n] of byDef) store.emit("points.voided", { point_definition_id: definitionId, points: n, transaction_id: input.transactionId, transaction_external_id: input.externalId, reason: input.reason });
     return ok({ points, shortfall });
   }, input.causation ?? null);
+}
+
+/** Puts a handed-off event into the local outbox as it is (its id, time and causation). */
+function adopt(store: LedgerStore, e: HandedEvent): void {
+  const data = e.causation ? { ...e.data, [CAUSATION_KEY]: e.causation } : e.data;
+  store.exec(`INSERT OR IGNORE INTO outbox (id, type, data, occurred_at) VALUES (?, ?, ?, ?)`, e.id, e.type, JSON.stringify(data), e.occurredAt);
 }
 
 /** Writes a new points lot, its entry and event (inside an operation); returns its id. */
