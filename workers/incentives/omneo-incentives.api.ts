@@ -33,6 +33,16 @@ const zoned = {
   issued_at: OmneoDate("issued_at").optional().openapi({ description: "Accepted only as now (within 5 minutes): the ledger does not back-date" }),
   external_id: z.string().trim().min(1).max(191).optional().openapi({ description: "Makes the create idempotent: the same external_id again answers the same instance (not stored on it)" }),
 };
+/** An Omneo field this API does not take: declared (so the document lists it) and refused with a reason. */
+const refused = (why: string) => z.unknown().optional().openapi({ description: `Refused (422): ${why}` });
+const refuse =
+  (fields: Record<string, string>) =>
+  (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    for (const [field, why] of Object.entries(fields)) if (v[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
+  };
+const BENEFIT_EXPIRY = "expires_at cannot be set per benefit: its expiry comes from its definition's period (extend it with POST /benefits/extend)";
+const POINTS_EXPIRY = "expires_at cannot be set per award: points expire by their definition";
+const EXTEND_DATE = "extend_date is not supported: send extend_days (days after the current expiry)";
 const profileId = z.string({ error: "profile_id is required" }).trim().min(1, "profile_id is required").max(191);
 
 const OmneoRewardInput = z
@@ -52,9 +62,10 @@ const OmneoBenefitInput = z
   .object({
     profile_id: profileId,
     benefit_definition_id: anId("benefit_definition_id"),
-    expires_at: z.never({ error: "expires_at cannot be set per benefit: its expiry comes from its definition's period (extend it with POST /benefits/extend)" }).optional(),
+    expires_at: refused(BENEFIT_EXPIRY),
     ...zoned,
   })
+  .superRefine(refuse({ expires_at: BENEFIT_EXPIRY }))
   .openapi("OmneoBenefitInput");
 const OmneoPointsInput = z
   .object({
@@ -62,19 +73,21 @@ const OmneoPointsInput = z
     point_definition_id: anId("point_definition_id"),
     value_initial: z.number({ error: "value_initial must be a whole number of points" }).int("value_initial must be a whole number of points").min(1, "value_initial must be at least 1").max(100_000_000),
     value_remaining: z.number({ error: "value_remaining must be a whole number of points" }).int("value_remaining must be a whole number of points").optional(),
-    expires_at: z.never({ error: "expires_at cannot be set per award: points expire by their definition" }).optional(),
+    expires_at: refused(POINTS_EXPIRY),
     description: z.string().trim().min(1).max(500).optional().openapi({ description: "Recorded as the award's reason" }),
     ...zoned,
   })
+  .superRefine(refuse({ expires_at: POINTS_EXPIRY }))
   .openapi("OmneoPointsInput");
 const ExtendBenefitsInput = z
   .object({
     profile_id: profileId,
     ids: z.array(anId("ids"), { error: "ids must be a list of benefit ids" }).min(1, "ids must not be empty").max(50, "ids holds at most 50 benefits"),
     extend_days: z.number({ error: "extend_days must be a whole number" }).int("extend_days must be a whole number").min(1).max(3650).optional(),
-    extend_date: z.never({ error: "extend_date is not supported: send extend_days (days after the current expiry)" }).optional(),
+    extend_date: refused(EXTEND_DATE),
   })
   .superRefine((v, ctx) => {
+    refuse({ extend_date: EXTEND_DATE })(v, ctx);
     if (v.extend_days === undefined) ctx.addIssue({ code: "custom", path: ["extend_days"], message: "extend_days is required (days after each benefit's current expiry)" });
   })
   .openapi("ExtendBenefitsInput");
@@ -160,11 +173,11 @@ const TierProgressSchema = z
     next_progress: z.number().int(),
     next_remain: z.number().int().nullable(),
     total_points_12m: z.number().int(),
-    total_points_achievement: z.null(),
-    next_progress_change_at: z.null(),
+    total_points_achievement: z.number().nullable().openapi({ description: "Not modelled: always null" }),
+    next_progress_change_at: z.string().nullable().openapi({ description: "Not modelled: always null" }),
     anniversary_at: z.string().nullable(),
-    maintained_at: z.null(),
-    assigned_at: z.null(),
+    maintained_at: z.string().nullable().openapi({ description: "Not modelled: always null" }),
+    assigned_at: z.string().nullable().openapi({ description: "Not modelled: always null" }),
     achieved_at: z.string().nullable(),
     created_at: z.string().nullable(),
     updated_at: z.string().nullable(),
