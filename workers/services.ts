@@ -135,7 +135,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     definitions,
     ledger,
     incentiveLists,
-    omneoIncentives: new OmneoIncentives(ledger, incentiveLists, definitions, clock),
+    omneoIncentives: new OmneoIncentives(ledger, incentiveLists, definitions, profiles, clock),
     triggers,
     reactions,
     automations,

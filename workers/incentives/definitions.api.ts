@@ -125,12 +125,18 @@ function registerKind<I extends z.ZodTypeAny, U extends z.ZodTypeAny>(api: OpenA
       method: "get",
       path: `${path}/{id}`,
       tags,
-      summary: `A ${label}`,
+      summary: `A live ${label} (an archived one answers 404, as a deleted one does in Omneo; list it with filter[archived]=true)`,
       middleware: [requireScope("config:read")] as const,
       request: { params: IdParam },
       responses: { 200: ok(single(spec.output), `The ${label}`), ...problemResponses, ...notFoundResponse },
     },
-    async (c) => c.json({ data: out(await c.get("services").definitions.get(kind, valid<{ id: string }>(c, "param").id)) }, 200),
+    async (c) => {
+      const id = valid<{ id: string }>(c, "param").id;
+      const row = await c.get("services").definitions.get(kind, id);
+      // Omneo's DELETE removes a definition from reads by id; ours archives it and keeps its history
+      if (row.archivedAt) throw new DomainError("not_found", `The ${label} ${id} is archived (GET ${path}?filter[archived]=true lists it)`);
+      return c.json({ data: out(row) }, 200);
+    },
   );
 
   for (const method of ["put", "patch"] as const) {

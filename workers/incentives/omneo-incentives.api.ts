@@ -22,16 +22,6 @@ const anId = (field: string) =>
     .union([z.string().trim().min(1, `${field} is required`).max(100), z.number().int()], { error: `${field} is required` })
     .transform(String)
     .openapi({ type: "string" });
-/**
- * A field Omneo's body has and this server refuses with a reason, rather than as an unknown key. Documented as
- * `not: {}` (no value is valid), since zod's `never` has no OpenAPI form and broke the document's generation.
- */
-const refused = (message: string) =>
-  z
-    .unknown()
-    .refine((v) => v === undefined, { message })
-    .optional()
-    .openapi({ not: {}, description: `Refused: ${message}` });
 const OmneoDate = (field: string) =>
   z
     .string({ error: `${field} must be a date-time` })
@@ -43,6 +33,17 @@ const zoned = {
   issued_at: OmneoDate("issued_at").optional().openapi({ description: "Accepted only as now (within 5 minutes): the ledger does not back-date" }),
   external_id: z.string().trim().min(1).max(191).optional().openapi({ description: "Makes the create idempotent: the same external_id again answers the same instance (not stored on it)" }),
 };
+/** An Omneo field this API does not take: declared (so the document lists it) and refused with a reason. */
+/** A field of Omneo's body refused with its reason (the superRefine below names it); documented as `not: {}`: no value is valid. */
+const refused = (why: string) => z.unknown().optional().openapi({ not: {}, description: `Refused (422): ${why}` });
+const refuse =
+  (fields: Record<string, string>) =>
+  (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    for (const [field, why] of Object.entries(fields)) if (v[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
+  };
+const BENEFIT_EXPIRY = "expires_at cannot be set per benefit: its expiry comes from its definition's period (extend it with POST /benefits/extend)";
+const POINTS_EXPIRY = "expires_at cannot be set per award: points expire by their definition";
+const EXTEND_DATE = "extend_date is not supported: send extend_days (days after the current expiry)";
 const profileId = z.string({ error: "profile_id is required" }).trim().min(1, "profile_id is required").max(191);
 
 const OmneoRewardInput = z
@@ -62,9 +63,10 @@ const OmneoBenefitInput = z
   .object({
     profile_id: profileId,
     benefit_definition_id: anId("benefit_definition_id"),
-    expires_at: refused("expires_at cannot be set per benefit: its expiry comes from its definition's period (extend it with POST /benefits/extend)"),
+    expires_at: refused(BENEFIT_EXPIRY),
     ...zoned,
   })
+  .superRefine(refuse({ expires_at: BENEFIT_EXPIRY }))
   .openapi("OmneoBenefitInput");
 const OmneoPointsInput = z
   .object({
@@ -72,19 +74,21 @@ const OmneoPointsInput = z
     point_definition_id: anId("point_definition_id"),
     value_initial: z.number({ error: "value_initial must be a whole number of points" }).int("value_initial must be a whole number of points").min(1, "value_initial must be at least 1").max(100_000_000),
     value_remaining: z.number({ error: "value_remaining must be a whole number of points" }).int("value_remaining must be a whole number of points").optional(),
-    expires_at: refused("expires_at cannot be set per award: points expire by their definition"),
+    expires_at: refused(POINTS_EXPIRY),
     description: z.string().trim().min(1).max(500).optional().openapi({ description: "Recorded as the award's reason" }),
     ...zoned,
   })
+  .superRefine(refuse({ expires_at: POINTS_EXPIRY }))
   .openapi("OmneoPointsInput");
 const ExtendBenefitsInput = z
   .object({
     profile_id: profileId,
     ids: z.array(anId("ids"), { error: "ids must be a list of benefit ids" }).min(1, "ids must not be empty").max(50, "ids holds at most 50 benefits"),
     extend_days: z.number({ error: "extend_days must be a whole number" }).int("extend_days must be a whole number").min(1).max(3650).optional(),
-    extend_date: refused("extend_date is not supported: send extend_days (days after the current expiry)"),
+    extend_date: refused(EXTEND_DATE),
   })
   .superRefine((v, ctx) => {
+    refuse({ extend_date: EXTEND_DATE })(v, ctx);
     if (v.extend_days === undefined) ctx.addIssue({ code: "custom", path: ["extend_days"], message: "extend_days is required (days after each benefit's current expiry)" });
   })
   .openapi("ExtendBenefitsInput");
@@ -170,11 +174,11 @@ const TierProgressSchema = z
     next_progress: z.number().int(),
     next_remain: z.number().int().nullable(),
     total_points_12m: z.number().int(),
-    total_points_achievement: z.null(),
-    next_progress_change_at: z.null(),
+    total_points_achievement: z.number().nullable().openapi({ description: "Not modelled: always null" }),
+    next_progress_change_at: z.string().nullable().openapi({ description: "Not modelled: always null" }),
     anniversary_at: z.string().nullable(),
-    maintained_at: z.null(),
-    assigned_at: z.null(),
+    maintained_at: z.string().nullable().openapi({ description: "Not modelled: always null" }),
+    assigned_at: z.string().nullable().openapi({ description: "Not modelled: always null" }),
     achieved_at: z.string().nullable(),
     created_at: z.string().nullable(),
     updated_at: z.string().nullable(),

@@ -9,10 +9,12 @@ import type { Clock } from "../platform/clock";
 import { DomainError } from "../platform/errors";
 import { canonicalTimezone, zonedInstant } from "../platform/time";
 import type { DefinitionsService } from "./definitions.service";
+import type { ProfilesService } from "../profiles/service";
+import { unwrapLedger } from "./ledger-lifecycle";
 import type { LedgerService } from "./ledger.service";
 import type { IncentiveLists } from "./lists";
 import { omneoBenefit, omneoReward, omneoTierProgress } from "./omneo-views";
-import type { BenefitView, RewardView } from "./profile-ledger/contract";
+import type { BenefitView, RewardView, TierView } from "./profile-ledger/contract";
 import { serializePointAward } from "./views";
 
 /** How far from now an Omneo `issued_at` may be and still mean "now": back-dated issue is not supported. */
@@ -81,6 +83,7 @@ export class OmneoIncentives {
     private readonly ledger: LedgerService,
     private readonly lists: IncentiveLists,
     private readonly definitions: DefinitionsService,
+    private readonly profiles: ProfilesService,
     private readonly clock: Clock,
   ) {}
 
@@ -233,15 +236,25 @@ export class OmneoIncentives {
     return { ...redemption, total: redemption.amount, total_localised: redemption.amount, balances, updated_at: redemption.created_at };
   }
 
-  /** The profile's progress on each tier ladder, in Omneo's shape; `tiers/calculate` answers the first. */
-  async tierProgress(profileId: string) {
-    const [views, config] = await Promise.all([this.ledger.tiers(profileId), this.definitions.list("tier", {}, { number: 1, size: 200 })]);
-    return views.map((v) => omneoTierProgress(profileId, v, config.rows.filter((t) => t.pointDefinitionId === v.point_definition_id)));
+  /** The profile's progress on each tier ladder, in Omneo's shape. */
+  async tierProgress(profileId: string, views?: TierView[]) {
+    const [tiers, ladders] = await Promise.all([views ?? this.ledger.tiers(profileId), this.definitions.list("tier", {}, { number: 1, size: 200 })]);
+    return tiers.map((v) => omneoTierProgress(profileId, v, ladders.rows.filter((t) => t.pointDefinitionId === v.point_definition_id)));
   }
 
-  /** The ladder where the profile holds a tier, else the first; 404 when no ladder is defined. */
+  /**
+   * Omneo's tiers/calculate: the ledger first attains what the rolling totals already reach (a live member
+   * who never earned joins a tier that starts at 0), then answers the ladder where the member holds a tier,
+   * else the first; 404 when no ladder is defined.
+   */
   async calculateTier(profileId: string) {
-    const progress = await this.tierProgress(profileId);
+    const profile = await this.profiles.require(profileId);
+    let views: TierView[] | undefined;
+    if (profile.type !== "deleted") {
+      const config = await this.definitions.engineConfig();
+      views = unwrapLedger(await this.ledger.stub(profileId).calculateTiers({ profileId, config }));
+    }
+    const progress = await this.tierProgress(profileId, views);
     const pick = progress.find((p) => p.current_tier) ?? progress[0];
     if (!pick) throw new DomainError("not_found", "No tier ladder is defined");
     return pick;

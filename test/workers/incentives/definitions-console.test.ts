@@ -12,7 +12,7 @@ import {
   rewardDefinitions,
   tierDefinitions,
 } from "../../../db/schema";
-import { consoleAction, countRows, fetchWorker, makeToken, makeUser, signIn } from "../helpers";
+import { api, consoleAction, countRows, fetchWorker, makeToken, makeUser, signIn } from "../helpers";
 import { create, pointBody, rateBody, read, rewardBody, tierBody, tierPointsBody, uid, type Def } from "./support";
 
 type Who = "admin" | "manager" | "reporting";
@@ -130,7 +130,10 @@ describe("Admin forms", () => {
     expect(await read(token, `/rewards/definitions/${r.id}`)).toMatchObject({ type: "spend", value: 15, period: 45, version: 2 });
     const archived = await fetchWorker(`/configuration/rewards/${r.id}`, { method: "POST", cookie: cookies.admin, body: new URLSearchParams({ intent: "delete" }) });
     expect(archived.status).toBe(302);
-    expect((await read(token, `/rewards/definitions/${r.id}`)).archived_at).not.toBeNull();
+    // archived: a read by id answers 404 (Omneo's deleted definition); the archived list keeps it
+    expect((await api(`/rewards/definitions/${r.id}`, { token })).status).toBe(404);
+    const listed = (await (await api(`/rewards/definitions?filter[archived]=true&filter[handle]=${r.handle}`, { token })).json()) as { data: Def[] };
+    expect(listed.data.map((d) => [d.id, d.archived_at === null])).toEqual([[r.id, false]]);
   });
 });
 

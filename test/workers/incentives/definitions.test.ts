@@ -119,12 +119,13 @@ describe("definitions CRUD", () => {
     expect(del.status).toBe(200);
     const archived = ((await del.json()) as { data: Def }).data;
     expect(archived.archived_at).not.toBeNull();
-    // kept, not deleted; out of the default list; in the archived one
-    expect((await read(token, `${path}/${created.id}`)).archived_at).toBe(archived.archived_at);
+    // kept, not deleted: gone from reads by id (404, as Omneo answers for a deleted one) and from the
+    // default list; in the archived one, with its archived_at
+    expect((await api(`${path}/${created.id}`, { token })).status).toBe(404);
     const live = (await (await api(`${path}?page[size]=100`, { token })).json()) as { data: Def[] };
     expect(live.data.map((d) => d.id)).not.toContain(created.id);
     const arch = (await (await api(`${path}?page[size]=100&filter[archived]=true`, { token })).json()) as { data: Def[] };
-    expect(arch.data.map((d) => d.id)).toContain(created.id);
+    expect(arch.data.find((d) => d.id === created.id)?.archived_at).toBe(archived.archived_at);
     // an archived definition cannot change
     expect((await api(`${path}/${created.id}`, { method: "PUT", token, json: change })).status).toBe(409);
 

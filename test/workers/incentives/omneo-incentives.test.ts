@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, makeToken, problem } from "../helpers";
 import { benefitBody, create, tierBody, tierPointsBody } from "./support";
-import { balances, json, makeProfile, pointsProgramme, rewardDef } from "./ledger-support";
+import { balances, json, ledgerStub, makeProfile, pointsProgramme, rewardDef } from "./ledger-support";
 
 type Json = Record<string, any>;
 let token: string;
@@ -231,6 +231,30 @@ describe("tiers/calculate and tiers/assign", () => {
     expect(unknown.status).toBe(422);
     expect((await problem(unknown)).errors?.tier).toBeTruthy();
     expect((await get(`/profiles/${crypto.randomUUID()}/tiers/calculate`)).status).toBe(404);
+  });
+});
+
+describe("tiers/calculate on a ladder that starts at 0", () => {
+  it("puts a member who never earned on the 0-point tier, once; an unknown profile is a 404 and gets no ledger", async () => {
+    const profile = await makeProfile(token);
+    const ladder = await create(token, "/points/definitions", tierPointsBody());
+    const entry = await create(token, "/tiers/definitions", tierBody(ladder.id, { value_min: 0, value_maintain: 0, is_floor: true }));
+    const next = await create(token, "/tiers/definitions", tierBody(ladder.id, { value_min: 300, value_maintain: 200 }));
+
+    const first = await json<Json>(await get(`/profiles/${profile.id}/tiers/calculate`), 200);
+    expect(first).toMatchObject({ id: ladder.id, is_floor: true, next_remain: 300 });
+    expect(first.current_tier).toMatchObject({ id: entry.id, is_floor: true });
+    expect(first.next_tier).toMatchObject({ id: next.id });
+    expect(first.achieved_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+    const again = await json<Json>(await get(`/profiles/${profile.id}/tiers/calculate`), 200);
+    expect(again).toEqual(first);
+    const entries = await json<Json[]>(await get(`/profiles/${profile.id}/ledgers`), 200);
+    expect(entries.filter((e) => e.kind === "tier").map((e) => e.action)).toEqual(["attain"]);
+
+    const unknown = crypto.randomUUID();
+    expect((await get(`/profiles/${unknown}/tiers/calculate`)).status).toBe(404);
+    expect(await ledgerStub(unknown).profileId()).toBeNull();
   });
 });
 

@@ -377,6 +377,11 @@ export interface AssignTierArgs extends Keyed {
   source: LedgerSource;
   config: Pick<EngineConfig, "tiers" | "timezone">;
 }
+/** Omneo's tiers/calculate: attain on each ladder what the rolling total already reaches (a member who never earned, on a 0-point tier). */
+export interface CalculateTiersArgs {
+  profileId: string;
+  config: EngineConfig;
+}
 export interface MaintainTiersArgs {
   profileId: string;
   config: Pick<EngineConfig, "tiers" | "timezone">;

@@ -22,7 +22,7 @@ import { nextDue, processDue } from "./ops/expiry";
 import { extendReward, issuePoints, issueReward, voidInstance } from "./ops/issue";
 import { beginMoveOut, completeMoveOut, moveIn } from "./ops/merge";
 import { redeem, reverseRedemption } from "./ops/redeem";
-import { assignTier, maintainTiers, tierViews } from "./ops/tiers";
+import { assignTier, calculateTiers, maintainTiers, tierViews } from "./ops/tiers";
 import { eventMessages, eventRows, markFlushed, projectionStatements, readFlush } from "./projection";
 import { balancesOf, benefitViews, ledgerPage, lotViews, pendingCounts, redemptionOf, rewardViews } from "./reads";
 import { LedgerStore } from "./storage";
@@ -175,6 +175,11 @@ export class ProfileLedger extends DurableObject<Env> {
 
   assignTier(input: C.AssignTierArgs): C.LedgerResult<C.TierView> {
     return this.wrote(assignTier(this.store, input));
+  }
+
+  /** Omneo's tiers/calculate: attains what the rolling totals already reach; writes nothing otherwise. */
+  calculateTiers(input: C.CalculateTiersArgs): C.LedgerResult<C.TierView[]> {
+    return this.wrote(calculateTiers(this.store, input));
   }
 
   /** The anniversary job: keeps, drops or holds each tier whose anniversary has come. Safe to repeat. */

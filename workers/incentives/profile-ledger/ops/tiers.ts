@@ -3,7 +3,7 @@
 import type { EngineConfig, TierDefinitionConfig } from "../../engine-types";
 import { addMonths } from "../../../platform/time";
 import { assignTier as assignOnLadder, buildLadder, maintain, onPoints, progress as tierProgress, type TierState } from "../../rules";
-import { fail, ok, type AssignTierArgs, type LedgerResult, type MaintainTiersArgs, type TierChange, type TierView } from "../contract";
+import { fail, ok, type AssignTierArgs, type CalculateTiersArgs, type LedgerResult, type MaintainTiersArgs, type TierChange, type TierView } from "../contract";
 import type { LedgerStore, TierRow } from "../storage";
 import { iso } from "../views";
 
@@ -139,5 +139,28 @@ export function maintainTiers(store: LedgerStore, input: MaintainTiersArgs): Led
       out.push({ point_definition_id: row.ladder_id, outcome: change.outcome, from: change.from, to: change.to });
     }
     return ok(out);
+  });
+}
+
+/**
+ * Omneo's tiers/calculate: attains on each ladder the tier the rolling total already reaches but the
+ * profile does not hold (points only re-evaluate a ladder when they change, so a member who never earned
+ * is on no tier, even one starting at 0). Writes nothing when nothing would change, so it is safe to repeat.
+ */
+export function calculateTiers(store: LedgerStore, input: CalculateTiersArgs): LedgerResult<TierView[]> {
+  const now = store.now();
+  const ladders = [...new Set(input.config.tiers.map((t) => t.pointDefinitionId))];
+  const dueLadders = () =>
+    ladders.filter((id) => {
+      const ladder = ladderOf(input.config, id);
+      return ladder.length > 0 && onPoints(ladder, tierState(store, id, ladder), rollingTierTotal(store, id, now), new Date(now), input.config.timezone).outcome === "attained";
+    });
+  // a ledger never written is asked over scratch tables, so a calculate that changes nothing creates no storage
+  const fresh = !store.exists();
+  const due = fresh ? store.scratch(dueLadders) : dueLadders();
+  if (!due.length) return ok(fresh ? store.scratch(() => tierViews(store, input.config)) : tierViews(store, input.config));
+  return store.run(input.profileId, `calculate:${now}`, () => {
+    for (const id of due) evaluateTier(store, id, input.config, now);
+    return ok(tierViews(store, input.config));
   });
 }
