@@ -18,7 +18,7 @@ async function profile(email: string, first_name: string, type?: string) {
 }
 
 beforeAll(async () => {
-  token = (await makeToken(["*"])).token;
+  token = (await makeToken(["*"], { role: "admin" })).token; // an Admin's: /users answers only an Admin's * token
   profileId = await profile(`walker-${crypto.randomUUID()}@example.test`, "Walker");
   const res = await api("/auth/storefront-tokens", { method: "POST", token, json: { profile_id: profileId } });
   storefront = ((await res.json()) as { data: { token: string } }).data.token;
