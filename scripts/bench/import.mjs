@@ -49,7 +49,7 @@ async function call(url, init, what, attempts = 3) {
       const res = await fetch(url, { ...init, signal: AbortSignal.timeout(120_000) });
       return { status: res.status, ok: res.ok, text: await res.text() };
     } catch (err) {
-      if (attempt >= attempts) throw new Error(`import bench: ${what}: ${err.message}${err.cause ? ` (${err.cause.code ?? ""} ${err.cause.message ?? err.cause})` : ""}`);
+      if (attempt >= attempts) throw new Error(`import bench: ${what}: ${err.message}${err.cause ? ` (${err.cause.code ?? ""} ${err.cause.message ?? err.cause})` : ""}`, { cause: err });
       await new Promise((r) => setTimeout(r, 1000 * attempt));
     }
   }
