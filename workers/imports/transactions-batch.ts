@@ -17,6 +17,8 @@ export const TRANSACTIONS_JOB = "transactions.batch";
 
 /** Records are checkpointed this often, so a redelivered message resumes instead of starting over. */
 const CHECKPOINT_EVERY = 25;
+/** Receipts a job records at once (each its own D1 round trips; earning, which is ordered, runs after). */
+const RECORD_CONCURRENCY = 8;
 
 interface Checked {
   index: number;
@@ -82,8 +84,8 @@ export async function createTransactionsJob(services: CoreServices, records: unk
 }
 
 /**
- * Record a queued job's receipts, then earn: first every receipt is recorded in date order (checkpointed,
- * so a redelivered message resumes), then each member's receipts earn in one ledger call, in date order.
+ * Record a queued job's receipts, then earn: first every receipt is recorded (several at once, taken in
+ * date order; checkpointed, so a redelivered message resumes), then each member's receipts earn in one ledger call, in date order.
  * Safe to run again: a completed job is left alone, a half-done one resumes, and the earning of receipts
  * recorded by an earlier attempt is completed (the ledger earns each receipt once).
  */
@@ -97,23 +99,32 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
   await services.db.update(batchJobs).set({ status: "processing" }).where(eq(batchJobs.id, job.id));
   const order = processingOrder(checked);
   const recorded = new Map<string, TransactionView>();
+  // Recording is a few D1 round trips a receipt and nothing in it depends on the order (earning does, and
+  // comes after), so RECORD_CONCURRENCY receipts are in flight at once: the job waits on D1 in parallel.
+  const queue = order.filter((index) => !finished.has(index)).reverse();
   let sinceCheckpoint = 0;
-  for (const index of order) {
-    if (finished.has(index)) continue;
-    const input = checked[index].input!;
-    try {
-      const { transaction, created } = await services.receipts.record(input, actor);
-      recorded.set(transaction.id, transaction);
-      results.push({ index, status: created ? "created" : "replayed", external_id: input.external_id, transaction_id: transaction.id, profile_id: transaction.profileId ?? undefined });
-    } catch (err) {
-      if (!isDomainError(err)) throw err;
-      results.push({ index, status: "failed", external_id: input.external_id, errors: err.errors ?? { record: [err.message] } });
+  // checkpoints one after another, each with everything recorded so far (never an older list after a newer one)
+  let checkpoint: Promise<unknown> = Promise.resolve();
+  const worker = async () => {
+    for (let index = queue.pop(); index !== undefined; index = queue.pop()) {
+      const input = checked[index].input!;
+      try {
+        const { transaction, created } = await services.receipts.record(input, actor);
+        recorded.set(transaction.id, transaction);
+        results.push({ index, status: created ? "created" : "replayed", external_id: input.external_id, transaction_id: transaction.id, profile_id: transaction.profileId ?? undefined });
+      } catch (err) {
+        if (!isDomainError(err)) throw err;
+        results.push({ index, status: "failed", external_id: input.external_id, errors: err.errors ?? { record: [err.message] } });
+      }
+      if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
+        sinceCheckpoint = 0;
+        checkpoint = checkpoint.then(() => services.db.update(batchJobs).set(progress([...results])).where(eq(batchJobs.id, job.id)));
+        await checkpoint;
+      }
     }
-    if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
-      sinceCheckpoint = 0;
-      await services.db.update(batchJobs).set(progress(results)).where(eq(batchJobs.id, job.id));
-    }
-  }
+  };
+  await Promise.all(Array.from({ length: RECORD_CONCURRENCY }, worker));
+  await checkpoint;
   await earnRecorded(services, results, order, recorded);
   const done = { ...progress(results), status: "completed" as const, results: results.sort((a, b) => a.index - b.index), payload: null, completedAt: services.clock.now() };
   await services.db.update(batchJobs).set(done).where(eq(batchJobs.id, job.id));
