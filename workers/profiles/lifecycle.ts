@@ -18,6 +18,8 @@ export class ProfileLifecycle {
   async updateType(id: string, type: ProfileType, actor: Actor): Promise<ProfileView> {
     const current = await this.reads.require(id);
     if (current.type === type) return this.reads.withRelations(current);
+    // a merged profile stays deleted: its identities, receipts and points live on in its winner
+    if (current.mergedInto) throw new DomainError("conflict", `This profile was merged into ${current.mergedInto} and cannot change type`);
     const now = this.deps.clock.now();
     const updated = { ...current, type, deletedAt: type === "deleted" ? now : null, updatedAt: now };
     const event = this.deps.outbox.event(type === "deleted" ? "profile.deleted" : "profile.updated", { profile: eventProfile(updated), changed: ["type"] }, { profileId: id });
