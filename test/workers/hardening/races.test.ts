@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, makeToken } from "../helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 async function createProfile(token: string, extra: Json = {}): Promise<Json> {
   const res = await api("/profiles", { method: "POST", token, json: { email: `race-${crypto.randomUUID()}@ex.com`, ...extra } });
