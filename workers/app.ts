@@ -16,6 +16,8 @@ import { consumeDeadLetters, consumeDeliveries } from "./events/deliveries";
 import { runScheduled } from "./events/scheduled";
 import { getLoadContext } from "./load-context";
 import { DomainError } from "./platform/errors";
+import { sha256Hex } from "./platform/crypto";
+import { LIVE_FEED_SESSION_HEADER, LIVE_FEED_USER_HEADER } from "./profiles/live-feed.do";
 import type { AppEnv } from "./api-env";
 import { errorToResponse, problemResponse, requestMeta } from "./platform/http";
 import { createServices } from "./services";
@@ -130,7 +132,11 @@ app.all("/parties/*", async (c) => {
   const signedIn = await c.get("services").sessions.authenticate(getCookie(c, SESSION_COOKIE));
   if (!signedIn) return problemResponse(new DomainError("unauthenticated", "Sign in to the console first"), c.get("requestId"));
   if (!can(signedIn.user.role, "profiles:view")) return problemResponse(new DomainError("forbidden", "Your role cannot see profiles"), c.get("requestId"));
-  return (await routePartykitRequest(c.req.raw, c.env)) ?? c.notFound();
+  // tag the socket with its session and user, so sign-out or a role change can close it
+  const forwarded = new Request(c.req.raw);
+  forwarded.headers.set(LIVE_FEED_SESSION_HEADER, await sha256Hex(getCookie(c, SESSION_COOKIE)!));
+  forwarded.headers.set(LIVE_FEED_USER_HEADER, signedIn.user.id);
+  return (await routePartykitRequest(forwarded, c.env)) ?? c.notFound();
 });
 
 app.all("*", async (c) => {
