@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { addresses, identities, interactions, profileAggregations, profiles, transactions, type CommsPreferences, type CustomAttribute } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import { DomainError } from "../platform/errors";
+import { batchGuard, isGuardFailure } from "../platform/sql";
 import type { ProfileAggregations } from "./aggregations";
 import type { ProfileDeps, ProfileLifecycleHooks, ProfileReads } from "./context";
 import { mergeAttributes } from "./rules";
@@ -48,7 +49,7 @@ export async function mergeProfiles({ deps, reads, aggregations, hooks }: MergeC
   const written = db.batch([
     // the check above, again inside the batch: a merge that raced this one (the same loser, or this
     // winner as its loser) has committed in between; then the whole batch rolls back (see mergeGuard)
-    db.select({ ok: mergeGuard(winnerId, loserId) }).from(sql`(SELECT 1) AS one`),
+    batchGuard(db, mergeGuard(winnerId, loserId)),
     // the loser gives up its mobile first, so the winner can take it without a unique clash
     db.update(profiles).set({ mobilePhone: null, type: "deleted", deletedAt: now, mergedInto: winnerId, updatedAt: now }).where(eq(profiles.id, loserId)),
     db
@@ -66,7 +67,7 @@ export async function mergeProfiles({ deps, reads, aggregations, hooks }: MergeC
   try {
     await written;
   } catch (err) {
-    if (!/malformed JSON/i.test(String((err as Error)?.message) + String((err as { cause?: Error })?.cause?.message))) throw err;
+    if (!isGuardFailure(err)) throw err;
     const [w, l] = [await reads.find(winnerId), await reads.find(loserId)];
     if (l?.mergedInto) throw DomainError.field("loser_id", `That profile was already merged into ${l.mergedInto}`);
     if (!l) throw DomainError.field("loser_id", `No profile with id ${loserId}`);
@@ -78,13 +79,8 @@ export async function mergeProfiles({ deps, reads, aggregations, hooks }: MergeC
   return reads.get(winnerId);
 }
 
-/**
- * The first statement of a merge's batch: fails (and so rolls the batch back) unless the loser exists
- * and is not merged, and the winner is neither merged nor deleted, as the batch sees them. The error is
- * json() of a non-constant text, so SQLite cannot evaluate it before the CASE picks its branch.
- */
+/** What a merge's batch re-checks first (batchGuard): the loser exists unmerged, the winner is neither merged nor deleted. */
 function mergeGuard(winnerId: string, loserId: string) {
-  return sql<number>`CASE WHEN EXISTS (SELECT 1 FROM ${profiles} WHERE id = ${loserId} AND merged_into IS NULL)
-    AND EXISTS (SELECT 1 FROM ${profiles} WHERE id = ${winnerId} AND merged_into IS NULL AND type <> 'deleted')
-    THEN 1 ELSE json('merge raced ' || hex(randomblob(2))) END`;
+  return sql`EXISTS (SELECT 1 FROM ${profiles} WHERE id = ${loserId} AND merged_into IS NULL)
+    AND EXISTS (SELECT 1 FROM ${profiles} WHERE id = ${winnerId} AND merged_into IS NULL AND type <> 'deleted')`;
 }

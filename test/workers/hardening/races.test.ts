@@ -2,7 +2,10 @@
 // each test runs the two writes concurrently and asserts exactly one effect, nothing lost, nothing doubled.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, makeToken } from "../helpers";
+import { systemActor } from "../../../workers/access/actor";
+import type { ProfileLifecycleHooks } from "../../../workers/profiles/context";
+import { api, makeToken, services } from "../helpers";
+import { ledgerStub, pointsProgramme } from "../incentives/ledger-support";
 
 type Json = Record<string, any>;  
 
@@ -91,5 +94,28 @@ describe("two purges of one profile at once", () => {
     expect(await count(`SELECT count(*) AS n FROM transactions WHERE profile_id = ?`, p.id)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM identities WHERE profile_id = ?`, p.id)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'profile.purged' AND entity_id = ?`, p.id)).toBe(1);
+  });
+});
+
+describe("a purge that crashes after its D1 commit", () => {
+  it("has already emptied the member's ledger (a retry would find no profile to purge)", async () => {
+    const { token } = await makeToken(["*"]);
+    const { def } = await pointsProgramme(token);
+    const p = await createProfile(token);
+    expect((await api(`/profiles/${p.id}/points`, { method: "POST", token, json: { point_definition_id: def.id, value: 500, reason: "welcome" } })).status).toBe(201);
+    await ledgerStub(p.id).flush();
+    expect(await count(`SELECT count(*) AS n FROM incentive_ledger WHERE profile_id = ?`, p.id)).toBe(1);
+
+    const s = services();
+    // the crash: the first thing to run once the profile is gone from D1 throws
+    const hooks = (s.profiles as unknown as { hooks: ProfileLifecycleHooks[] }).hooks;
+    hooks.unshift({ onPurge: async (id) => { if (!(await row(id))) throw new Error("crashed after the D1 commit"); } });
+    await expect(s.profiles.purge(p.id, systemActor("test"))).rejects.toThrow("crashed after the D1 commit");
+
+    expect(await row(p.id)).toBeNull();
+    expect(await count(`SELECT count(*) AS n FROM incentive_ledger WHERE profile_id = ?`, p.id)).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM profile_incentive_state WHERE profile_id = ?`, p.id)).toBe(0);
+    expect(await ledgerStub(p.id).flush()).toEqual({ events: 0, entries: 0, instances: 0 });
+    expect(await count(`SELECT count(*) AS n FROM incentive_ledger WHERE profile_id = ?`, p.id)).toBe(0);
   });
 });
