@@ -1,11 +1,13 @@
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import type { MetaFunction } from "@remix-run/cloudflare";
 import type { ReactNode } from "react";
+import { useNonce } from "./lib/nonce";
 import "./tailwind.css";
 
 export const meta: MetaFunction = () => [{ title: "Loyalty Edge · CX Manager" }];
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en" className="h-full">
       <head>
@@ -17,8 +19,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="h-full font-sans">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

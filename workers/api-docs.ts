@@ -1,6 +1,6 @@
 // The interactive API reference at /api/docs: Swagger UI served from our own assets (copied from
 // swagger-ui-dist at install), so it works offline and sends nothing to a CDN.
-export function apiDocsPage(specUrl: string): string {
+export function apiDocsPage(specUrl: string, nonce: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -14,7 +14,7 @@ export function apiDocsPage(specUrl: string): string {
 <body>
   <div id="swagger-ui"></div>
   <script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
-  <script>
+  <script nonce="${nonce}">
     window.ui = SwaggerUIBundle({ url: ${JSON.stringify(specUrl)}, dom_id: "#swagger-ui", persistAuthorization: true, deepLinking: true });
   </script>
 </body>

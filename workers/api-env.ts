@@ -19,5 +19,7 @@ export type AppEnv = {
     storefrontProfileId?: string;
     /** what an Idempotency-Key replay returns instead of the response, when that holds a secret shown once */
     replayBody?: unknown;
+    /** this response's CSP nonce (console pages and the API docs page) */
+    cspNonce: string;
   };
 };

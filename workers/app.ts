@@ -17,6 +17,8 @@ import { consumeDeadLetters, consumeDeliveries } from "./events/deliveries";
 import { runScheduled } from "./events/scheduled";
 import { getLoadContext } from "./load-context";
 import { DomainError } from "./platform/errors";
+import { sha256Hex } from "./platform/crypto";
+import { LIVE_FEED_SESSION_HEADER, LIVE_FEED_USER_HEADER } from "./profiles/live-feed.do";
 import type { AppEnv } from "./api-env";
 import { errorToResponse, problemResponse, requestMeta } from "./platform/http";
 import { createServices } from "./services";
@@ -27,22 +29,31 @@ export { LiveFeed } from "./profiles/live-feed.do";
 const remixHandler = createRequestHandler(build as unknown as ServerBuild);
 
 /**
- * The console's Content-Security-Policy (not exported: wrangler refuses an entry module export that is neither a handler nor a class): scripts, styles, fonts and sockets from this origin only (Remix's
- * hydration data is an inline script, hence 'unsafe-inline' until the build adds nonces), no plugins,
- * no framing, forms and <base> kept to this origin.
+ * The console's Content-Security-Policy (not exported: wrangler refuses an entry module export that is
+ * neither a handler nor a class): scripts from this origin or carrying this response's nonce (Remix's
+ * inline hydration scripts get it in app/entry.server.tsx; no 'unsafe-inline' for scripts), styles,
+ * fonts and sockets from this origin, no plugins, no framing, forms and <base> kept to this origin.
+ * The API docs page alone may also eval: Swagger UI compiles some of its code at run time.
  */
-const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+function consoleCsp(nonce: string, opts: { evalScripts?: boolean } = {}): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'${opts.evalScripts ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** A fresh nonce per response: 128 random bits, base64. */
+function newNonce(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+}
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -88,6 +99,7 @@ app.onError(errorToResponse);
 app.use("*", async (c, next) => {
   const requestId = c.req.header("X-Request-Id")?.slice(0, 100) || crypto.randomUUID();
   c.set("requestId", requestId);
+  c.set("cspNonce", newNonce());
   // Bench only: `npm run bench` prices the rate limiter against the same route without it. With
   // BENCH_MODE "1" (never in wrangler.toml; only the bench's own `wrangler dev --var` sets it) a request
   // sending `X-Bench-Rate-Limit: off` is served without the rate-limiting bindings. Otherwise ignored.
@@ -104,15 +116,14 @@ app.use("*", async (c, next) => {
   c.res.headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   if (!c.req.path.startsWith("/api/v3")) {
     c.res.headers.set("X-Frame-Options", "DENY");
-    // Swagger UI compiles some of its code at run time: the static docs page alone may eval
-    c.res.headers.set("Content-Security-Policy", c.req.path === "/api/docs" ? CONSOLE_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'") : CONSOLE_CSP);
+    c.res.headers.set("Content-Security-Policy", consoleCsp(c.get("cspNonce"), { evalScripts: c.req.path === "/api/docs" }));
   }
 });
 
 app.route("/api/v3", createApiApp());
 // Omneo's storefront API: the shopper's routes dispatch back through this worker to /api/v3 (workers/id-api.ts)
 app.route(ID_BASE, createIdApp((request, env, ctx) => Promise.resolve(app.fetch(request, env, ctx))));
-app.get("/api/docs", (c) => c.html(apiDocsPage("/api/v3/openapi.json")));
+app.get("/api/docs", (c) => c.html(apiDocsPage("/api/v3/openapi.json", c.get("cspNonce"))));
 // Omneo's SDK checks liveness at /api/health, beside /api/v3 (the same check as /api/v3/health, no token needed).
 app.get("/api/health", (c) => c.json({ data: { status: "ok" } }, 200));
 
@@ -133,7 +144,11 @@ app.all("/parties/*", async (c) => {
   const signedIn = await c.get("services").sessions.authenticate(getCookie(c, SESSION_COOKIE));
   if (!signedIn) return problemResponse(new DomainError("unauthenticated", "Sign in to the console first"), c.get("requestId"));
   if (!can(signedIn.user.role, "profiles:view")) return problemResponse(new DomainError("forbidden", "Your role cannot see profiles"), c.get("requestId"));
-  return (await routePartykitRequest(c.req.raw, c.env)) ?? c.notFound();
+  // tag the socket with its session and user, so sign-out or a role change can close it
+  const forwarded = new Request(c.req.raw);
+  forwarded.headers.set(LIVE_FEED_SESSION_HEADER, await sha256Hex(getCookie(c, SESSION_COOKIE)!));
+  forwarded.headers.set(LIVE_FEED_USER_HEADER, signedIn.user.id);
+  return (await routePartykitRequest(forwarded, c.env)) ?? c.notFound();
 });
 
 app.all("*", async (c) => {
@@ -151,6 +166,7 @@ app.all("*", async (c) => {
       services: c.get("services"),
       requestId: c.get("requestId"),
       meta: requestMeta(c.req.raw, c.get("requestId")),
+      cspNonce: c.get("cspNonce"),
     }),
   );
   // a session slid forward on this request: renew the cookie's Expires too (unless the response sets it)

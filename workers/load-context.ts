@@ -10,6 +10,8 @@ export interface LoadContextInput {
   requestId: string;
   /** who is asking from where (IP, user agent, request id): what the console's actors and sign-ins record */
   meta: RequestMeta;
+  /** this response's CSP nonce: the console's inline scripts carry it (app/entry.server.tsx) */
+  cspNonce: string;
 }
 
 declare module "@remix-run/cloudflare" {
@@ -18,9 +20,10 @@ declare module "@remix-run/cloudflare" {
     services: Services;
     requestId: string;
     meta: RequestMeta;
+    cspNonce: string;
   }
 }
 
-export function getLoadContext({ env, ctx, cf, services, requestId, meta }: LoadContextInput) {
-  return { cloudflare: { env, ctx, cf }, services, requestId, meta };
+export function getLoadContext({ env, ctx, cf, services, requestId, meta, cspNonce }: LoadContextInput) {
+  return { cloudflare: { env, ctx, cf }, services, requestId, meta, cspNonce };
 }

@@ -3,7 +3,8 @@
 // needs through its constructor, built before it, top to bottom; nothing is patched in afterwards.
 import { getDb, type Db } from "../db/client";
 import { AuditService } from "./access/audit";
-import { SessionsService } from "./access/sessions.service";
+import { SessionsService, type SessionsEnded } from "./access/sessions.service";
+import { LIVE_FEED_ROOM } from "./profiles/live-feed";
 import { TokensService } from "./access/tokens.service";
 import { UsersService } from "./access/users.service";
 import { Receipts } from "./commerce/ingest";
@@ -82,6 +83,14 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   };
   const audit = new AuditService(db, clock);
   const outbox = new Outbox(db, env.EVENTS, clock);
+  // ended console sessions close their live-feed sockets (sign-out, role change, deactivation)
+  const closeLiveFeeds: SessionsEnded = async (who) => {
+    try {
+      await env.LIVE_FEED.getByName(LIVE_FEED_ROOM).closeFor(who);
+    } catch (err) {
+      console.warn("live feed: could not close the sockets of ended sessions", err);
+    }
+  };
 
   // Profiles call the ledger's merge and purge hooks; those need only the ledger DOs and D1, so they come first.
   const ledgerLifecycle = new LedgerLifecycle(env, db);
@@ -122,8 +131,8 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
     db,
     clock,
     audit,
-    users: new UsersService(db, clock, audit),
-    sessions: new SessionsService(db, clock, audit),
+    users: new UsersService(db, clock, audit, closeLiveFeeds),
+    sessions: new SessionsService(db, clock, audit, closeLiveFeeds),
     tokens: new TokensService(db, clock, audit),
     outbox,
     idempotency: new IdempotencyStore(db, clock),

@@ -39,6 +39,9 @@ export function userActor(user: PublicUser, meta: Partial<RequestMeta> = {}): Ac
 
 const INVALID = "Email or password is incorrect";
 
+/** Closes what ended sessions hold open: one session by its id hash, or every session of a user. Never throws. */
+export type SessionsEnded = (who: { sessionHash?: string; userId?: string }) => Promise<void>;
+
 export class SessionsService {
   /** A session this request slid forward (services are built per request): its cookie needs the new Expires. */
   renewed: { token: string; expiresAt: Date } | null = null;
@@ -47,6 +50,8 @@ export class SessionsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    /** told when sessions end, to close what they hold open (the live feed's sockets) */
+    private readonly onSessionsEnded?: SessionsEnded,
   ) {}
 
   async login(input: LoginInput, meta: RequestMeta): Promise<SignedIn> {
@@ -140,6 +145,8 @@ export class SessionsService {
     if (!token) return;
     const idHash = await sha256Hex(token);
     const deleted = await this.db.delete(sessions).where(eq(sessions.idHash, idHash)).returning({ userId: sessions.userId });
+    // the session's open live-feed sockets end with it
+    await this.onSessionsEnded?.({ sessionHash: idHash });
     if (deleted[0] && actor) {
       await this.audit.record(actor, { action: "session.ended", entityType: "user", entityId: deleted[0].userId });
     }

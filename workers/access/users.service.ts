@@ -10,6 +10,7 @@ import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { Actor } from "./actor";
 import type { AuditService } from "./audit";
 import { hashPassword } from "./password";
+import type { SessionsEnded } from "./sessions.service";
 import { wouldRemoveLastAdmin, type Role } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schema";
 
@@ -48,6 +49,7 @@ export class UsersService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly onSessionsEnded?: SessionsEnded,
   ) {}
 
   async list(): Promise<PublicUser[]> {
@@ -162,6 +164,7 @@ export class UsersService {
     // Deactivation or a role change ends the user's console sessions: permissions are re-read at next sign-in.
     if (change.isActive === false || change.role !== undefined) {
       await this.db.batch([...writes, this.db.delete(sessions).where(eq(sessions.userId, id))]);
+      await this.onSessionsEnded?.({ userId: id });
     } else {
       await this.db.batch(writes);
     }
@@ -179,6 +182,7 @@ export class UsersService {
       this.db.delete(sessions).where(eq(sessions.userId, id)),
       this.audit.entry(actor, { action: "user.password_set", entityType: "user", entityId: id }),
     ]);
+    await this.onSessionsEnded?.({ userId: id });
   }
 
   /**

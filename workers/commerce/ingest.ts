@@ -89,17 +89,21 @@ export class Receipts {
     return refused;
   }
 
-  /** Void a receipt; the call that voids it also takes back what it earned. Voiding twice changes nothing. */
+  /** Void a receipt and take back what it earned. Voiding twice changes nothing (a retry finishes a crashed one). */
   async void(id: string, reason: string, actor: Actor): Promise<TransactionView> {
-    const { transaction, voided } = await this.transactions.markVoid(id, reason, actor);
-    if (voided && transaction.profileId) await this.ledger.onVoid(transaction);
+    const { transaction } = await this.transactions.markVoid(id, reason, actor);
+    // also when D1 was already void: a void whose ledger step crashed is finished by its retry (the
+    // ledger's void runs once per transaction, so a repeat changes nothing)
+    if (transaction.isVoid && transaction.profileId) await this.ledger.onVoid(transaction);
     return transaction;
   }
 
-  /** Attach an anonymous receipt to a profile; the call that attaches it earns for it (unless it is void). */
+  /** Attach an anonymous receipt to a profile and earn for it (unless it is void); a retry finishes a crashed one. */
   async claim(profileId: string, ref: { externalId?: string; transactionId?: string }, actor: Actor): Promise<TransactionView> {
-    const { transaction, claimed } = await this.transactions.attach(profileId, ref, actor);
-    if (claimed && !transaction.isVoid) await this.ledger.onTransaction(transaction);
+    const { transaction } = await this.transactions.attach(profileId, ref, actor);
+    // also for a receipt already this member's: a claim whose earn crashed is finished by its retry (the
+    // ledger earns once per transaction, so a repeat replays the first outcome)
+    if (transaction.profileId === profileId && !transaction.isVoid) await this.ledger.onTransaction(transaction);
     return transaction;
   }
 }

@@ -1,7 +1,7 @@
 // Schemas every area's API routes share: the problem body, list envelope and pagination query, and the
 // json/ok helpers that wrap a schema as a request body or a response.
 import { z } from "@hono/zod-openapi";
-import { strictBody } from "./strict-body";
+import { documentNulls, strictBody } from "./strict-body";
 
 export const ProblemSchema = z
   .object({
@@ -76,7 +76,7 @@ export const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly strin
  * A route's JSON request body exactly as its schema declares it (no strictness added): for the routes
  * of delivery and reactions, whose schemas say per object what is strict.
  */
-export const jsonAsDeclared = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+export const jsonAsDeclared = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { "application/json": { schema: documentNulls(schema) } } });
 
 /** A JSON response of `schema`. */
 export const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });

@@ -59,3 +59,18 @@ export function errorText(err: unknown): string {
 export function isUniqueViolation(err: unknown): boolean {
   return errorText(err).includes("UNIQUE constraint failed");
 }
+
+/**
+ * A batch's first statement that re-checks, inside the batch's transaction, what the caller checked
+ * before it: it fails unless `condition` holds, and so rolls back the whole batch (a racing write
+ * committed in between). The failure is json() of a non-constant text, which SQLite cannot evaluate
+ * before the CASE picks its branch; isGuardFailure() recognises it.
+ */
+export function batchGuard(db: Db, condition: SQL): Statement {
+  return db.select({ ok: sql<number>`CASE WHEN ${condition} THEN 1 ELSE json('guard failed ' || hex(randomblob(2))) END` }).from(sql`(SELECT 1) AS one`);
+}
+
+/** The batch was rolled back by its batchGuard. */
+export function isGuardFailure(err: unknown): boolean {
+  return /malformed JSON/i.test(errorText(err));
+}

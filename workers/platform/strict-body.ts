@@ -45,8 +45,53 @@ export function strictDeep<T extends z.ZodType>(schema: T): T {
   }
   const meta = zodToOpenAPIRegistry.get(schema);
   if (meta && out !== schema) zodToOpenAPIRegistry.add(out, meta);
+  documentNull(schema, out);
   cache.set(schema, out);
   return out as T;
+}
+
+/**
+ * zod-to-openapi drops the null of a nullable field whose schema names its OpenAPI `type` or `anyOf`
+ * in metadata (`identifier().nullish()` was documented as a plain string), so the document forbade a
+ * null the server takes. Where a schema's own metadata names the type and the schema itself takes
+ * null, the metadata says so (its metadata wins over any inner schema's).
+ */
+type TypeMeta = { type?: unknown; enum?: unknown[]; anyOf?: Array<{ type?: unknown }> };
+const WRAPPERS = new Set(["optional", "nullable", "default", "prefault", "readonly", "nonoptional"]);
+/** The metadata the generator reads for a schema: its own over its wrapped schemas'. */
+function collected(schema: z.ZodType): TypeMeta | undefined {
+  const def = (schema as unknown as Cloneable)._zod.def;
+  const inner = WRAPPERS.has(def.type) && def.innerType ? collected(def.innerType) : undefined;
+  const own = zodToOpenAPIRegistry.get(schema) as TypeMeta | undefined;
+  return inner || own ? { ...inner, ...own } : undefined;
+}
+function documentNull(original: z.ZodType, out: z.ZodType) {
+  const meta = collected(out);
+  if (!meta || !(typeof meta.type === "string" || Array.isArray(meta.anyOf))) return;
+  if (Array.isArray(meta.anyOf) && meta.anyOf.some((v) => v.type === "null")) return;
+  let takesNull = false;
+  try {
+    takesNull = original.safeParse(null).success;
+  } catch {
+    // a transform that cannot take null: it does not
+  }
+  if (!takesNull) return;
+  const fix: TypeMeta = { ...meta };
+  if (typeof meta.type === "string") fix.type = [meta.type, "null"];
+  if (meta.anyOf) fix.anyOf = [...meta.anyOf, { type: "null" }];
+  if (meta.enum && !meta.enum.includes(null)) fix.enum = [...meta.enum, null];
+  zodToOpenAPIRegistry.add(out, fix as never);
+}
+
+/** Document the nulls a schema (already as declared, not made strict) takes, however deep: see documentNull. */
+export function documentNulls<T extends z.ZodType>(schema: T, seen = new WeakSet<z.ZodType>()): T {
+  if (seen.has(schema)) return schema;
+  seen.add(schema);
+  const def = (schema as unknown as Cloneable)._zod.def;
+  const inner = [...Object.values(def.shape ?? {}), def.innerType, def.element, def.in, ...(def.options ?? [])];
+  for (const s of inner) if (s) documentNulls(s, seen);
+  documentNull(schema, schema);
+  return schema;
 }
 
 /**

@@ -51,5 +51,10 @@ export function amount(field: string, opts: { nonNegative?: boolean } = {}) {
       }
       return cents;
     })
-    .openapi({ type: "number", example: 19.99, description: "Decimal amount, at most two decimal places", ...(opts.nonNegative ? { minimum: 0 } : {}) });
+    .openapi({
+      // what the server takes: a number or a numeric string ("19.99"), at most two decimal places
+      anyOf: [{ type: "number", ...(opts.nonNegative ? { minimum: 0 } : {}) }, { type: "string", pattern: opts.nonNegative ? "^\\s*\\d{1,13}(\\.\\d{1,2})?\\s*$" : "^\\s*-?\\d{1,13}(\\.\\d{1,2})?\\s*$" }],
+      example: 19.99,
+      description: "Decimal amount, at most two decimal places: a number or a numeric string",
+    });
 }

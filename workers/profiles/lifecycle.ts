@@ -1,9 +1,10 @@
 // A profile's lifecycle: its type (active, member, …, deleted), soft delete and restore, the right to
 // erasure (purge) and depersonalisation. Merge has its own module.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { addresses, auditLog, events, identities, interactions, profileAggregations, profiles, transactionItems, transactions, type ProfileType } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import { DomainError } from "../platform/errors";
+import { batchGuard, isGuardFailure } from "../platform/sql";
 import type { ProfileDeps, ProfileLifecycleHooks, ProfileReads } from "./context";
 import { eventProfile, type Profile, type ProfileView } from "./views";
 
@@ -18,6 +19,8 @@ export class ProfileLifecycle {
   async updateType(id: string, type: ProfileType, actor: Actor): Promise<ProfileView> {
     const current = await this.reads.require(id);
     if (current.type === type) return this.reads.withRelations(current);
+    // a merged profile stays deleted: its identities, receipts and points live on in its winner
+    if (current.mergedInto) throw new DomainError("conflict", `This profile was merged into ${current.mergedInto} and cannot change type`);
     const now = this.deps.clock.now();
     const updated = { ...current, type, deletedAt: type === "deleted" ? now : null, updatedAt: now };
     const event = this.deps.outbox.event(type === "deleted" ? "profile.deleted" : "profile.updated", { profile: eventProfile(updated), changed: ["type"] }, { profileId: id });
@@ -50,7 +53,13 @@ export class ProfileLifecycle {
     const current = await this.reads.require(id);
     const event = this.deps.outbox.event("profile.deleted", { profile: { id: current.id }, purged: true }, { profileId: id });
     const txIds = this.deps.db.select({ id: transactions.id }).from(transactions).where(eq(transactions.profileId, id));
-    await this.deps.db.batch([
+    // the ledger goes before the D1 commit as well as after it: a purge that crashes after its commit
+    // has left nothing there for a retry (which finds no profile) to miss, and the second pass takes
+    // whatever a write in between added; purging a ledger twice is harmless
+    for (const h of this.hooks) await h.onPurge?.(id);
+    const purged = this.deps.db.batch([
+      // a purge that raced this one has committed in between: roll back, it is gone
+      batchGuard(this.deps.db, sql`EXISTS (SELECT 1 FROM ${profiles} WHERE id = ${id})`),
       this.deps.db.delete(transactionItems).where(inArray(transactionItems.transactionId, txIds)),
       this.deps.db.delete(transactions).where(eq(transactions.profileId, id)),
       this.deps.db.delete(interactions).where(eq(interactions.profileId, id)),
@@ -63,6 +72,12 @@ export class ProfileLifecycle {
       this.deps.outbox.insert([event]),
       this.deps.audit.entry(actor, { action: "profile.purged", entityType: "profile", entityId: id }),
     ]);
+    try {
+      await purged;
+    } catch (err) {
+      if (isGuardFailure(err)) throw new DomainError("not_found", `No profile with id ${id}`);
+      throw err;
+    }
     this.deps.publish([event]);
     for (const h of this.hooks) await h.onPurge?.(id);
   }

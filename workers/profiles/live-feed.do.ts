@@ -1,8 +1,17 @@
 // LiveFeed: a partyserver Durable Object (one instance, "signups") that keeps the most recent sign-ups
 // and broadcasts each new one to the consoles connected over /parties/live-feed/signups.
-import { Server, type Connection } from "partyserver";
+import { Server, type Connection, type ConnectionContext } from "partyserver";
 
 export const LIVE_FEED_SIZE = 50;
+
+/**
+ * Who opened a socket: the worker's /parties route sets these on the request it forwards (replacing
+ * anything the client sent), so the feed can close a session's or a user's sockets when they end.
+ */
+export const LIVE_FEED_SESSION_HEADER = "X-Live-Feed-Session";
+export const LIVE_FEED_USER_HEADER = "X-Live-Feed-User";
+/** The close code a socket gets when its session ends (sign-out, role change, deactivation). */
+export const SESSION_ENDED_CLOSE = 4001;
 
 export interface SignupItem {
   profile_id: string;
@@ -40,6 +49,24 @@ export class LiveFeed extends Server<Env> {
     );
     this.broadcast(JSON.stringify({ type: "signup", item }));
     return true;
+  }
+
+  getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
+    const session = ctx.request.headers.get(LIVE_FEED_SESSION_HEADER);
+    const user = ctx.request.headers.get(LIVE_FEED_USER_HEADER);
+    return [session ? `session:${session}` : null, user ? `user:${user}` : null].filter((t): t is string => t !== null);
+  }
+
+  /** Close the sockets of an ended session, or of every session of a user; returns how many. */
+  closeFor(who: { sessionHash?: string; userId?: string }): number {
+    const tag = who.sessionHash ? `session:${who.sessionHash}` : who.userId ? `user:${who.userId}` : null;
+    if (!tag) return 0;
+    let closed = 0;
+    for (const connection of this.getConnections(tag)) {
+      connection.close(SESSION_ENDED_CLOSE, "Session ended");
+      closed += 1;
+    }
+    return closed;
   }
 
   onConnect(connection: Connection) {

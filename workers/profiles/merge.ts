@@ -1,9 +1,10 @@
 // Merging two profiles of one person: the winner absorbs the loser's identities, transactions,
 // interactions, addresses and attributes in one D1 batch; other areas follow through lifecycle hooks.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { addresses, identities, interactions, profileAggregations, profiles, transactions, type CommsPreferences, type CustomAttribute } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import { DomainError } from "../platform/errors";
+import { batchGuard, isGuardFailure } from "../platform/sql";
 import type { ProfileAggregations } from "./aggregations";
 import type { ProfileDeps, ProfileLifecycleHooks, ProfileReads } from "./context";
 import { mergeAttributes } from "./rules";
@@ -45,7 +46,10 @@ export async function mergeProfiles({ deps, reads, aggregations, hooks }: MergeC
   };
   const updated: Profile = { ...winner, ...fill, ...attrs, updatedAt: now } as Profile;
   const event = outbox.event("profile.merged", { winner_id: winnerId, loser_id: loserId, profile: eventProfile(updated) }, { profileId: winnerId });
-  await db.batch([
+  const written = db.batch([
+    // the check above, again inside the batch: a merge that raced this one (the same loser, or this
+    // winner as its loser) has committed in between; then the whole batch rolls back (see mergeGuard)
+    batchGuard(db, mergeGuard(winnerId, loserId)),
     // the loser gives up its mobile first, so the winner can take it without a unique clash
     db.update(profiles).set({ mobilePhone: null, type: "deleted", deletedAt: now, mergedInto: winnerId, updatedAt: now }).where(eq(profiles.id, loserId)),
     db
@@ -60,8 +64,23 @@ export async function mergeProfiles({ deps, reads, aggregations, hooks }: MergeC
     outbox.insert([event]),
     audit.entry(actor, { action: "profile.merged", entityType: "profile", entityId: winnerId, newValues: { loser_id: loserId } }),
   ]);
+  try {
+    await written;
+  } catch (err) {
+    if (!isGuardFailure(err)) throw err;
+    const [w, l] = [await reads.find(winnerId), await reads.find(loserId)];
+    if (l?.mergedInto) throw DomainError.field("loser_id", `That profile was already merged into ${l.mergedInto}`);
+    if (!l) throw DomainError.field("loser_id", `No profile with id ${loserId}`);
+    throw new DomainError("conflict", w?.mergedInto ? `The winning profile was merged into ${w.mergedInto}` : "The winning profile is deleted; restore it first");
+  }
   await aggregations.recompute(winnerId);
   for (const h of hooks) await h.onMerge?.(winnerId, loserId);
   deps.publish([event]);
   return reads.get(winnerId);
+}
+
+/** What a merge's batch re-checks first (batchGuard): the loser exists unmerged, the winner is neither merged nor deleted. */
+function mergeGuard(winnerId: string, loserId: string) {
+  return sql`EXISTS (SELECT 1 FROM ${profiles} WHERE id = ${loserId} AND merged_into IS NULL)
+    AND EXISTS (SELECT 1 FROM ${profiles} WHERE id = ${winnerId} AND merged_into IS NULL AND type <> 'deleted')`;
 }

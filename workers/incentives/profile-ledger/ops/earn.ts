@@ -78,6 +78,8 @@ function earn(store: LedgerStore, input: ApplyTransactionInput): LedgerResult<Tr
     const earnAt = new Date(tx.transactedAt);
     const earned = calculateEarn({ locationId: tx.locationId, timezone: tx.timezone, totalCents: tx.totalCents, items: tx.items }, input.profile, config.rates, earnAt);
     const outcome: TransactionOutcome = { transaction_id: tx.id, points: [], shortfall: 0, tiers: [], achievements: [] };
+    // the void got here first (a void racing its receipt's earn): the receipt earns nothing, for good
+    if (store.rows(`SELECT 1 FROM ops WHERE key = ?`, `void-tx:${tx.id}`).length) return ok(outcome);
     const earnedAt = Math.min(now, tx.transactedAt);
     const source: LedgerSource = { type: "transaction", id: tx.id, label: tx.externalId };
     const touchedLadders = new Set<string>();
@@ -141,10 +143,11 @@ function earn(store: LedgerStore, input: ApplyTransactionInput): LedgerResult<Tr
 /**
  * A voided transaction: the lots it earned give back what is left in them (points already spent stay
  * spent; the shortfall is written down), once per transaction. A transaction that earned nothing here
- * changes nothing.
+ * changes nothing now, and nothing later: its earn, arriving after, earns nothing.
  */
 export function voidTransaction(store: LedgerStore, input: VoidTransactionArgs): LedgerResult<VoidTransactionResult> {
-  if (!store.profileId()) return ok({ points: 0, shortfall: 0 });
+  // run (and remembered) even on a ledger that has earned nothing yet: a void that overtook its
+  // receipt's earn must still be here when that earn arrives
   return store.run(input.profileId, `void-tx:${input.transactionId}`, () => {
     const source: LedgerSource = { type: "transaction", id: input.transactionId, label: input.externalId };
     const lots = store.rows<LotRow>(`SELECT * FROM lots WHERE source_type = 'transaction' AND source_id = ? AND status = 'active'`, input.transactionId);
