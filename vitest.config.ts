@@ -26,6 +26,10 @@ export default defineConfig(async () => {
     test: {
       include: ["test/workers/**/*.test.ts", "workers/**/*.test.ts", "app/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
+      // Tests here go through real workerd, D1 and Durable Objects: a case that makes a dozen ledger round trips
+      // takes ~1 s alone and past vitest's default 5 s on a loaded 2-core machine. Behaviour, not speed, is tested
+      // (speed is `npm run bench`), so the limit only has to catch a hang.
+      testTimeout: 30_000,
       // @remix-run/cloudflare ships CJS only; pre-bundle it so the workerd module runner gets ESM.
       deps: {
         optimizer: {
