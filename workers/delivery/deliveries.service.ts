@@ -123,9 +123,9 @@ export class DeliveriesService {
   }
 
   /** Write one delivery and queue its first attempt (tests, targets, replays of a sample). */
-  async create(row: DeliveryRow): Promise<DeliveryRow> {
+  async create(row: DeliveryRow, delaySeconds?: number): Promise<DeliveryRow> {
     const [inserted] = await this.db.insert(deliveries).values(row).onConflictDoNothing().returning();
-    if (inserted) await this.enqueue([{ delivery_id: inserted.id, attempt: 0 }]);
+    if (inserted) await this.enqueue([{ delivery_id: inserted.id, attempt: 0, ...(delaySeconds && delaySeconds > 0 ? { delaySeconds } : {}) }]);
     return inserted ?? (await this.require(row.id));
   }
 

@@ -8,3 +8,13 @@ DROP INDEX IF EXISTS `webhooks_trigger_idx`;--> statement-breakpoint
 CREATE UNIQUE INDEX `webhooks_event_type_url_unique` ON `webhooks` (`event_type`,`url`);--> statement-breakpoint
 CREATE INDEX `webhooks_event_type_idx` ON `webhooks` (`event_type`,`is_active`);--> statement-breakpoint
 CREATE INDEX `webhooks_trigger_idx` ON `webhooks` (`trigger`);
+--> statement-breakpoint
+-- Reward definitions in Omneo's shape: period_type (days or weeks; period stays stored in days) and the
+-- targets fired on a reward's issue, expiry reminders and extension, with the issue and extension notices'
+-- delay in days.
+ALTER TABLE `reward_definitions` ADD `period_type` text;--> statement-breakpoint
+ALTER TABLE `reward_definitions` ADD `issue_target_id` text;--> statement-breakpoint
+ALTER TABLE `reward_definitions` ADD `expiry_target_id` text;--> statement-breakpoint
+ALTER TABLE `reward_definitions` ADD `extend_target_id` text;--> statement-breakpoint
+ALTER TABLE `reward_definitions` ADD `notify_issue_offset_days` integer;--> statement-breakpoint
+ALTER TABLE `reward_definitions` ADD `notify_extend_offset_days` integer;
