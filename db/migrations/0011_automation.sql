@@ -18,3 +18,8 @@ ALTER TABLE `reward_definitions` ADD `expiry_target_id` text;--> statement-break
 ALTER TABLE `reward_definitions` ADD `extend_target_id` text;--> statement-breakpoint
 ALTER TABLE `reward_definitions` ADD `notify_issue_offset_days` integer;--> statement-breakpoint
 ALTER TABLE `reward_definitions` ADD `notify_extend_offset_days` integer;
+--> statement-breakpoint
+-- The earliest expiry of points a profile still holds, projected by its ledger DO with its balances: the
+-- "points expiring within N days" automation query reads it (lots themselves live only in the DO).
+ALTER TABLE `profile_incentive_state` ADD `next_points_expiry_at` integer;--> statement-breakpoint
+CREATE INDEX `profile_incentive_state_points_expiry_idx` ON `profile_incentive_state` (`next_points_expiry_at`);

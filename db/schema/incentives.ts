@@ -228,7 +228,9 @@ export const profileIncentiveState = sqliteTable(
     tiers: text("tiers", { mode: "json" }).$type<string[]>().notNull().default([]),
     /** the earliest anniversary of any tier held: the daily cron asks the DO to maintain from then on */
     nextAnniversaryAt: integer("next_anniversary_at", { mode: "timestamp_ms" }),
+    /** the earliest expiry of points the profile still holds (null: none expire), for "points expiring within N days" */
+    nextPointsExpiryAt: integer("next_points_expiry_at", { mode: "timestamp_ms" }),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("profile_incentive_state_anniversary_idx").on(t.nextAnniversaryAt)],
+  (t) => [index("profile_incentive_state_anniversary_idx").on(t.nextAnniversaryAt), index("profile_incentive_state_points_expiry_idx").on(t.nextPointsExpiryAt)],
 );
