@@ -243,6 +243,7 @@ async function fanoutSetup(ctx) {
     if (!res.ok) throw new Error(`bench setup: POST /webhooks → ${res.status} ${await res.text()}`);
   }
   ctx.fanout = { stats, seen };
+  await fanoutBurst(ctx, Number(process.env.FANOUT_EVENTS ?? 1000));
   process.on("exit", () => {
     const unique = seen.size;
     const once = [...seen.values()].filter((n) => n === 1).length;
@@ -251,6 +252,34 @@ async function fanoutSetup(ctx) {
       `fanout: ${stats.receipts} receipts sent, ${unique} distinct deliveries acknowledged of ${stats.receipts * FANOUT_WEBHOOKS} expected (${stats.deliveries} requests; ${unique ? ((once / unique) * 100).toFixed(1) : "-"} % on the first attempt), ${secs} s from the first receipt to the last delivery`,
     );
   });
+}
+
+/**
+ * The issue's fan-out measurement, before the req/s rounds: `events` receipts (10 at a time), each wanted by
+ * FANOUT_WEBHOOKS webhooks; then waits (up to 10 min) until the receiver has every delivery, and prints the
+ * time from the first receipt to the last delivery acknowledged and the share acknowledged on the first attempt.
+ */
+async function fanoutBurst(ctx, events) {
+  const { stats, seen } = ctx.fanout;
+  const expected = events * FANOUT_WEBHOOKS;
+  const started = Date.now();
+  let next = 0;
+  const post = async () => {
+    for (let i = next++; i < events; i = next++) {
+      const res = await fetch(`${ctx.baseUrl}/api/v3/transactions`, { method: "POST", headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" }, body: fanoutReceipt(ctx) });
+      if (!res.ok) throw new Error(`bench fan-out: POST /transactions → ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, post));
+  const posted = Date.now();
+  while (seen.size < expected && Date.now() - started < 600_000) await new Promise((ok) => setTimeout(ok, 250));
+  const once = [...seen.values()].filter((n) => n === 1).length;
+  const line = `fan-out: ${events} receipts × ${FANOUT_WEBHOOKS} webhooks: ${seen.size} of ${expected} deliveries acknowledged in ${((stats.lastAt - started) / 1000).toFixed(1)} s from the first receipt (receipts posted in ${((posted - started) / 1000).toFixed(1)} s); ${seen.size ? ((once / seen.size) * 100).toFixed(1) : "-"} % on the first attempt`;
+  console.log(`  ${line}`);
+  ctx.fanout.burst = line;
+  seen.clear();
+  Object.assign(stats, { receipts: 0, deliveries: 0, firstAt: 0, lastAt: 0 });
 }
 
 function fanoutReceipt(ctx) {
