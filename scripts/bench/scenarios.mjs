@@ -266,9 +266,15 @@ async function fanoutBurst(ctx, events) {
   let next = 0;
   const post = async () => {
     for (let i = next++; i < events; i = next++) {
-      const res = await fetch(`${ctx.baseUrl}/api/v3/transactions`, { method: "POST", headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" }, body: fanoutReceipt(ctx) });
-      if (!res.ok) throw new Error(`bench fan-out: POST /transactions → ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
+      const body = fanoutReceipt(ctx);
+      // wrangler dev may restart the worker under load (503); a receipt is idempotent by external id, so it is sent again
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${ctx.baseUrl}/api/v3/transactions`, { method: "POST", headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" }, body });
+        const text = await res.text();
+        if (res.ok) break;
+        if (res.status !== 503 || attempt >= 5) throw new Error(`bench fan-out: POST /transactions → ${res.status} ${text}`);
+        await new Promise((ok) => setTimeout(ok, 1000));
+      }
     }
   };
   await Promise.all(Array.from({ length: 10 }, post));
