@@ -9,6 +9,8 @@ declare namespace Cloudflare {
 		DB: D1Database;
 		EVENTS: Queue;
 		DELIVERIES: Queue;
+		DELIVERIES_HIGH: Queue;
+		DELIVERIES_LOW: Queue;
 		API_RATE_LIMIT: RateLimit;
 		IP_RATE_LIMIT: RateLimit;
 		STOREFRONT_RATE_LIMIT: RateLimit;

@@ -184,7 +184,7 @@ export default {
   async queue(batch, env, ctx) {
     const services = createServices(env, ctx);
     if (batch.queue.endsWith("-events")) return consumeEvents(batch, services);
-    if (batch.queue.endsWith("-deliveries")) return consumeDeliveries(batch, services);
+    if (/-deliveries(-high|-low)?$/.test(batch.queue)) return consumeDeliveries(batch, services);
     return consumeDeadLetters(batch, services);
   },
   async scheduled(controller, env, ctx) {

@@ -12,6 +12,7 @@ import { LocationsService } from "./commerce/locations.service";
 import { ProductsService } from "./commerce/products.service";
 import { TransactionsService } from "./commerce/transactions.service";
 import { DeliveriesService, type DeliveryQueue } from "./delivery/deliveries.service";
+import type { WebhookQueue } from "./delivery/schema";
 import { TargetsService } from "./delivery/targets.service";
 import { WebhooksService } from "./delivery/webhooks.service";
 import { DefinitionsService } from "./incentives/definitions.service";
@@ -69,8 +70,8 @@ export type CoreServices = Omit<Services, "imports">;
 
 export interface ServiceOptions {
   clock?: Clock;
-  /** where outbound deliveries are queued (tests capture them); the DELIVERIES queue by default */
-  deliveriesQueue?: DeliveryQueue;
+  /** where outbound deliveries are queued (tests capture them: one queue for all, or one per priority); DELIVERIES(_HIGH|_LOW) by default */
+  deliveriesQueue?: DeliveryQueue | Record<WebhookQueue, DeliveryQueue>;
 }
 
 export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil"> | null, opts: ServiceOptions = {}): Services {
@@ -107,7 +108,8 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const receipts = new Receipts(transactions, ledger);
   const incentiveLists = new IncentiveLists(db);
 
-  const deliveries = new DeliveriesService(db, clock, env, opts.deliveriesQueue ?? (env.DELIVERIES as unknown as DeliveryQueue));
+  const deliveryQueue = (q: Queue | undefined) => (q ?? env.DELIVERIES) as unknown as DeliveryQueue;
+  const deliveries = new DeliveriesService(db, clock, env, opts.deliveriesQueue ?? { high: deliveryQueue(env.DELIVERIES_HIGH), default: deliveryQueue(env.DELIVERIES), low: deliveryQueue(env.DELIVERIES_LOW) });
   const targets = new TargetsService(db, clock, audit, env, deliveries);
   const webhooks = new WebhooksService(db, clock, audit, env, deliveries);
 

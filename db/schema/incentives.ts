@@ -33,6 +33,14 @@ export const rewardDefinitions = sqliteTable(
     isPublished: integer("is_published", { mode: "boolean" }).notNull().default(true),
     /** days before expiry to fire reward.expiring */
     notificationOffsets: text("notification_offsets", { mode: "json" }).$type<number[]>().notNull().default([]),
+    /** Omneo's unit of `period` as given ("days" | "weeks"; null: days); period_days holds the days either way */
+    periodType: text("period_type").$type<"days" | "weeks">(),
+    /** targets sent on a reward's issue, expiry reminders and extension (workers/delivery/reward-targets.ts) */
+    issueTargetId: text("issue_target_id"),
+    expiryTargetId: text("expiry_target_id"),
+    extendTargetId: text("extend_target_id"),
+    notifyIssueOffsetDays: integer("notify_issue_offset_days"),
+    notifyExtendOffsetDays: integer("notify_extend_offset_days"),
     ...timestamps,
   },
   (t) => [uniqueIndex("reward_definitions_handle_unique").on(t.handle)],
@@ -220,7 +228,9 @@ export const profileIncentiveState = sqliteTable(
     tiers: text("tiers", { mode: "json" }).$type<string[]>().notNull().default([]),
     /** the earliest anniversary of any tier held: the daily cron asks the DO to maintain from then on */
     nextAnniversaryAt: integer("next_anniversary_at", { mode: "timestamp_ms" }),
+    /** the earliest expiry of points the profile still holds (null: none expire), for "points expiring within N days" */
+    nextPointsExpiryAt: integer("next_points_expiry_at", { mode: "timestamp_ms" }),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("profile_incentive_state_anniversary_idx").on(t.nextAnniversaryAt)],
+  (t) => [index("profile_incentive_state_anniversary_idx").on(t.nextAnniversaryAt), index("profile_incentive_state_points_expiry_idx").on(t.nextPointsExpiryAt)],
 );

@@ -301,3 +301,110 @@ export const IMPORT_SCENARIOS = [
     runId,
   },
 ];
+
+// ── fan-out: one receipt → N webhooks (issue 12) ─────────────────────────────────────────────
+
+const FANOUT_WEBHOOKS = 3;
+
+/**
+ * A receiver on 127.0.0.1 (in this process) and FANOUT_WEBHOOKS webhooks on transaction.created pointing at
+ * it, each with a condition that only this scenario's receipts (external id FANOUT-…) meet, so other ingest
+ * scenarios fan out to nothing. The receiver counts deliveries by webhook-id; when the bench exits it prints
+ * how many receipts were accepted, deliveries acknowledged, the share acknowledged on their first attempt and
+ * the time from the first receipt to the last delivery.
+ */
+async function fanoutSetup(ctx) {
+  if (ctx.fanout) return;
+  const { createServer } = await import("node:http");
+  const seen = new Map();
+  const stats = { receipts: 0, deliveries: 0, firstAt: 0, lastAt: 0 };
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const id = req.headers["webhook-id"] ?? "";
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+      stats.deliveries += 1;
+      stats.lastAt = Date.now();
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  server.unref();
+  const port = server.address().port;
+  for (let i = 0; i < FANOUT_WEBHOOKS; i++) {
+    const res = await fetch(`${ctx.baseUrl}/api/v3/webhooks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ trigger: "transaction.created", url: `http://127.0.0.1:${port}/hook-${runId}-${i}`, queue: "default", condition: { in: [`FANOUT-${runId}`, { var: "transaction.external_id" }] } }),
+    });
+    if (!res.ok) throw new Error(`bench setup: POST /webhooks → ${res.status} ${await res.text()}`);
+  }
+  ctx.fanout = { stats, seen };
+  await fanoutBurst(ctx, Number(process.env.FANOUT_EVENTS ?? 1000));
+  process.on("exit", () => {
+    const unique = seen.size;
+    const once = [...seen.values()].filter((n) => n === 1).length;
+    const secs = stats.lastAt && stats.firstAt ? ((stats.lastAt - stats.firstAt) / 1000).toFixed(1) : "-";
+    console.log(
+      `fanout: ${stats.receipts} receipts sent, ${unique} distinct deliveries acknowledged of ${stats.receipts * FANOUT_WEBHOOKS} expected (${stats.deliveries} requests; ${unique ? ((once / unique) * 100).toFixed(1) : "-"} % on the first attempt), ${secs} s from the first receipt to the last delivery`,
+    );
+  });
+}
+
+/**
+ * The issue's fan-out measurement, before the req/s rounds: `events` receipts (10 at a time), each wanted by
+ * FANOUT_WEBHOOKS webhooks; then waits (up to 10 min) until the receiver has every delivery, and prints the
+ * time from the first receipt to the last delivery acknowledged and the share acknowledged on the first attempt.
+ */
+async function fanoutBurst(ctx, events) {
+  const { stats, seen } = ctx.fanout;
+  const expected = events * FANOUT_WEBHOOKS;
+  const started = Date.now();
+  let next = 0;
+  const post = async () => {
+    for (let i = next++; i < events; i = next++) {
+      const body = fanoutReceipt(ctx);
+      // wrangler dev may restart the worker under load (503); a receipt is idempotent by external id, so it is sent again
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${ctx.baseUrl}/api/v3/transactions`, { method: "POST", headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" }, body });
+        const text = await res.text();
+        if (res.ok) break;
+        if (res.status !== 503 || attempt >= 5) throw new Error(`bench fan-out: POST /transactions → ${res.status} ${text}`);
+        await new Promise((ok) => setTimeout(ok, 1000));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, post));
+  const posted = Date.now();
+  while (seen.size < expected && Date.now() - started < 600_000) await new Promise((ok) => setTimeout(ok, 250));
+  const once = [...seen.values()].filter((n) => n === 1).length;
+  const line = `fan-out: ${events} receipts × ${FANOUT_WEBHOOKS} webhooks: ${seen.size} of ${expected} deliveries acknowledged in ${((stats.lastAt - started) / 1000).toFixed(1)} s from the first receipt (receipts posted in ${((posted - started) / 1000).toFixed(1)} s); ${seen.size ? ((once / seen.size) * 100).toFixed(1) : "-"} % on the first attempt`;
+  console.log(`  ${line}`);
+  ctx.fanout.burst = line;
+  seen.clear();
+  Object.assign(stats, { receipts: 0, deliveries: 0, firstAt: 0, lastAt: 0 });
+}
+
+function fanoutReceipt(ctx) {
+  receipt += 1;
+  ctx.fanout.stats.receipts += 1;
+  ctx.fanout.stats.firstAt ||= Date.now();
+  const profileId = ctx.sample.profileIds[receipt % ctx.sample.profileIds.length];
+  return JSON.stringify({ external_id: `FANOUT-${runId}-${receipt}`, profile_id: profileId, location_id: "S001", items: [{ sku: "SKU-1006", name: "Bench cap", quantity: 1, price_sell: 19.95 }], total: 19.95 });
+}
+
+SCENARIOS.push({
+  name: "tx-fanout",
+  setup: async (ctx) => {
+    await openLedgers(ctx);
+    await fanoutSetup(ctx);
+  },
+  description: `POST /api/v3/transactions where each receipt is wanted by ${FANOUT_WEBHOOKS} webhooks (a condition each) to a receiver on 127.0.0.1: the request's cost as tx-ingest, plus, behind it on the events and deliveries queues, the context build, ${FANOUT_WEBHOOKS} delivery rows and ${FANOUT_WEBHOOKS} signed POSTs per receipt competing for the same CPU. At exit it prints deliveries acknowledged, the first-attempt share and the time to the last delivery.`,
+  request: (ctx) => ({
+    method: "POST",
+    path: "/api/v3/transactions",
+    headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" },
+    body: fanoutReceipt(ctx),
+    setupRequest: (req) => ({ ...req, body: fanoutReceipt(ctx) }),
+  }),
+});

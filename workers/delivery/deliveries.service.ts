@@ -6,7 +6,7 @@
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { deliveries, deliveryAttempts, targets, webhooks } from "../../db/schema/delivery";
-import type { DeliveryKind, DeliveryStatus } from "./schema";
+import type { DeliveryKind, DeliveryStatus, WebhookQueue } from "./schema";
 import type { EventContext } from "../events/context";
 import { conditionHolds } from "../incentives/rules/conditions";
 import type { Clock } from "../platform/clock";
@@ -46,13 +46,27 @@ export async function deliveryIdFor(endpointId: string, key: string): Promise<st
 
 export type AttemptResult = "delivered" | "retrying" | "dead" | "gone" | "skipped";
 
+/** One queued attempt: which delivery, how many attempts it has had, an optional delay and its priority queue. */
+export interface EnqueueItem {
+  delivery_id: string;
+  attempt: number;
+  delaySeconds?: number;
+  /** the webhook's `queue`; targets and replays without a webhook go to default, test sends to high */
+  queue?: WebhookQueue;
+}
+
 export class DeliveriesService {
+  private readonly queues: Record<WebhookQueue, DeliveryQueue>;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly env: Env,
-    private readonly queue: DeliveryQueue,
-  ) {}
+    queue: DeliveryQueue | Record<WebhookQueue, DeliveryQueue>,
+  ) {
+    // one queue for every priority (tests), or one per priority: a webhook's `queue` picks its delivery queue
+    this.queues = "sendBatch" in queue ? { high: queue, default: queue, low: queue } : queue;
+  }
 
   /** Where we may send: https to public hosts; http to localhost too when the dev flag is on. */
   get urlPolicy(): UrlPolicy {
@@ -84,18 +98,20 @@ export class DeliveriesService {
     const body = webhookBody(trigger, event.occurred_at, context);
     const now = this.clock.now();
     const rows: DeliveryRow[] = [];
+    const priority = new Map<string, WebhookQueue>();
     for (const w of matched) {
+      priority.set(w.id, w.queue);
       rows.push(this.newRow({ id: await deliveryIdFor(w.id, event.id), kind: "webhook", webhookId: w.id, eventId: event.id, eventType: trigger, url: w.url, body }, now));
     }
     // a repeat of this event finds its rows and re-sends their first message; the consumer's claim makes that harmless
     // 18 columns a row: 5 rows a statement stay under D1's 100 bound parameters
     for (let i = 0; i < rows.length; i += 5) await this.db.insert(deliveries).values(rows.slice(i, i + 5)).onConflictDoNothing();
     const existing = await this.db
-      .select({ id: deliveries.id, attempts: deliveries.attempts, status: deliveries.status })
+      .select({ id: deliveries.id, attempts: deliveries.attempts, status: deliveries.status, webhookId: deliveries.webhookId })
       .from(deliveries)
       .where(inArray(deliveries.id, rows.map((r) => r.id)));
     const fresh = existing.filter((r) => r.status === "pending" && r.attempts === 0);
-    await this.enqueue(fresh.map((r) => ({ delivery_id: r.id, attempt: 0 })));
+    await this.enqueue(fresh.map((r) => ({ delivery_id: r.id, attempt: 0, queue: priority.get(r.webhookId ?? "") ?? "default" })));
     return fresh.length;
   }
 
@@ -123,18 +139,30 @@ export class DeliveriesService {
   }
 
   /** Write one delivery and queue its first attempt (tests, targets, replays of a sample). */
-  async create(row: DeliveryRow): Promise<DeliveryRow> {
+  async create(row: DeliveryRow, delaySeconds?: number): Promise<DeliveryRow> {
     const [inserted] = await this.db.insert(deliveries).values(row).onConflictDoNothing().returning();
-    if (inserted) await this.enqueue([{ delivery_id: inserted.id, attempt: 0 }]);
+    // a test send has someone waiting at the console: high; a target's notice: default
+    if (inserted) await this.enqueue([{ delivery_id: inserted.id, attempt: 0, queue: row.kind === "test" ? "high" : "default", ...(delaySeconds && delaySeconds > 0 ? { delaySeconds } : {}) }]);
     return inserted ?? (await this.require(row.id));
   }
 
-  async enqueue(items: Array<{ delivery_id: string; attempt: number; delaySeconds?: number }>): Promise<void> {
-    for (let i = 0; i < items.length; i += 100) {
-      await this.queue.sendBatch(
-        items.slice(i, i + 100).map((m) => ({ body: { kind: "delivery" as const, delivery_id: m.delivery_id, attempt: m.attempt }, contentType: "json" as const, ...(m.delaySeconds ? { delaySeconds: queueDelay(m.delaySeconds) } : {}) })),
-      );
+  async enqueue(items: EnqueueItem[]): Promise<void> {
+    for (const q of ["high", "default", "low"] as const) {
+      const mine = items.filter((m) => (m.queue ?? "default") === q);
+      for (let i = 0; i < mine.length; i += 100) {
+        await this.queues[q].sendBatch(
+          mine.slice(i, i + 100).map((m) => ({ body: { kind: "delivery" as const, delivery_id: m.delivery_id, attempt: m.attempt }, contentType: "json" as const, ...(m.delaySeconds ? { delaySeconds: queueDelay(m.delaySeconds) } : {}) })),
+        );
+      }
     }
+  }
+
+  /** The priority queue of a delivery: its webhook's `queue`; default without one, high for a test send. */
+  private async queueOf(row: Pick<DeliveryRow, "webhookId" | "kind">, webhook?: Pick<WebhookRow, "queue"> | null): Promise<WebhookQueue> {
+    if (row.kind === "test") return "high";
+    if (!row.webhookId) return "default";
+    const w = webhook ?? (await this.db.query.webhooks.findFirst({ columns: { queue: true }, where: eq(webhooks.id, row.webhookId) }));
+    return w?.queue ?? "default";
   }
 
   // ── one attempt ─────────────────────────────────────────────────────────────────────────────
@@ -146,7 +174,7 @@ export class DeliveriesService {
     const now = this.clock.now();
     // queue delays stop at 12 h: a message that arrives before its time goes back to wait the rest
     if (row.nextAttemptAt && row.nextAttemptAt.getTime() - now.getTime() > 1000) {
-      await this.enqueue([{ delivery_id: row.id, attempt: row.attempts, delaySeconds: (row.nextAttemptAt.getTime() - now.getTime()) / 1000 }]);
+      await this.enqueue([{ delivery_id: row.id, attempt: row.attempts, delaySeconds: (row.nextAttemptAt.getTime() - now.getTime()) / 1000, queue: await this.queueOf(row) }]);
       return "skipped";
     }
     const webhook = row.webhookId ? await this.db.query.webhooks.findFirst({ where: eq(webhooks.id, row.webhookId) }) : undefined;
@@ -237,7 +265,7 @@ export class DeliveriesService {
     }
     const next = new Date(now.getTime() + wait * 1000);
     await this.db.update(deliveries).set({ nextAttemptAt: next, lastStatusCode: status, lastError: error, updatedAt: now }).where(eq(deliveries.id, row.id));
-    await this.enqueue([{ delivery_id: row.id, attempt: attemptNo, delaySeconds: wait }]);
+    await this.enqueue([{ delivery_id: row.id, attempt: attemptNo, delaySeconds: wait, queue: await this.queueOf(row, webhook) }]);
     return "retrying";
   }
 
@@ -291,7 +319,7 @@ export class DeliveriesService {
       .where(and(eq(deliveries.id, id), inArray(deliveries.status, ["failed", "dead"])))
       .returning();
     if (!updated) throw new DomainError("conflict", "This delivery changed meanwhile; reload it");
-    await this.enqueue([{ delivery_id: id, attempt: updated.attempts }]);
+    await this.enqueue([{ delivery_id: id, attempt: updated.attempts, queue: await this.queueOf(updated) }]);
     return updated;
   }
 
@@ -312,7 +340,8 @@ export class DeliveriesService {
         ),
       )
       .returning({ id: deliveries.id, attempts: deliveries.attempts });
-    await this.enqueue(rows.map((r) => ({ delivery_id: r.id, attempt: r.attempts })));
+    const queue = await this.queueOf({ webhookId, kind: "webhook" });
+    await this.enqueue(rows.map((r) => ({ delivery_id: r.id, attempt: r.attempts, queue })));
     return rows.length;
   }
 

@@ -164,7 +164,7 @@ export class TargetsService {
    * is checked, the template rendered, and one delivery queued. With `key` (e.g. event id + trigger +
    * action) a repeat makes no second delivery.
    */
-  async sendTarget(handleOrId: string, context: EventContext | Record<string, unknown>, opts: { key?: string | null; eventId?: string | null; eventType?: string | null } = {}): Promise<SendTargetResult> {
+  async sendTarget(handleOrId: string, context: EventContext | Record<string, unknown>, opts: { key?: string | null; eventId?: string | null; eventType?: string | null; delaySeconds?: number } = {}): Promise<SendTargetResult> {
     const target = await this.findByHandle(handleOrId);
     if (!target) throw new DomainError("not_found", `No target with handle ${handleOrId}`);
     if (target.condition !== null && target.condition !== undefined && !conditionHolds(target.condition, context)) return { delivery: null, skipped: "condition" };
@@ -182,6 +182,8 @@ export class TargetsService {
       { id, kind: "target", targetId: target.id, eventId: opts.eventId ?? event?.id ?? null, eventType: opts.eventType ?? event?.type ?? "target.send", url: target.url, method: target.method, body, contentType: contentTypeOf(body) },
       now,
     );
-    return { delivery: await this.deliveries.create(row), skipped: null };
+    // a later notice (a reward definition's offset): the first attempt waits; the consumer re-queues past the queue's 12 h cap
+    if (opts.delaySeconds && opts.delaySeconds > 0) row.nextAttemptAt = new Date(now.getTime() + opts.delaySeconds * 1000);
+    return { delivery: await this.deliveries.create(row, opts.delaySeconds), skipped: null };
   }
 }

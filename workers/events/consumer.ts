@@ -5,6 +5,7 @@
 import { and, eq, isNotNull, lt } from "drizzle-orm";
 import { eventReceipts } from "../../db/schema";
 import { fanOutWebhooks } from "../delivery/fan-out";
+import { REWARD_TARGET_EVENTS, sendRewardTargets } from "../delivery/reward-targets";
 import { isTransactionMessage, processQueuedTransaction } from "../commerce/transactions.service";
 import { isBackfillMessage } from "../incentives/ledger.service";
 import { isDomainEvent, type DomainEvent } from "../platform/outbox";
@@ -36,6 +37,8 @@ export const EVENT_HANDLERS: Record<string, { types: readonly string[] | "*"; ru
       if (winner_id && loser_id) await services.ledger.onMerge(winner_id, loser_id);
     },
   },
+  // reward definitions' issue/expiry/extend targets (workers/delivery/reward-targets.ts)
+  "reward-targets": { types: REWARD_TARGET_EVENTS, run: sendRewardTargets },
   // triggers (workers/reactions): every active trigger on the event's type, once per (event, trigger)
   reactions: {
     types: "*",

@@ -83,6 +83,27 @@ const DateTime = (field: string) =>
 
 // ── rewards ─────────────────────────────────────────────────────────────────────────────────────
 
+/** Omneo's period types this model keeps exactly; the period is stored in days. */
+export const PERIOD_TYPES = ["days", "weeks"] as const;
+const OMNEO_PERIOD_TYPES = ["months", "years", "absolute_date", "absolute_week", "absolute_month"];
+const PeriodType = z
+  .string({ error: "period_type must be days or weeks" })
+  .superRefine((v, ctx) => {
+    if ((PERIOD_TYPES as readonly string[]).includes(v)) return;
+    ctx.addIssue({ code: "custom", message: OMNEO_PERIOD_TYPES.includes(v) ? `period_type ${v} is not supported here: give the period in days or weeks, or an absolute_expiry date` : `period_type must be days or weeks (got ${JSON.stringify(v)})` });
+  })
+  .transform((v) => v as (typeof PERIOD_TYPES)[number])
+  .nullish()
+  .openapi({ type: "string", enum: [...PERIOD_TYPES], description: "The unit of period (Omneo's field): days (default) or weeks" });
+
+/** A target named by id or handle, fired on a reward's issue, expiry reminders or extension. */
+const TargetRef = (field: string) =>
+  z
+    .union([z.string().trim().min(1).max(100), z.number().int()], { error: `${field} must be a target's id or handle` })
+    .transform((v) => String(v))
+    .nullish()
+    .openapi({ type: "string", description: `A target's id or handle (Settings → Targets); null: none` });
+
 const rewardFields = {
   name: Name,
   handle: Handle.optional(),
@@ -99,6 +120,12 @@ const rewardFields = {
     .transform((days) => [...new Set(days)].sort((a, b) => b - a))
     .optional()
     .openapi({ description: "Days before expiry to fire reward.expiring" }),
+  period_type: PeriodType,
+  issue_target_id: TargetRef("issue_target_id").openapi({ description: "Target sent each reward of this definition when it is issued (after notify_issue_offset_days)" }),
+  expiry_target_id: TargetRef("expiry_target_id").openapi({ description: "Target sent on each expiry reminder (reward.expiring, at notification_offsets)" }),
+  extend_target_id: TargetRef("extend_target_id").openapi({ description: "Target sent when a reward is extended (after notify_extend_offset_days)" }),
+  notify_issue_offset_days: WholeNumber("notify_issue_offset_days", 0, 365).nullish().openapi({ description: "Days after issue to send the issue target (default 0: at once)" }),
+  notify_extend_offset_days: WholeNumber("notify_extend_offset_days", 0, 365).nullish().openapi({ description: "Days after an extension to send the extend target (default 0: at once)" }),
 };
 export const RewardDefinitionInput = z.object(rewardFields).openapi("RewardDefinitionInput");
 export type RewardDefinitionInput = z.output<typeof RewardDefinitionInput>;

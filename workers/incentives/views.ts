@@ -68,11 +68,17 @@ export function serializeReward(d: RewardDefinition) {
     ...common(d),
     type: d.type,
     value: fromCents(d.value),
-    period: d.periodDays,
+    period: d.periodDays === null ? null : d.periodDays / (d.periodType === "weeks" ? 7 : 1),
+    period_type: d.periodType ?? "days",
     absolute_expiry: d.absoluteExpiry,
     is_extendable: d.isExtendable,
     is_published: d.isPublished,
     notification_offsets: d.notificationOffsets,
+    issue_target_id: d.issueTargetId ?? null,
+    expiry_target_id: d.expiryTargetId ?? null,
+    extend_target_id: d.extendTargetId ?? null,
+    notify_issue_offset_days: d.notifyIssueOffsetDays ?? null,
+    notify_extend_offset_days: d.notifyExtendOffsetDays ?? null,
   };
 }
 

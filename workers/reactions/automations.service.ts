@@ -235,6 +235,14 @@ export class AutomationsService {
           );
           break;
         }
+        case "points_expiring_within_days": {
+          // the earliest expiry of points still held, projected by the profile's ledger DO (lots live only there)
+          const until = now.getTime() + c.days * 86_400_000;
+          conds.push(
+            sql`exists (select 1 from ${profileIncentiveState} s where s.profile_id = ${profiles.id} and s.next_points_expiry_at > ${now.getTime()} and s.next_points_expiry_at <= ${until})`,
+          );
+          break;
+        }
         case "attribute_equals":
           conds.push(
             sql`exists (select 1 from json_each(${profiles.customAttributes}) j where json_extract(j.value, '$.handle') = ${c.handle} and json_extract(j.value, '$.value') = ${typeof c.value === "boolean" ? (c.value ? 1 : 0) : c.value})`,

@@ -41,11 +41,13 @@ export const ACTION_CATALOGUE = {
     ],
   },
   "points.award": {
-    description: "Awards points of a definition",
+    description: "Awards points of a definition: a number of points, or what an amount of spend earns through the earn rates",
     arguments: [
       profileArg,
       { name: "definition", required: true, kind: "definition", definition: "point", description: "The points definition's handle or id" },
-      { name: "points", required: true, kind: "number", description: "How many points (a whole number)" },
+      { name: "points", required: false, kind: "number", description: "How many points (a whole number); give this or spend" },
+      { name: "spend", required: false, kind: "money", description: "Dollars of spend: the points are what the definition's live earn rates give it for this profile now (tier and profile conditions apply); give this or points" },
+      { name: "location_id", required: false, kind: "text", description: "With spend: the location (id or external id) the rates are matched at" },
       reasonArg,
     ],
   },
@@ -136,6 +138,8 @@ export function actionErrors(action: ActionLike): Record<string, string[]> {
   for (const s of specs) {
     if (s.required && !seen.has(s.name)) add("arguments", `"${action.type}" needs the argument "${s.name}" (${s.description})`);
   }
+  // points.award: a number of points, or spend through the earn rates — exactly one
+  if (action.type === "points.award" && seen.has("points") === seen.has("spend")) add("arguments", `"points.award" needs either "points" or "spend" (through the earn rates), not ${seen.has("points") ? "both" : "neither"}`);
   return out;
 }
 

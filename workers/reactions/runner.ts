@@ -6,6 +6,7 @@
 import { and, count, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { events, reactionRuns, type ActionOutcome, type StoredAction } from "../../db/schema";
 import { reactionActor, type Actor } from "../access/actor";
+import { CalculateEarnInput } from "../incentives/definitions.schema";
 import { DomainError, isDomainError } from "../platform/errors";
 import type { DomainEvent } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
@@ -143,10 +144,20 @@ export class ReactionRunner {
       }
       case "points.award": {
         const id = await this.definitionId("point", args.definition);
-        const points = Number(args.points);
-        if (!Number.isInteger(points) || points <= 0) throw DomainError.field("points", `points must be a whole number greater than 0 (got ${JSON.stringify(args.points)})`);
+        let points: number;
+        let rate: { rate_id: string; spend: number } | null = null;
+        if (args.spend !== undefined && args.spend !== null) {
+          const earned = await this.throughRates(profileId, id, args.spend, args.location_id);
+          // no live rate matches this profile (or it gives 0 points): nothing to award, and that is not a failure
+          if (!earned || earned.points <= 0) return { status: "skipped", value: { points: 0, spend: args.spend, rate_id: earned?.rate_id ?? null } };
+          points = earned.points;
+          rate = { rate_id: earned.rate_id, spend: earned.eligible_spend };
+        } else {
+          points = Number(args.points);
+          if (!Number.isInteger(points) || points <= 0) throw DomainError.field("points", `points must be a whole number greater than 0 (got ${JSON.stringify(args.points)})`);
+        }
         const lot = await s.ledger.issuePoints(profileId, { point_definition_id: id, value: points, reason }, actor, key);
-        return { status: "succeeded", value: { lot_id: lot.id, points } };
+        return { status: "succeeded", value: { lot_id: lot.id, points, ...(rate ?? {}) } };
       }
       case "benefit.create": {
         const id = await this.definitionId("benefit", args.definition);
@@ -217,6 +228,15 @@ export class ReactionRunner {
     return { would_run: stoppedBy === null, stopped_by: stoppedBy, actions: out };
   }
 
+  /** What `spend` dollars earn for a profile in one points definition under the live earn rates (the ledger's calculateEarn); null when no rate matches. */
+  private async throughRates(profileId: string, definitionId: string, spend: unknown, locationId: unknown) {
+    const parsed = CalculateEarnInput.safeParse({ transaction: { total: typeof spend === "string" ? Number(spend) : spend, ...(typeof locationId === "string" && locationId ? { location_id: locationId } : {}) }, profile_id: profileId });
+    if (!parsed.success) throw DomainError.field("spend", `spend must be an amount in dollars (got ${JSON.stringify(spend)})`);
+    if (parsed.data.transaction.total <= 0) throw DomainError.field("spend", `spend must be greater than 0 (got ${JSON.stringify(spend)})`);
+    const results = await this.s.definitions.calculate(parsed.data);
+    return results.find((r) => r.point_definition_id === definitionId) ?? null;
+  }
+
   /** A sentence saying what an action would do with these arguments (checks definitions and the profile). */
   private async describe(action: StoredAction, args: Record<string, unknown>): Promise<string> {
     if (action.type === "target.send") return `would send through target "${String(args.target)}"`;
@@ -227,9 +247,14 @@ export class ReactionRunner {
       case "reward.create":
         await this.definitionId("reward", args.definition);
         return `would issue a "${String(args.definition)}" reward${args.value ? ` of $${String(args.value)}` : ""} to ${profileId}`;
-      case "points.award":
-        await this.definitionId("point", args.definition);
-        return `would award ${String(args.points)} "${String(args.definition)}" points to ${profileId}`;
+      case "points.award": {
+        const id = await this.definitionId("point", args.definition);
+        if (args.spend === undefined || args.spend === null) return `would award ${String(args.points)} "${String(args.definition)}" points to ${profileId}`;
+        const earned = await this.throughRates(profileId, id, args.spend, args.location_id);
+        return earned && earned.points > 0
+          ? `would award ${earned.points} "${String(args.definition)}" points to ${profileId} ($${String(args.spend)} through rate ${earned.rate_id})`
+          : `would award nothing: no live "${String(args.definition)}" rate gives $${String(args.spend)} any points for ${profileId}`;
+      }
       case "benefit.create":
         await this.definitionId("benefit", args.definition);
         return `would issue a "${String(args.definition)}" benefit to ${profileId}`;

@@ -156,9 +156,10 @@ export const QueryCondition = z.discriminatedUnion(
     z.strictObject({ type: z.literal("has_tag"), tag: text("tag", 64).min(1, "tag is required") }),
     z.strictObject({ type: z.literal("spend_last_12_months_between"), min: money("min"), max: money("max").optional() }),
     z.strictObject({ type: z.literal("reward_expiring_within_days"), days: days("days", 365).min(1) }),
+    z.strictObject({ type: z.literal("points_expiring_within_days"), days: days("days", 365).min(1) }),
     z.strictObject({ type: z.literal("attribute_equals"), handle: text("handle", 64).min(1), value: z.union([z.string().max(191), z.number(), z.boolean()]) }),
   ],
-  { error: "type must be one of birthday_today, joined_days_ago, no_purchase_in_days, tier_is, has_tag, spend_last_12_months_between, reward_expiring_within_days, attribute_equals" },
+  { error: "type must be one of birthday_today, joined_days_ago, no_purchase_in_days, tier_is, has_tag, spend_last_12_months_between, reward_expiring_within_days, points_expiring_within_days, attribute_equals" },
 );
 export type QueryCondition = z.output<typeof QueryCondition>;
 export const AutomationQuery = z.array(QueryCondition).max(10, "at most 10 conditions");

@@ -3,7 +3,7 @@
 // with a 422 naming the fields, as the API and the console show it.
 import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { benefitDefinitions, locations, pointDefinitions, tierDefinitions } from "../../../db/schema";
+import { benefitDefinitions, locations, pointDefinitions, targets, tierDefinitions } from "../../../db/schema";
 import { DomainError, type FieldErrors } from "../../platform/errors";
 import { inList } from "../../platform/sql";
 import type { EarnRateInput } from "../definitions.schema";
@@ -22,6 +22,26 @@ export const add = (errors: FieldErrors, field: string, message: string) => void
 
 export class DefinitionChecks {
   constructor(private readonly db: Db) {}
+
+  /** A reward definition's issue/expiry/extend targets, given by id or handle, as target ids (null clears); each unknown one is named. */
+  async rewardTargets(input: { issue_target_id?: string | null; expiry_target_id?: string | null; extend_target_id?: string | null }): Promise<{ issueTargetId?: string | null; expiryTargetId?: string | null; extendTargetId?: string | null }> {
+    const fields = [["issue_target_id", "issueTargetId"], ["expiry_target_id", "expiryTargetId"], ["extend_target_id", "extendTargetId"]] as const;
+    const given = fields.filter(([f]) => typeof input[f] === "string");
+    const out: { issueTargetId?: string | null; expiryTargetId?: string | null; extendTargetId?: string | null } = {};
+    for (const [f, col] of fields) if (input[f] === null) out[col] = null;
+    if (!given.length) return out;
+    const refs = [...new Set(given.map(([f]) => input[f] as string))];
+    const rows = await this.db.select({ id: targets.id, handle: targets.handle }).from(targets).where(or(inList(targets.id, refs), inList(targets.handle, refs.map((r) => r.toLowerCase()))));
+    const errors: FieldErrors = {};
+    for (const [f, col] of given) {
+      const ref = input[f] as string;
+      const hit = rows.find((r) => r.id === ref) ?? rows.find((r) => r.handle === ref.toLowerCase());
+      if (hit) out[col] = hit.id;
+      else add(errors, f, `No target with id or handle "${ref}"`);
+    }
+    if (Object.keys(errors).length) fail(errors, "reward definition");
+    return out;
+  }
 
   /** Location ids or external ids → our ids; each unknown one is named. */
   private async resolveLocations(values: readonly string[] | null | undefined, errors: FieldErrors): Promise<string[] | null> {

@@ -91,33 +91,53 @@ const reward: DefinitionSpec<"reward"> = {
   entityType: "reward_definition",
   handled: true,
   order: byName(rewardDefinitions),
-  build: async (input, { clock }) => ({
+  build: async (input, { clock, checks }) => ({
     id: newId(),
     name: input.name,
     handle: "",
     type: input.type ?? "other",
     description: input.description ?? null,
     value: input.value,
-    periodDays: input.period ?? null,
+    periodDays: input.period === null || input.period === undefined ? null : input.period * periodFactor(input.period_type),
+    periodType: input.period_type ?? null,
     absoluteExpiry: input.absolute_expiry ?? null,
     isExtendable: input.is_extendable ?? false,
     isPublished: input.is_published ?? true,
     notificationOffsets: input.notification_offsets ?? [],
+    issueTargetId: null,
+    expiryTargetId: null,
+    extendTargetId: null,
+    ...(await checks.rewardTargets(input)),
+    notifyIssueOffsetDays: input.notify_issue_offset_days ?? null,
+    notifyExtendOffsetDays: input.notify_extend_offset_days ?? null,
     ...fresh(clock),
   }),
-  change: async (input) =>
-    defined({
+  change: async (input, current, { checks }) => {
+    const periodType = input.period_type === undefined ? current.periodType : input.period_type;
+    // the period is kept in days; a new unit alone re-reads the same number of units in it (30 days → 30 weeks)
+    const units = input.period !== undefined ? input.period : input.period_type !== undefined && current.periodDays !== null ? current.periodDays / periodFactor(current.periodType) : undefined;
+    return defined({
       name: input.name,
       type: input.type,
       description: input.description,
       value: input.value,
-      periodDays: input.period,
+      periodDays: units === undefined ? undefined : units === null ? null : units * periodFactor(periodType),
+      periodType: input.period_type,
       absoluteExpiry: input.absolute_expiry,
       isExtendable: input.is_extendable,
       isPublished: input.is_published,
       notificationOffsets: input.notification_offsets,
-    }),
+      ...(await checks.rewardTargets(input)),
+      notifyIssueOffsetDays: input.notify_issue_offset_days,
+      notifyExtendOffsetDays: input.notify_extend_offset_days,
+    });
+  },
 };
+
+/** Days in one unit of a reward's period_type. */
+export function periodFactor(periodType: string | null | undefined): number {
+  return periodType === "weeks" ? 7 : 1;
+}
 
 /** Reward points say what $1 is worth in points; other points are never redeemable, so they may not. */
 function pointErrors(kind: PointDefinition["kind"], pointsPerDollar: number | null | undefined, errors: FieldErrors): void {

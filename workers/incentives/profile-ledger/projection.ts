@@ -21,7 +21,7 @@ export interface FlushBatch {
   rewards: RewardRow[];
   benefits: BenefitRow[];
   /** the balance summary, when anything changed it since the last flush */
-  state: { balances: Balances; tiers: TierRow[] } | null;
+  state: { balances: Balances; tiers: TierRow[]; nextPointsExpiry?: number | null } | null;
 }
 
 /** What is pending (a bounded slice of it), or null when there is nothing to flush. */
@@ -35,7 +35,14 @@ export function readFlush(store: LedgerStore): FlushBatch | null {
   const stateDirty = store.meta("state_dirty") === "1";
   if (!outbox.length && !entries.length && !rewards.length && !benefits.length && !stateDirty) return null;
   const now = store.now();
-  const state = stateDirty ? { balances: balancesOf(store, profileId, now), tiers: store.rows<TierRow>(`SELECT * FROM tiers WHERE tier_id IS NOT NULL`) } : null;
+  const state = stateDirty
+    ? {
+        balances: balancesOf(store, profileId, now),
+        tiers: store.rows<TierRow>(`SELECT * FROM tiers WHERE tier_id IS NOT NULL`),
+        // the earliest expiry of points still held: the "points expiring within N days" automation query reads it in D1
+        nextPointsExpiry: store.rows<{ m: number | null }>(`SELECT MIN(expires_at) AS m FROM lots WHERE status = 'active' AND points_remaining > 0 AND expires_at > ?`, now)[0]?.m ?? null,
+      }
+    : null;
   return { profileId, now, outbox, entries, rewards, benefits, state };
 }
 
@@ -107,9 +114,10 @@ export function projectionStatements(db: D1Database, batch: FlushBatch, eventsOu
       points: Object.fromEntries(b.points.map((p) => [p.point_definition_id, p.balance])),
       tiers: tiers.map((x) => x.tier_id!),
       nextAnniversaryAt: at(next),
+      nextPointsExpiryAt: at(batch.state.nextPointsExpiry ?? null),
       updatedAt: new Date(now),
     };
-    stmts.push(insertAll(db, t, [row], { target: t.profileId, set: [t.rewardBalance, t.pointBalance, t.benefitBalance, t.points, t.tiers, t.nextAnniversaryAt, t.updatedAt] }));
+    stmts.push(insertAll(db, t, [row], { target: t.profileId, set: [t.rewardBalance, t.pointBalance, t.benefitBalance, t.points, t.tiers, t.nextAnniversaryAt, t.nextPointsExpiryAt, t.updatedAt] }));
   }
   return stmts;
 }

@@ -132,7 +132,7 @@ export function extendReward(store: LedgerStore, input: ExtendArgs): LedgerResul
       r.id,
     );
     store.entry({ kind: "reward", action: "extend", definitionId: r.definition_id, instanceId: r.id, delta: 0, source: input.source, reason: `extended to ${iso(expires)}` });
-    store.emit("reward.extended", { reward_id: r.id, expires_at: iso(expires) });
+    store.emit("reward.extended", { reward_id: r.id, reward_definition_id: r.definition_id, expires_at: iso(expires) });
     return ok(rewardView(store.reward(r.id)!));
   }, input.source.causation ?? null);
 }
