@@ -20,6 +20,7 @@ import {
   TierDefinitionInput,
 } from "../workers/incentives/definitions.schema";
 import { TriggerInput } from "../workers/reactions/schema";
+import type { HistoryRecord } from "../workers/incentives/history";
 
 export const DEMO_ADMIN = { email: "admin@demo.loyaltyedge.dev", password: "loyalty-edge-demo", name: "Dana Admin" };
 export const DEMO_STAFF: Array<{ email: string; name: string; role: Role }> = [
@@ -71,13 +72,80 @@ export async function seed(services: Services, opts: { seed: number; staff: numb
       await bulkInsert(services.env.DB, table, rows);
     },
   );
+  await seedJoinedChannels(services.env.DB, Date.now());
   // The history went straight into D1, past the ledger: a backfill job earns for it once a worker runs
-  // (the cron starts it; `npm start` triggers the cron as soon as the worker is up).
-  await services.ledger.startBackfill(actor, { enqueue: false });
+  // (the cron starts it; `npm start` triggers the cron as soon as the worker is up), then replays the
+  // rewards the demo's automations would have issued over the year and the ones members spent at the till.
+  await services.ledger.startBackfill(actor, { enqueue: false, history: await demoRewardHistory(services.env.DB, Date.now()) });
   // the dashboard's rollups: the history above came in without events, so rebuild them from the tables
   // (the backfill's points, rewards and tiers then arrive as events and add themselves)
   await services.reporting.rebuild(actor);
   return { token, brand, ms: Date.now() - started };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * How the demo's members joined: those from over a year ago came in an import from the previous system; the
+ * online shop's sign-ups and most in-store ones through the API (the shop, the tills), the rest in the console.
+ */
+async function seedJoinedChannels(db: D1Database, now: number) {
+  await db
+    .prepare(
+      `UPDATE profiles SET joined_channel = CASE
+         WHEN joined_at < ?1 THEN 'import'
+         WHEN (SELECT type FROM locations WHERE id = profiles.joined_location_id) = 'online' THEN 'api'
+         WHEN substr(id, -1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8') THEN 'api'
+         ELSE 'console' END
+       WHERE type != 'system'`,
+    )
+    .bind(now - 365 * DAY_MS)
+    .run();
+}
+
+/** At most this many history steps ride in the backfill job (its payload is one D1 row). */
+const MAX_HISTORY = 4000;
+
+/**
+ * The rewards the demo's automations would have issued over its year, for the backfill to replay back-dated:
+ * a birthday reward on each member's last birthday, a win-back reward 90 days into a gap of more than 120 days
+ * between purchases; each spent (up to its value) on the member's next purchase within its period, if any.
+ */
+export async function demoRewardHistory(db: D1Database, now: number): Promise<HistoryRecord[]> {
+  const defs = new Map((await db.prepare(`SELECT id, handle, value, period_days AS period FROM reward_definitions`).all<{ id: string; handle: string; value: number; period: number | null }>()).results.map((d) => [d.handle, d]));
+  const birthday = defs.get("birthday-10");
+  const winBack = defs.get("welcome-back-20");
+  if (!birthday || !winBack) return [];
+  const { results: rows } = await db
+    .prepare(
+      `SELECT p.id, p.birth_month AS month, p.birth_day AS day, p.joined_at, t.external_id, t.transacted_at, t.total
+       FROM profiles p JOIN transactions t ON t.profile_id = p.id AND t.is_void = 0 AND t.total > 0
+       WHERE p.type = 'active' ORDER BY p.id, t.transacted_at`,
+    )
+    .all<{ id: string; month: number | null; day: number | null; joined_at: number; external_id: string; transacted_at: number; total: number }>();
+  const byProfile = new Map<string, typeof rows>();
+  for (const r of rows) byProfile.set(r.id, [...(byProfile.get(r.id) ?? []), r]);
+  const out: HistoryRecord[] = [];
+  const grant = (profileId: string, def: { id: string; value: number; period: number | null }, at: number, reason: string, buys: typeof rows) => {
+    if (at <= buys[0]!.joined_at || at >= now) return;
+    out.push({ kind: "reward.issue", profile_id: profileId, key: `demo:${def.id}:${profileId}:${at}`, at, reward_definition_id: def.id, reason });
+    const spentAt = buys.find((b) => b.transacted_at > at && b.transacted_at < Math.min(now, at + (def.period ?? 30) * DAY_MS));
+    if (spentAt) out.push({ kind: "redeem", profile_id: profileId, key: `demo:redeem:${def.id}:${profileId}:${spentAt.external_id}`, at: spentAt.transacted_at, amount: Math.min(def.value, spentAt.total), transaction_external_id: spentAt.external_id });
+  };
+  for (const [profileId, buys] of byProfile) {
+    if (out.length >= MAX_HISTORY) break;
+    const first = buys[0]!;
+    if (first.month && first.day) {
+      const year = new Date(now).getUTCFullYear();
+      // 9 am Sydney, give or take daylight saving: the automation's morning run
+      const thisYear = Date.UTC(year, first.month - 1, first.day) - 1 * 3_600_000;
+      grant(profileId, birthday, thisYear < now ? thisYear : Date.UTC(year - 1, first.month - 1, first.day) - 3_600_000, "Happy birthday", buys);
+    }
+    for (let i = 1; i < buys.length; i++) {
+      if (buys[i]!.transacted_at - buys[i - 1]!.transacted_at > 120 * DAY_MS) grant(profileId, winBack, buys[i - 1]!.transacted_at + 90 * DAY_MS, "We miss you", buys);
+    }
+  }
+  return out.slice(0, MAX_HISTORY);
 }
 
 /**

@@ -24,9 +24,9 @@ import type { Balances, LedgerResult, LedgerSource, LedgerTransaction } from "./
 import type { ProfileLedger } from "./profile-ledger/ledger.do";
 import type { EarnManyResult } from "./profile-ledger/ops/earn";
 import { profileOfRedemption } from "./redemption-ids";
+import { historyByProfile, replayHistory, type HistoryRecord } from "./history";
 
 type BatchJob = typeof batchJobs.$inferSelect;
-
 
 /** Who did it, as the ledger records it. A token's namespace travels as the (depth 0) causation of what it changes. */
 export function ledgerSource(actor: Actor): LedgerSource {
@@ -36,7 +36,6 @@ export function ledgerSource(actor: Actor): LedgerSource {
   if (actor.causedBy) return { type: "reaction", id: actor.id, label: actor.label, causation: actor.causedBy };
   return { type: "system", id: null, label: actor.label };
 }
-
 
 /** Receipts a member earns in one ledger call (the RPC's size stays bounded; a bigger history takes several). */
 const EARN_MANY = 100;
@@ -224,11 +223,13 @@ export class LedgerService {
   // ── earning for history already recorded (imports, the seeded demo) ──────────────────────────
 
   /** Earns for every transaction of a profile, oldest first; each once, so running it again changes nothing. */
-  async backfillProfile(profileId: string): Promise<number> {
+  async backfillProfile(profileId: string, history: readonly HistoryRecord[] = []): Promise<number> {
     const profile = await this.profiles.find(profileId);
     if (!profile || profile.type === "deleted") return 0;
     const txs = await this.history.historyOf(profileId);
     await this.onTransactions(profileId, txs, profile);
+    // then the rewards issued and redeemed in that history, back-dated (see history.ts)
+    await replayHistory(this.stub(profileId), this.definitions, profileId, history);
     return txs.length;
   }
 
@@ -236,10 +237,10 @@ export class LedgerService {
    * A job that earns for the whole recorded history, BACKFILL_PAGE profiles per queue message. With
    * `enqueue: false` (the seed, before any worker runs) the job waits for the cron to start it.
    */
-  async startBackfill(actor: Actor, opts: { enqueue?: boolean } = {}): Promise<BatchJob> {
+  async startBackfill(actor: Actor, opts: { enqueue?: boolean; history?: HistoryRecord[] } = {}): Promise<BatchJob> {
     const now = this.clock.now();
     const [{ n }] = (await this.db.select({ n: sql<number>`count(distinct ${transactions.profileId})` }).from(transactions).where(isNotNull(transactions.profileId))) as [{ n: number }];
-    const job: BatchJob = { id: crypto.randomUUID(), kind: "ledger-backfill", status: "queued", total: n, payload: null, processed: 0, succeeded: 0, failed: 0, results: null, createdBy: actor.label, actor: null, createdAt: now, completedAt: null };
+    const job: BatchJob = { id: crypto.randomUUID(), kind: "ledger-backfill", status: "queued", total: n, payload: opts.history?.length ? opts.history : null, processed: 0, succeeded: 0, failed: 0, results: null, createdBy: actor.label, actor: null, createdAt: now, completedAt: null };
     await this.db.insert(batchJobs).values(job);
     if (opts.enqueue !== false) return this.kick(job);
     return job;
@@ -272,11 +273,13 @@ export class LedgerService {
       .where(and(isNotNull(transactions.profileId), msg.after ? gt(transactions.profileId, msg.after) : undefined))
       .orderBy(asc(transactions.profileId))
       .limit(BACKFILL_PAGE);
+    const job = await this.db.select({ payload: batchJobs.payload }).from(batchJobs).where(eq(batchJobs.id, msg.job_id));
+    const history = historyByProfile(job[0]?.payload);
     let succeeded = 0;
     let failed = 0;
     for (const { profileId } of page) {
       try {
-        await this.backfillProfile(profileId!);
+        await this.backfillProfile(profileId!, history.get(profileId!));
         succeeded++;
       } catch (err) {
         failed++;

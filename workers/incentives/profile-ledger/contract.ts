@@ -306,7 +306,15 @@ export interface VoidTransactionArgs {
   /** the causing token's namespace, carried by the events the void emits */
   causation?: LedgerSource["causation"];
 }
-export interface IssueRewardArgs extends Keyed {
+/**
+ * A back-dated write (history replayed by a backfill): the epoch ms it happened, no later than the ledger's
+ * now. The operation is written as of then (instance, entry, event, expiry); reminders only from now on.
+ */
+interface BackDated {
+  at?: number | null;
+}
+
+export interface IssueRewardArgs extends Keyed, BackDated {
   definition: RewardDefinitionConfig;
   valueCents?: number | null;
   expiresAt?: number | null;
@@ -359,13 +367,16 @@ export interface RedeemBenefitArgs extends Keyed {
   source: LedgerSource;
   transactionExternalId?: string | null;
 }
-export interface RedeemArgs extends Keyed {
+export interface RedeemArgs extends Keyed, BackDated {
   strategy: string;
   amountCents: number;
   transactionExternalId: string | null;
   source: LedgerSource;
   pointDefinitions: PointDefinitionConfig[];
 }
+/** One step of history a backfill replays: a back-dated reward issue or redemption (each with its `at`). */
+export type HistoryOp = { issue: IssueRewardArgs } | { redeem: RedeemArgs };
+
 export interface ReverseRedemptionArgs extends Keyed {
   id: string;
   source: LedgerSource;

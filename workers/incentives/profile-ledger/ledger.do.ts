@@ -130,6 +130,16 @@ export class ProfileLedger extends DurableObject<Env> {
     return this.wrote(issueReward(this.store, input));
   }
 
+  /**
+   * History a backfill replays (back-dated issues and redemptions), in order and in one invocation, so no
+   * expiry sweep runs between a reward's issue and its redemption. One result per step.
+   */
+  replayHistory(ops: C.HistoryOp[]): Array<C.LedgerResult<unknown>> {
+    const results = ops.map((op) => ("issue" in op ? issueReward(this.store, op.issue) : redeem(this.store, op.redeem)));
+    if (results.some((r) => r.ok)) this.scheduleSoon();
+    return results;
+  }
+
   issuePoints(input: C.IssuePointsArgs): C.LedgerResult<C.LotView> {
     return this.wrote(issuePoints(this.store, input));
   }

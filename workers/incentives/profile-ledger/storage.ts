@@ -187,6 +187,8 @@ export interface LedgerEntry {
   source: LedgerSource;
   reason?: string | null;
   occurredAt?: number;
+  /** when the ledger dates it (created_at): now, or the time of a back-dated write */
+  at?: number;
 }
 
 // ── the store ────────────────────────────────────────────────────────────────────────────────────
@@ -328,7 +330,7 @@ export class LedgerStore {
 
   /** Appends a ledger entry: every change names its source. */
   entry(e: LedgerEntry): void {
-    const now = this.now();
+    const now = e.at ?? this.now();
     this.sql.exec(
       `INSERT INTO ledger (id, kind, action, definition_id, instance_id, delta, source_type, source_id, source_label, reason, occurred_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -347,12 +349,12 @@ export class LedgerStore {
     );
   }
 
-  /** Writes an event to the local outbox, in the operation's transaction; the flush sends it. */
-  emit(type: string, data: Record<string, unknown>): void {
+  /** Writes an event to the local outbox, in the operation's transaction; the flush sends it. `at`: a back-dated write's time. */
+  emit(type: string, data: Record<string, unknown>, at?: number): void {
     // the causation travels inside the stored data (the outbox table has no column for it) and is
     // taken out again when the event is flushed
     const stored = this.causedBy ? { ...data, [CAUSATION_KEY]: this.causedBy } : data;
-    this.sql.exec(`INSERT INTO outbox (id, type, data, occurred_at) VALUES (?, ?, ?, ?)`, crypto.randomUUID(), type, JSON.stringify(stored), this.now());
+    this.sql.exec(`INSERT INTO outbox (id, type, data, occurred_at) VALUES (?, ?, ?, ?)`, crypto.randomUUID(), type, JSON.stringify(stored), at ?? this.now());
   }
 
   /** Keeps the point definitions an operation was handed, for balances and redemptions later. */

@@ -19,22 +19,37 @@ export function issueReward(store: LedgerStore, input: IssueRewardArgs): LedgerR
       store.rememberDefinitions(input.pointDefinitions ?? []);
       const value = input.valueCents ?? input.definition.value;
       if (!Number.isSafeInteger(value) || value <= 0) return fail("validation_failed", "value must be greater than 0", { value: ["value must be greater than 0"] });
-      if (input.expiresAt !== null && input.expiresAt !== undefined && input.expiresAt <= store.now()) {
-        return fail("validation_failed", "expires_at must be in the future", { expires_at: ["expires_at must be in the future"] });
+      const at = backDate(store, input.at);
+      if (at === null) return fail("validation_failed", "at must be a time no later than now", { at: ["at must be a time no later than now"] });
+      if (input.expiresAt !== null && input.expiresAt !== undefined && input.expiresAt <= at) {
+        const message = input.at ? "expires_at must be after the reward is issued" : "expires_at must be in the future";
+        return fail("validation_failed", message, { expires_at: [message] });
       }
-      const id = addReward(store, input.definition, value, input.expiresAt ?? null, input.source, input.reason, input.timezone);
+      const id = addReward(store, input.definition, value, input.expiresAt ?? null, input.source, input.reason, input.timezone, at);
       return ok(rewardView(store.reward(id)!));
     },
     input.source.causation ?? null,
   );
 }
 
-/** Writes a new reward instance (its expiry and first reminder), its entry and event; returns its id. */
-function addReward(store: LedgerStore, def: RewardDefinitionConfig, valueCents: number, expiresAtMs: number | null, source: LedgerSource, reason: string | null, timezone: string): string {
+/**
+ * The time a write is dated: the ledger's now, or a back-dated write's `at` (a backfill replaying history);
+ * null for an `at` in the future or not a time.
+ */
+export function backDate(store: LedgerStore, at: number | null | undefined): number | null {
   const now = store.now();
+  if (at === null || at === undefined) return now;
+  return Number.isSafeInteger(at) && at <= now ? at : null;
+}
+
+/**
+ * Writes a new reward instance (its expiry and first reminder), its entry and event, all dated `now` (a
+ * back-dated issue's time: its expiry counts from then; reminders only from the ledger's now on); returns its id.
+ */
+function addReward(store: LedgerStore, def: RewardDefinitionConfig, valueCents: number, expiresAtMs: number | null, source: LedgerSource, reason: string | null, timezone: string, now = store.now()): string {
   const id = crypto.randomUUID();
   const expires = expiresAtMs ?? expiryFor({ periodDays: def.periodDays, absoluteExpiry: def.absoluteExpiry }, new Date(now), timezone)?.getTime() ?? null;
-  const reminder = expires === null ? null : (reminderTimes(new Date(expires), def.notificationOffsets, timezone, { notBefore: new Date(now) })[0] ?? null);
+  const reminder = expires === null ? null : (reminderTimes(new Date(expires), def.notificationOffsets, timezone, { notBefore: new Date(store.now()) })[0] ?? null);
   store.exec(
     `INSERT INTO rewards (id, definition_id, definition_version, handle, name, type, value_initial, value_remaining, issued_at, expires_at, is_extendable, period_days,
        offsets, next_reminder_at, next_reminder_offset, status, source_type, source_id, source_label, reason, updated_at)
@@ -60,8 +75,8 @@ function addReward(store: LedgerStore, def: RewardDefinitionConfig, valueCents: 
     reason,
     now,
   );
-  store.entry({ kind: "reward", action: "issue", definitionId: def.id, instanceId: id, delta: valueCents, source, reason });
-  store.emit("reward.issued", { reward_id: id, reward_definition_id: def.id, handle: def.handle, value: dollars(valueCents), expires_at: iso(expires), source, reason });
+  store.entry({ kind: "reward", action: "issue", definitionId: def.id, instanceId: id, delta: valueCents, source, reason, at: now });
+  store.emit("reward.issued", { reward_id: id, reward_definition_id: def.id, handle: def.handle, value: dollars(valueCents), expires_at: iso(expires), source, reason }, now);
   return id;
 }
 

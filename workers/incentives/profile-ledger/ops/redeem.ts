@@ -5,11 +5,13 @@ import { redemptionId } from "../../redemption-ids";
 import { allocateRedemption, canReverse, lotBalance, type PointsLot, type RewardInstance } from "../../rules";
 import { fail, ok, type LedgerResult, type RedeemArgs, type RedemptionResult, type ReverseRedemptionArgs } from "../contract";
 import { balancesOf } from "../reads";
+import { backDate } from "./issue";
 import type { LedgerStore, LotRow, RewardRow, StoredBreakdown } from "../storage";
 import { dollars, redemptionView } from "../views";
 
-function rewardInstances(store: LedgerStore): RewardInstance[] {
-  return store.rows<RewardRow>(`SELECT * FROM rewards WHERE status IN ('active', 'redeemed')`).map((r) => ({
+/** The rewards a redemption may take from; as of `issuedBy` (a back-dated redemption) only those issued by then. */
+function rewardInstances(store: LedgerStore, issuedBy = Number.MAX_SAFE_INTEGER): RewardInstance[] {
+  return store.rows<RewardRow>(`SELECT * FROM rewards WHERE status IN ('active', 'redeemed') AND issued_at <= ?`, issuedBy).map((r) => ({
     id: r.id,
     valueRemainingCents: r.value_remaining,
     valueInitialCents: r.value_initial,
@@ -34,9 +36,14 @@ function pointsSource(store: LedgerStore, at: Date) {
 export function redeem(store: LedgerStore, input: RedeemArgs): LedgerResult<RedemptionResult> {
   return store.run(input.profileId, input.key, () => {
     store.rememberDefinitions(input.pointDefinitions);
-    const now = store.now();
+    // a back-dated redemption (history a backfill replays) is written as of its time and takes from the
+    // rewards as they stood then; points lots are not kept as of a past time, so it spends rewards only
+    const backDated = input.at !== null && input.at !== undefined;
+    const now = backDate(store, input.at);
+    if (now === null) return fail("validation_failed", "at must be a time no later than now", { at: ["at must be a time no later than now"] });
+    if (backDated && input.strategy !== "rewards") return fail("validation_failed", "a back-dated redemption spends rewards only", { strategy: ["a back-dated redemption spends rewards only"] });
     const at = new Date(now);
-    const result = allocateRedemption({ strategy: input.strategy, amountCents: input.amountCents, rewards: rewardInstances(store), points: pointsSource(store, at) }, at);
+    const result = allocateRedemption({ strategy: input.strategy, amountCents: input.amountCents, rewards: rewardInstances(store, now), points: backDated ? null : pointsSource(store, at) }, at);
     if (!result.ok) {
       const field = result.code === "invalid_strategy" ? "strategy" : "amount";
       return fail("validation_failed", result.message, { [field]: [result.message] }, result.code === "insufficient_balance" ? { available: dollars(result.availableCents), shortfall: dollars(result.shortfallCents) } : undefined);
@@ -52,8 +59,8 @@ export function redeem(store: LedgerStore, input: RedeemArgs): LedgerResult<Rede
         r.rewardId,
       );
       const row = store.reward(r.rewardId)!;
-      store.entry({ kind: "reward", action: "redeem", definitionId: row.definition_id, instanceId: r.rewardId, delta: -r.cents, source: input.source, reason: `redemption ${id}` });
-      store.emit("reward.redeemed", { reward_id: r.rewardId, reward_definition_id: row.definition_id, amount: dollars(r.cents), value_remaining: dollars(row.value_remaining), redemption_id: id });
+      store.entry({ kind: "reward", action: "redeem", definitionId: row.definition_id, instanceId: r.rewardId, delta: -r.cents, source: input.source, reason: `redemption ${id}`, at: now });
+      store.emit("reward.redeemed", { reward_id: r.rewardId, reward_definition_id: row.definition_id, amount: dollars(r.cents), value_remaining: dollars(row.value_remaining), redemption_id: id }, now);
     }
     if (b.points) {
       store.applyLots(b.points.allocations, -1);
@@ -72,8 +79,8 @@ export function redeem(store: LedgerStore, input: RedeemArgs): LedgerResult<Rede
       now,
     );
     const view = redemptionView(store.redemption(id)!, input.profileId);
-    store.emit("redemption.created", { ...view, source: input.source });
-    return ok({ redemption: view, balances: balancesOf(store, input.profileId, now) });
+    store.emit("redemption.created", { ...view, source: input.source }, now);
+    return ok({ redemption: view, balances: balancesOf(store, input.profileId, store.now()) });
   }, input.source.causation ?? null);
 }
 
