@@ -11,7 +11,8 @@ import { TagInput, TagSchema, UpdateTagInput } from "./schema";
 import { TAG_SORTS, type TagSort } from "./tags";
 import { serializeTag } from "./views";
 
-const TagIdParam = z.object({ id: z.string().max(20).openapi({ param: { name: "id", in: "path" }, example: "1" }) });
+// any id up to 64 characters reaches the service, which answers 404 for one that is not a tag's number (a UUID is simply unknown here)
+const TagIdParam = z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" }, example: "1" }) });
 
 export function registerTagRoutes(api: OpenAPIHono<AppEnv>) {
   const tags = ["Tags"];
