@@ -74,7 +74,7 @@ const Queue = z
   .max(20, "queue must be at most 20 characters")
   .nullish()
   .transform(normaliseQueue)
-  .openapi({ type: "string", enum: ["high", "default", "low"], description: "high, default or low; anything else is low" });
+  .openapi({ type: "string", maxLength: 20, examples: ["high", "default", "low"], description: "high, default or low; any other string is taken as low (Omneo's rule), so the document lists no enum: the server accepts any string up to 20 characters" });
 
 const webhookFields = {
   trigger: Trigger,
