@@ -3,7 +3,7 @@
 // changes config:write. Handlers parse, call one service method and shape the reply.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, jsonAsDeclared, listOf, notFoundResponse, ok, problemResponses, ProblemSchema, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, jsonAsDeclared, listOf, notFoundResponse, ok, problemResponses, single, conflictResponse } from "../platform/api-schemas";
 import type { AppEnv } from "../api-env";
 import { listEnvelope, parsePage } from "../platform/pagination";
 import { listQuery } from "../platform/list-query";
@@ -26,7 +26,7 @@ import {
 import { eventCatalogueView, serializeDelivery, serializeTarget, serializeWebhook } from "./views";
 import { DomainError } from "../platform/errors";
 
-const conflict = { 409: { description: "The delivery is not in a state that allows this", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
+const conflict = conflictResponse("The delivery is not in a state that allows this");
 const noContent = { 204: { description: "Deleted" } } as const;
 
 const TargetListQuery = z

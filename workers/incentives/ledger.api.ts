@@ -3,7 +3,7 @@
 // call one LedgerService method; the ProfileLedger DO decides.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, json, listOf, notFoundResponse, ok, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, json, listOf, notFoundResponse, ok, problemResponses, single, conflictResponse } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../api-env";
 import {
@@ -12,7 +12,9 @@ import {
   ExtendInput,
   IssueBenefitInput,
   IssuePointsInput,
+  InstanceParams,
   IssueRewardInput,
+  PointAwardSchema,
   ProgressAchievementInput,
   RedeemBenefitInput,
   RedemptionInput,
@@ -38,15 +40,11 @@ import {
   VoidResultSchema,
 } from "./profile-ledger/contract";
 
-const conflict = { 409: { description: "Not possible in the instance's current state", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
+const conflict = conflictResponse("Not possible in the instance's current state");
 
 // ── schemas: the responses are the ledger's own contract (profile-ledger/contract.ts) ──────────
 
 const ProfileParam = IdParam;
-const InstanceParams = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" } }),
-  instance: z.string().openapi({ param: { name: "instance", in: "path" } }),
-});
 const LedgerQuery = listQuery({
   paged: false,
   params: {
@@ -114,19 +112,6 @@ const GlobalBenefitSchema = z
     updated_at: z.string(),
   })
   .openapi("IssuedBenefit");
-const PointAwardSchema = z
-  .object({
-    id: z.string(),
-    profile_id: z.string(),
-    point_definition_id: z.string().nullable(),
-    value_initial: z.number().int(),
-    issued_at: z.string(),
-    source_type: z.string(),
-    source_id: z.string().nullable(),
-    description: z.string().nullable(),
-    created_at: z.string(),
-  })
-  .openapi("PointAward");
 
 export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
   const tags = ["Incentives"];

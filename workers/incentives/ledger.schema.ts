@@ -71,3 +71,24 @@ export const StorefrontTokenInput = z
 export { BalancesSchema } from "./profile-ledger/contract";
 export const TransactionIncentives = EarnResultSchema;
 export type TransactionIncentives = EarnResult;
+
+/** A points award as GET /points lists it (also POST /points and GET /points/{id}, Omneo's routes). */
+export const PointAwardSchema = z
+  .object({
+    id: z.string(),
+    profile_id: z.string(),
+    point_definition_id: z.string().nullable(),
+    value_initial: z.number().int(),
+    issued_at: z.string(),
+    source_type: z.string(),
+    source_id: z.string().nullable(),
+    description: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("PointAward");
+
+/** A profile and one of its instances (reward, benefit or points lot) in the path. */
+export const InstanceParams = z.object({
+  id: z.string().openapi({ param: { name: "id", in: "path" } }),
+  instance: z.string().openapi({ param: { name: "instance", in: "path" } }),
+});

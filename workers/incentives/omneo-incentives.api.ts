@@ -5,13 +5,13 @@
 // See docs/omneo-compatibility.md for what each accepts, honours and refuses.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, json, notFoundResponse, ok, ProblemSchema, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, json, notFoundResponse, ok, problemResponses, single, conflictResponse } from "../platform/api-schemas";
 import { amount } from "../platform/zod";
 import type { AppEnv } from "../api-env";
-import { BalancesSchema } from "./ledger.schema";
+import { BalancesSchema, InstanceParams, PointAwardSchema } from "./ledger.schema";
 import { RedemptionViewSchema } from "./profile-ledger/contract";
 
-const conflict = { 409: { description: "Not possible in the instance's current state", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
+const conflict = conflictResponse("Not possible in the instance's current state");
 const deleted = { 204: { description: "Deleted (voided: the record and its ledger entries stay; reads by id answer 404)" } } as const;
 
 // ── inputs ───────────────────────────────────────────────────────────────────────────────────
@@ -145,19 +145,6 @@ const OmneoBenefitSchema = z
     created_at: z.string(),
   })
   .openapi("OmneoBenefit");
-const PointAwardSchema = z
-  .object({
-    id: z.string(),
-    profile_id: z.string(),
-    point_definition_id: z.string().nullable(),
-    value_initial: z.number().int(),
-    issued_at: z.string(),
-    source_type: z.string(),
-    source_id: z.string().nullable(),
-    description: z.string().nullable(),
-    created_at: z.string(),
-  })
-  .openapi("OmneoPointAward");
 const Tier = z.record(z.string(), z.unknown()).nullable();
 const TierProgressSchema = z
   .object({
@@ -186,10 +173,6 @@ const TierProgressSchema = z
   .openapi("OmneoTierProgress");
 const OmneoRedeemSchema = RedemptionViewSchema.extend({ total: z.number(), total_localised: z.number(), balances: BalancesSchema, updated_at: z.string() }).openapi("OmneoRedeem");
 
-const InstanceParams = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" } }),
-  instance: z.string().openapi({ param: { name: "instance", in: "path" } }),
-});
 
 export function registerOmneoIncentiveRoutes(api: OpenAPIHono<AppEnv>): void {
   const tags = ["Incentives"];

@@ -25,6 +25,11 @@ export const notFoundResponse = {
   404: { description: "Not found", content: { "application/problem+json": { schema: ProblemSchema } } },
 } as const;
 
+/** A 409 problem, described for the route: what state the thing must be in for this. */
+export function conflictResponse(description: string) {
+  return { 409: { description, content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
+}
+
 export const PageQuery = z.object({
   "page[number]": z.string().optional().openapi({ description: "1-based page number", example: "1" }),
   "page[size]": z.string().optional().openapi({ description: "Items per page, 1 to 100 (default 15)", example: "15" }),

@@ -2,7 +2,7 @@
 // /automations (+ runs, trigger, query samples). Handlers parse, call one service method, shape the reply.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, jsonAsDeclared, listOf, notFoundResponse, ok, PageQuery, problemResponses, ProblemSchema, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, jsonAsDeclared, listOf, notFoundResponse, ok, PageQuery, problemResponses, single, conflictResponse } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../api-env";
 import { listQuery } from "../platform/list-query";
@@ -15,7 +15,7 @@ import { serializeAction, serializeRun, serializeTrigger } from "./views";
 import type { Services } from "../services";
 import { registerAutomationRoutes } from "./automations.api";
 
-const conflict = { 409: { description: "The run is not in a state for this", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
+const conflict = conflictResponse("The run is not in a state for this");
 const tags = ["Reactions"];
 
 const TriggerListQuery = z.strictObject({

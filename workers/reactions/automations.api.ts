@@ -2,7 +2,7 @@
 // /automations/queries/samples. Handlers parse, call one service method, shape the reply.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, jsonAsDeclared, listOf, notFoundResponse, ok, PageQuery, problemResponses, ProblemSchema, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, jsonAsDeclared, listOf, notFoundResponse, ok, PageQuery, problemResponses, single, conflictResponse } from "../platform/api-schemas";
 import type { AppEnv } from "../api-env";
 import { listQuery } from "../platform/list-query";
 import { listEnvelope, parsePage } from "../platform/pagination";
@@ -10,7 +10,7 @@ import { AUTOMATION_TEMPLATES, type AutomationTemplate } from "./rules";
 import { ActionSchema, AutomationInput, AutomationRunSchema, AutomationSchema, AutomationUpdateInput, QuerySamplesInput, TriggerAutomationInput } from "./schema";
 import { serializeAction, serializeAutomation, serializeAutomationRun } from "./views";
 
-const conflict = { 409: { description: "Not active (send force)", content: { "application/problem+json": { schema: ProblemSchema } } } } as const;
+const conflict = conflictResponse("Not active (send force)");
 const tags = ["Automations"];
 
 const ListQuery = z.strictObject({ ...PageQuery.shape, "filter[is_active]": z.enum(["true", "false"]).optional() });
