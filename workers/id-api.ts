@@ -18,7 +18,7 @@ import { hasScope } from "./access/rules";
 import { tokenActor } from "./access/tokens.service";
 import type { ApiAuth, AppEnv } from "./api-env";
 import { allowedOrigins } from "./incentives/storefront";
-import { DomainError } from "./platform/errors";
+import { DomainError, fieldErrorsFromIssues } from "./platform/errors";
 import { errorToResponse, requestMeta } from "./platform/http";
 import { checkRateLimit, limitByIp, STOREFRONT_POLICY } from "./platform/rate-limit";
 import { z } from "zod";
@@ -134,11 +134,7 @@ export function createIdApp(dispatch: Dispatch) {
     if (!/^application\/([\w.-]+\+)?json\b/i.test(c.req.header("Content-Type") ?? "")) throw new DomainError("unsupported_media_type", "Send the body as application/json");
     const parsed = TokenRequest.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) {
-      const errors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join(".") || (issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "body");
-        (errors[key] ??= []).push(issue.message);
-      }
+      const errors = fieldErrorsFromIssues(parsed.error.issues);
       throw new DomainError("validation_failed", `Invalid request body: ${Object.keys(errors).join(", ")}`, { errors });
     }
     const body = parsed.data;
