@@ -8,6 +8,7 @@ import type { Actor } from "../access/actor";
 import { TransactionInput } from "../commerce/schema";
 import type { TransactionView } from "../commerce/transactions.service";
 import { newId } from "../platform/crypto";
+import type { EventRow } from "../platform/outbox";
 import { DomainError, fieldErrorsFromIssues, isDomainError, type FieldErrors } from "../platform/errors";
 import type { CoreServices } from "../services";
 import { TRANSACTION_BATCH_MAX } from "./schema";
@@ -103,13 +104,22 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
   // comes after), so RECORD_CONCURRENCY receipts are in flight at once: the job waits on D1 in parallel.
   const queue = order.filter((index) => !finished.has(index)).reverse();
   let sinceCheckpoint = 0;
+  // the receipts' transaction.created events, sent together at each checkpoint (written to D1 with each
+  // receipt, so the outbox sweep sends them if this attempt dies first)
+  let unsent: EventRow[] = [];
   // checkpoints one after another, each with everything recorded so far (never an older list after a newer one)
   let checkpoint: Promise<unknown> = Promise.resolve();
+  const sendEvents = async () => {
+    const rows = unsent;
+    unsent = [];
+    if (rows.length) await services.outbox.publish(rows);
+  };
   const worker = async () => {
     for (let index = queue.pop(); index !== undefined; index = queue.pop()) {
       const input = checked[index].input!;
       try {
-        const { transaction, created } = await services.receipts.record(input, actor);
+        const { transaction, created, event } = await services.receipts.record(input, actor);
+        if (event) unsent.push(event);
         recorded.set(transaction.id, transaction);
         results.push({ index, status: created ? "created" : "replayed", external_id: input.external_id, transaction_id: transaction.id, profile_id: transaction.profileId ?? undefined });
       } catch (err) {
@@ -118,13 +128,15 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
       }
       if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
         sinceCheckpoint = 0;
-        checkpoint = checkpoint.then(() => services.db.update(batchJobs).set(progress([...results])).where(eq(batchJobs.id, job.id)));
+        const snapshot = progress([...results]);
+        checkpoint = checkpoint.then(() => Promise.all([services.db.update(batchJobs).set(snapshot).where(eq(batchJobs.id, job.id)), sendEvents()]));
         await checkpoint;
       }
     }
   };
   await Promise.all(Array.from({ length: RECORD_CONCURRENCY }, worker));
   await checkpoint;
+  await sendEvents();
   await earnRecorded(services, results, order, recorded);
   const done = { ...progress(results), status: "completed" as const, results: results.sort((a, b) => a.index - b.index), payload: null, completedAt: services.clock.now() };
   await services.db.update(batchJobs).set(done).where(eq(batchJobs.id, job.id));
