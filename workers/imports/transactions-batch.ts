@@ -1,6 +1,7 @@
 // POST /transactions/batch: up to 500 receipts accepted at once, checked record by record before the
 // 202, then recorded by the events queue in date order and earned per member in one ledger call each, in
-// date order (so a member's history replays tiers and expiry as it happened), and polled through GET /jobs/{id}. Every record is idempotent by its external_id: a
+// date order (so a member's history replays tiers and expiry as it happened), and polled through GET /jobs/{id}
+// (its progress is also pushed over the live channel: progress.ts). Every record is idempotent by its external_id: a
 // job resubmitted after a failure replays what it already wrote and creates nothing twice.
 import { eq } from "drizzle-orm";
 import { batchJobs } from "../../db/schema";
@@ -11,6 +12,7 @@ import { newId } from "../platform/crypto";
 import type { EventRow } from "../platform/outbox";
 import { DomainError, fieldErrorsFromIssues, isDomainError, type FieldErrors } from "../platform/errors";
 import type { CoreServices } from "../services";
+import { pushProgress } from "./progress";
 import { TRANSACTION_BATCH_MAX } from "./schema";
 import type { BatchJobRow, JobResultRow } from "./views";
 
@@ -98,6 +100,7 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
   const actor: Actor = job.actor ?? { type: "system", id: null, label: `system: batch job ${job.id}`, userId: null, role: null };
   const checked = checkRecords(services, records);
   await services.db.update(batchJobs).set({ status: "processing" }).where(eq(batchJobs.id, job.id));
+  await pushProgress(services, { ...job, ...progress([...results]), status: "processing" });
   const order = processingOrder(checked);
   const recorded = new Map<string, TransactionView>();
   // Recording is a few D1 round trips a receipt and nothing in it depends on the order (earning does, and
@@ -129,7 +132,9 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
       if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
         sinceCheckpoint = 0;
         const snapshot = progress([...results]);
-        checkpoint = checkpoint.then(() => Promise.all([services.db.update(batchJobs).set(snapshot).where(eq(batchJobs.id, job.id)), sendEvents()]));
+        checkpoint = checkpoint.then(() =>
+          Promise.all([services.db.update(batchJobs).set(snapshot).where(eq(batchJobs.id, job.id)), sendEvents(), pushProgress(services, { ...job, ...snapshot, status: "processing" })]),
+        );
         await checkpoint;
       }
     }
@@ -140,6 +145,7 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
   await earnRecorded(services, results, order, recorded);
   const done = { ...progress(results), status: "completed" as const, results: results.sort((a, b) => a.index - b.index), payload: null, completedAt: services.clock.now() };
   await services.db.update(batchJobs).set(done).where(eq(batchJobs.id, job.id));
+  await pushProgress(services, { ...job, ...done });
   return { ...job, ...done };
 }
 
