@@ -147,7 +147,7 @@ describe("GET /reports/summary and /reports/timeseries", () => {
   it("is in the OpenAPI document with its parameters", async () => {
     const doc = (await (await api("/openapi.json")).json()) as { paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> };
     expect(doc.paths["/reports/summary"]?.get?.parameters?.map((p) => p.name).sort()).toEqual(["from", "location_id", "to"]);
-    expect(doc.paths["/reports/timeseries"]?.get?.parameters?.map((p) => p.name).sort()).toEqual(["from", "interval", "location_id", "metric", "to"]);
+    expect(doc.paths["/reports/timeseries"]?.get?.parameters?.map((p) => p.name).sort()).toEqual(["from", "group_by", "interval", "location_id", "metric", "to"]);
   });
 });
 
