@@ -31,12 +31,10 @@ import {
 } from "./rules";
 import {
   DERIVED_METRICS,
-  INTERVALS,
   LOCATION_METRICS,
   MAX_RANGE_DAYS,
   ROLLUP_METRICS,
   SUMMARY_PARAMS,
-  TIMESERIES_METRICS,
   TIMESERIES_PARAMS,
   unitOf,
   type ReportSummary,
