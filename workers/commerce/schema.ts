@@ -282,6 +282,7 @@ export const TransactionSchema = z
     timezone: z.string().nullable(),
     currency: z.string(),
     subtotal: z.number(),
+    total_original: z.number().openapi({ description: "Omneo's name for subtotal (the total before discounts)" }),
     discount: z.number(),
     tax: z.number(),
     rounding: z.number(),

@@ -98,6 +98,7 @@ export function serializeTransaction(t: TransactionView) {
     timezone: t.timezone,
     currency: t.currency,
     subtotal: fromCents(t.subtotal),
+    total_original: fromCents(t.subtotal),
     discount: fromCents(t.discount),
     tax: fromCents(t.tax),
     rounding: fromCents(t.rounding),

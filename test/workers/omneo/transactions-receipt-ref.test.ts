@@ -1,5 +1,6 @@
 // Omneo's receipt_ref is the client's own receipt reference: stored beside external_id and returned as sent
-// (the SDK's update-create tests compare it), not only used for a missing external_id.
+// (the SDK's update-create tests compare it), not only used for a missing external_id; total_original is
+// returned under Omneo's name too.
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, makeToken } from "../helpers";
 
@@ -32,6 +33,11 @@ describe("receipt_ref", () => {
     const res = await api("/transactions", { method: "POST", token, json: { receipt_ref: ref, total: 100, items: [item] } });
     expect(res.status).toBe(201);
     expect(((await res.json()) as Json).data).toMatchObject({ external_id: ref, receipt_ref: ref });
+  });
+
+  it("returns total_original (Omneo's name for subtotal) as sent", async () => {
+    const res = await api("/transactions", { method: "POST", token, json: { external_id: `o-${crypto.randomUUID()}`, total: 90, total_original: 100, items: [{ ...item, price_sell: 90 }] } });
+    expect(((await res.json()) as Json).data).toMatchObject({ subtotal: 100, total_original: 100, total: 90 });
   });
 
   it("is null when not sent", async () => {
