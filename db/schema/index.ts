@@ -6,3 +6,4 @@ export * from "./incentives";
 export * from "./reactions";
 export * from "./delivery";
 export * from "./reporting";
+export * from "./profile-counts";

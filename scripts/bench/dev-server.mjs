@@ -19,6 +19,9 @@ if (!Number.isInteger(port) || port <= 0 || !values["persist-to"]) {
 const worker = await unstable_startWorker({
   config: "wrangler.toml",
   bindings: { BENCH_MODE: { type: "plain_text", value: "1" } },
+  // The CLI derives this from wrangler.toml's nodejs_compat flag; the API leaves it unset, so esbuild bundled
+  // without Node's built-ins and failed on twig's require("path"). "v2" is what the CLI picks for our flags and date.
+  build: { nodejsCompatMode: "v2" },
   dev: {
     remote: false,
     server: { hostname: "127.0.0.1", port },

@@ -50,6 +50,8 @@ const sample = JSON.parse(tsx(["scripts/bench/sample.ts", "--n", String(Q)]).tri
 // deep positions in the transactions list (newest first): a cursor after a random row anywhere in the table
 const deep = sqlite(file, `SELECT transacted_at AS at, id FROM transactions ORDER BY random() LIMIT ${Q};`, { json: true });
 const cursor = (r) => Buffer.from(`${r.at}:${r.id}`).toString("base64url");
+// and in the profiles list (newest first by created_at): a cursor after a random member
+const deepProfiles = sqlite(file, `SELECT created_at AS at, id FROM profiles ORDER BY random() LIMIT ${Q};`, { json: true });
 
 console.log(`▸ starting the worker on 127.0.0.1:${port} (${values["no-inspector"] ? "wrangler's API, inspector off" : "wrangler dev, inspector on"}, BENCH_MODE=1)`);
 const worker = await startWorker(process.cwd(), persistTo, { port, inspectorPort: await freePort(), inspector: !values["no-inspector"] });
@@ -90,6 +92,7 @@ const SCENARIOS = [
   ["profiles-list-first", 30, n(() => api(`/profiles?page[size]=15`))],
   // offset pages scan every row before them (10 s at offset 500,000 in SQLite alone, below): 10 requests, at 1 %–10 % deep
   ["profiles-list-deep", 30, deepPages((i) => api(`/profiles?page[size]=100&page[number]=${Math.ceil((lastPage(100) * (i + 1)) / 100)}`))],
+  ["profiles-list-deep-cursor", 30, deepProfiles.map((r) => api(`/profiles?page[size]=100&page[cursor]=${cursor(r)}`))],
   ["transactions-list-first", 30, n(() => api(`/transactions?page[size]=15`))],
   ["transactions-list-deep-offset", 30, deepPages((i) => api(`/transactions?page[size]=100&page[number]=${Math.ceil((Math.ceil(sizes.transactions / 100) * (i + 1)) / 100)}`))],
   ["transactions-list-deep-cursor", 30, deep.map((r) => api(`/transactions?page[size]=100&page[cursor]=${cursor(r)}`))],

@@ -11,16 +11,20 @@ export function statements(file) {
     file,
     `SELECT (SELECT email FROM profiles WHERE rowid = (SELECT max(rowid) / 2 FROM profiles)) AS email,
       (SELECT last_name FROM profiles WHERE rowid = (SELECT max(rowid) / 3 FROM profiles)) AS last,
-      (SELECT transacted_at || ':' || id FROM transactions WHERE rowid = (SELECT max(rowid) / 2 FROM transactions)) AS mid;`,
+      (SELECT transacted_at || ':' || id FROM transactions WHERE rowid = (SELECT max(rowid) / 2 FROM transactions)) AS mid,
+      (SELECT created_at || ':' || id FROM profiles WHERE rowid = (SELECT max(rowid) / 2 FROM profiles)) AS pmid;`,
     { json: true },
   );
   const [at, id] = s.mid.split(":");
   const lower = s.email.toLowerCase();
+  const [pat, pid] = s.pmid.split(":");
   return [
     ["search email (exact + prefix range)", `SELECT id FROM profiles WHERE lower(email) = '${lower}' LIMIT 1; SELECT id FROM profiles WHERE lower(email) > '${lower}' AND lower(email) < '${lower}\uffff' ORDER BY lower(email) LIMIT 100;`],
     ["search name (FTS5 prefix, bm25)", `SELECT profiles.id FROM profiles_fts JOIN profiles ON profiles.rowid = profiles_fts.rowid WHERE profiles_fts MATCH '"${s.last.toLowerCase()}"*' ORDER BY rank LIMIT 100;`],
     ["profiles count (list total)", `SELECT count(*) FROM profiles WHERE type <> 'deleted';`],
+    ["profiles total from profile_counts (since migration 0015)", `SELECT coalesce(sum(n), 0) FROM profile_counts WHERE type <> 'deleted';`],
     ["profiles page 1", `SELECT * FROM profiles WHERE type <> 'deleted' ORDER BY created_at DESC, id DESC LIMIT 15;`],
+    ["profiles cursor mid-table (page[cursor])", `SELECT * FROM profiles WHERE type <> 'deleted' AND created_at <= ${pat} AND (created_at < ${pat} OR (created_at = ${pat} AND id < '${pid}')) ORDER BY created_at DESC, id DESC LIMIT 101;`],
     ["profiles page at offset 500,000", `SELECT * FROM profiles WHERE type <> 'deleted' ORDER BY created_at DESC, id DESC LIMIT 100 OFFSET 500000;`],
     ["transactions count (list total)", `SELECT count(*) FROM transactions;`],
     ["transactions page 1", `SELECT * FROM transactions ORDER BY transacted_at DESC, id DESC LIMIT 15;`],

@@ -13,7 +13,8 @@
 //    SQLite's random(), so a run is not reproducible row for row, only in shape.
 //    The FTS index and the indexes of the tables it fills are the migrations' own: their CREATE
 //    statements are read from sqlite_master, dropped for the load and run again after it (FTS5 `rebuild`
-//    from the external content), so the file ends with exactly the schema the migrations define.
+//    from the external content; profile_counts' triggers likewise, then one count by type), so the file
+//    ends with exactly the schema the migrations define.
 // 3. `npm run rollups:rebuild` over the result (through wrangler's platform proxy, as the product does),
 //    timed: that is the rollup rebuild time at this size.
 // The worker must not be running on that persist dir meanwhile. Prints sizes and times.
@@ -150,6 +151,7 @@ FROM (SELECT profile_id, sum(net12) AS spend12, sum(net) AS spend_all, sum(net >
         CASE WHEN sum(net > 0) >= 2 THEN CAST(round((julianday(max(CASE WHEN net > 0 THEN day END)) - julianday(min(CASE WHEN net > 0 THEN day END))) / (sum(net > 0) - 1)) AS INTEGER) END AS avg_days
       FROM pd GROUP BY profile_id) a JOIN profiles p ON p.id = a.profile_id;
 ${schema.create}
+${schema.recount}
 INSERT INTO profiles_fts (profiles_fts) VALUES ('rebuild');
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
@@ -160,13 +162,17 @@ PRAGMA wal_checkpoint(TRUNCATE);
 function schemaOf(file) {
   const rows = sqlite(
     file,
-    `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN (${FILLED.map(q).join(", ")}) AND (type = 'index' OR (type = 'trigger' AND name = 'profiles_fts_ai'));`,
+    `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN (${FILLED.map(q).join(", ")}) AND (type = 'index' OR (type = 'trigger' AND (name = 'profiles_fts_ai' OR name LIKE 'profile\\_counts\\_%' ESCAPE '\\')));`,
     { json: true },
   );
   return {
     drop: rows.map((r) => `DROP ${r.type.toUpperCase()} ${r.name};`).join("\n"),
     create: rows.map((r) => `${r.sql};`).join("\n"),
     count: rows.length,
+    // profile_counts (migration 0015) is kept by triggers dropped for the load: counted once after it
+    recount: rows.some((r) => r.name.startsWith("profile_counts_"))
+      ? "DELETE FROM profile_counts;\nINSERT INTO profile_counts (type, n) SELECT type, COUNT(*) FROM profiles GROUP BY type;"
+      : "",
   };
 }
 

@@ -49,7 +49,7 @@ export const MetaSchema = z.object({
   total_is_lower_bound: z
     .boolean()
     .optional()
-    .openapi({ description: "Present (true) when a search matched more members than it counts (1000): `total` is then a lower bound and paging stops there" }),
+    .openapi({ description: "Present (true) when a list matched more than it counts (a profile search: 1,000; a profiles list filtered by more than its type: 10,000): `total` is then a lower bound and paging stops there" }),
 });
 
 export function listOf<T extends z.ZodTypeAny>(item: T) {

@@ -59,3 +59,30 @@ export function listEnvelope<T>(data: T[], total: number, page: PageRequest, url
     meta: { current_page: page.number, per_page: page.size, total, last_page: lastPage },
   };
 }
+
+// ── keyset cursors ──────────────────────────────────────────────────────────────────────────────
+
+/** A position in a list ordered by a millisecond column, then id: the last row of the previous page. */
+export interface KeysetCursor {
+  at: number;
+  id: string;
+}
+
+/** An opaque cursor (base64url of "at:id"). */
+export function encodeKeyset(c: KeysetCursor): string {
+  return btoa(`${c.at}:${c.id}`).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** The position a cursor names, or null when it is not one this API gave out. */
+export function decodeKeyset(raw: string): KeysetCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(raw)) return null;
+  let text: string;
+  try {
+    text = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
+  } catch {
+    return null;
+  }
+  const m = /^(-?\d{1,16}):([\w-]{1,100})$/.exec(text);
+  if (!m || !Number.isSafeInteger(Number(m[1]))) return null;
+  return { at: Number(m[1]), id: m[2]! };
+}

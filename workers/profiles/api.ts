@@ -3,13 +3,13 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { registerTagRoutes } from "./tags.api";
 import { registerProfileAttributeRoutes } from "./attributes.api";
 import { requireScope } from "../access/guards";
-import { IdempotencyHeader, IdParam, json, listOf, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
+import { IdempotencyHeader, IdParam, json, LinksSchema, listOf, MetaSchema, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
 import { DomainError, fieldErrorsFromIssues } from "../platform/errors";
 import type { MiddlewareHandler } from "hono";
 import { isUuid } from "../platform/ids";
 import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery, type ListSpec } from "../platform/list-query";
-import { listEnvelope, parsePage } from "../platform/pagination";
+import { decodeKeyset, encodeKeyset, listEnvelope, parsePage } from "../platform/pagination";
 import { PROFILE_TYPES, type ProfileType } from "./schema";
 import { applyMatchCriteria, createBatchJob, getBatchJob, serializeJob } from "./batch";
 import {
@@ -73,7 +73,14 @@ const JobSchema = z
 
 const PROFILE_TYPE_FILTER = [...PROFILE_TYPES, "all"] as const;
 export const PROFILE_LIST: ListSpec = {
-  params: { search: z.string().max(200).optional().openapi({ description: "Name, email, mobile or any identity value" }) },
+  params: {
+    search: z.string().max(200).optional().openapi({ description: "Name, email, mobile or any identity value" }),
+    "page[cursor]": z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: "Cursor pagination by created_at (sort created_at or -created_at, no search): empty for the first page, then meta.next_cursor" }),
+  },
   filters: {
     type: { values: PROFILE_TYPE_FILTER, description: "Profile type (default: all but deleted)" },
     profile_type: { values: PROFILE_TYPE_FILTER, description: "Omneo's name for filter[type]" },
@@ -85,6 +92,12 @@ export const PROFILE_LIST: ListSpec = {
   sorts: PROFILE_SORTS,
 };
 const ProfileListQuery = listQuery(PROFILE_LIST);
+/** Page-number pages carry the total; cursor pages (page[cursor]) carry meta.next_cursor and no total or last link. */
+const ProfileListSchema = z.object({
+  data: z.array(ProfileSchema),
+  links: LinksSchema.extend({ last: z.string().nullable() }),
+  meta: MetaSchema.partial().extend({ per_page: z.number().int(), next_cursor: z.string().nullable().optional() }),
+});
 
 const IdentifierParam = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" }, description: "Profile id, or the identifier when identity[handle] is given" }),
@@ -130,7 +143,7 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       summary: "List or search profiles (newest first)",
       middleware: [requireScope("profiles:read")] as const,
       request: { query: ProfileListQuery },
-      responses: { 200: ok(listOf(ProfileSchema), "Profiles"), ...problemResponses },
+      responses: { 200: ok(ProfileListSchema, "Profiles"), ...problemResponses },
     }),
     async (c) => {
       const s = c.get("services");
@@ -138,11 +151,28 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       const f = (name: string) => filterValue(q, name);
       const type = (f("type") ?? f("profile_type")) as ProfileType | "all" | undefined;
       const sort = q.sort[0] as ProfileSort | undefined;
-      const { rows, total, totalIsLowerBound } = await s.profiles.list(
-        { search: q.raw.search, type, email: f("email"), firstName: f("first_name"), lastName: f("last_name"), mobilePhone: f("mobile_phone") },
-        q.page,
-        sort,
-      );
+      const filter = { search: q.raw.search, type, email: f("email"), firstName: f("first_name"), lastName: f("last_name"), mobilePhone: f("mobile_phone") };
+      const rawCursor = q.raw["page[cursor]"];
+      if (rawCursor !== undefined) {
+        if (q.raw.search?.trim()) throw DomainError.field("page[cursor]", "page[cursor] pages the list by created_at; a search is paged with page[number]");
+        if (sort && sort.field !== "created_at") throw DomainError.field("page[cursor]", `page[cursor] pages by created_at; it cannot be combined with sort=${sort.desc ? "-" : ""}${sort.field}`);
+        const after = rawCursor ? decodeKeyset(rawCursor) : null;
+        if (rawCursor && !after) throw DomainError.field("page[cursor]", "page[cursor] is not a cursor this API gave out");
+        const { rows, next } = await s.profiles.listByCursor(filter, { after, size: q.page.size }, sort ? sort.desc : true);
+        const nextCursor = next ? encodeKeyset(next) : null;
+        const link = (cursor: string | null) => {
+          const u = new URL(c.req.url);
+          u.searchParams.delete("page[number]");
+          u.searchParams.set("page[cursor]", cursor ?? "");
+          u.searchParams.set("page[size]", String(q.page.size));
+          return u.toString();
+        };
+        return c.json(
+          { data: rows.map(serializeProfile), links: { first: link(""), prev: null, next: nextCursor ? link(nextCursor) : null, last: null }, meta: { per_page: q.page.size, next_cursor: nextCursor } },
+          200,
+        );
+      }
+      const { rows, total, totalIsLowerBound } = await s.profiles.list(filter, q.page, sort);
       const body = listEnvelope(rows.map(serializeProfile), total, q.page, c.req.url);
       return c.json(totalIsLowerBound ? { ...body, meta: { ...body.meta, total_is_lower_bound: true } } : body, 200);
     },

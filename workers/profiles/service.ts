@@ -13,7 +13,7 @@ import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import type { Outbox } from "../platform/outbox";
-import { pageOffset, type PageRequest } from "../platform/pagination";
+import { pageOffset, type KeysetCursor, type PageRequest } from "../platform/pagination";
 import { insertRows } from "../platform/sql";
 import { ProfileAggregations } from "./aggregations";
 import { findByCustomAttributes, type AttributeCriterion, type CustomSort } from "./attributes";
@@ -182,6 +182,11 @@ export class ProfilesService {
 
   async list(filter: ProfileListFilter, page: PageRequest, sort?: ProfileSort): Promise<ProfileList> {
     return this.searching.list(filter, page, sort);
+  }
+
+  /** The list by created_at after a cursor (ProfileSearch.listByCursor): cheap however deep. */
+  listByCursor(filter: ProfileListFilter, page: { after: KeysetCursor | null; size: number }, newestFirst = true): Promise<{ rows: ProfileView[]; next: KeysetCursor | null }> {
+    return this.searching.listByCursor(filter, page, newestFirst);
   }
 
   /** One search box for name, email, mobile or any identity value (see ProfileSearch.searchIds). */

@@ -9,6 +9,7 @@ import { localDate } from "../platform/time";
 import type { Clock } from "../platform/clock";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import { fromCents } from "../platform/money";
+import { rebuildRollups } from "./rebuild";
 import { listRedemptions } from "./redemptions";
 import {
   addDays,
@@ -20,9 +21,7 @@ import {
   derivedFigures,
   eventDeltas,
   isCalendarDay,
-  localDaySql,
   mergeDeltas,
-  offsetSegments,
   parseTimeseriesQuery,
   previousPeriod,
   type Interval,
@@ -116,127 +115,9 @@ export class ReportingService {
 
   // ── the exact rebuild ─────────────────────────────────────────────────────────────────────────
 
-  /**
-   * Replaces every rollup row with what the source tables say (transactions, profiles, the incentive
-   * ledger projection), swapped in by one D1 batch: readers see the old rollups or the new, never half. Day cuts in
-   * the brand's zone are a CASE over the zone's offset changes, so SQLite groups without reading rows out.
-   */
-  async rebuild(actor: Actor): Promise<{ rows: number; ms: number }> {
-    const started = this.clock.now();
-    const t0 = Date.now();
-    const span = await this.d1
-      .prepare(
-        `SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-           SELECT MIN(transacted_at) AS lo, MAX(transacted_at) AS hi FROM transactions
-           UNION ALL SELECT MIN(joined_at), MAX(joined_at) FROM profiles
-           UNION ALL SELECT MIN(created_at), MAX(created_at) FROM incentive_ledger
-           UNION ALL SELECT MIN(occurred_at), MAX(occurred_at) FROM incentive_ledger)`,
-      )
-      .first<{ lo: number | null; hi: number | null }>();
-    const lo = span?.lo ?? started.getTime();
-    const hi = span?.hi ?? started.getTime();
-    const segments = offsetSegments(lo, hi, this.opts.timezone);
-    const txDay = localDaySql("transacted_at", segments);
-    const joinedDay = localDaySql("joined_at", segments);
-    const ledgerDay = localDaySql("at_ms", segments);
-    // Built a year of source rows at a time into report_staging (so no single query nears D1's time limit
-    // at any size), then swapped in with one batch: readers see the old rollups or the new, never half.
-    // A local day cut by a window's edge gets a row from each window: the upsert adds them together.
-    const insert = `INSERT INTO report_staging (day, metric, location_id, dimension, value)`;
-    const upsert = `ON CONFLICT(day, metric, location_id, dimension) DO UPDATE SET value = report_staging.value + excluded.value`;
-    await this.d1.prepare(`DELETE FROM report_staging`).run();
-    const stmts: D1PreparedStatement[] = [];
-    // sales: purchases and returns counted apart, revenue net of returns, members' part beside it (SQLite
-    // has no LATERAL: each source row meets the five metrics in a cross join and a CASE picks its value)
-    stmts.push(
-      this.d1.prepare(
-      `${insert}
-       SELECT day, metric, loc, '', SUM(v) FROM (
-         SELECT t.day, m.metric, t.loc,
-           CASE m.metric
-             WHEN 'transactions' THEN (t.total >= 0)
-             WHEN 'returns' THEN (t.total < 0)
-             WHEN 'revenue' THEN t.total
-             WHEN 'member_transactions' THEN (t.profile_id IS NOT NULL AND t.total >= 0)
-             WHEN 'member_revenue' THEN CASE WHEN t.profile_id IS NOT NULL THEN t.total ELSE 0 END
-           END AS v
-         FROM (SELECT ${txDay} AS day, coalesce(location_id, '') AS loc, total, profile_id FROM transactions WHERE is_void = 0 AND transacted_at >= ?1 AND transacted_at < ?2) t,
-              (SELECT 'transactions' AS metric UNION ALL SELECT 'returns' UNION ALL SELECT 'revenue' UNION ALL SELECT 'member_transactions' UNION ALL SELECT 'member_revenue') m
-       ) WHERE true GROUP BY day, metric, loc ${upsert}`,
-      ),
-      this.d1.prepare(
-        `${insert}
-         SELECT ${joinedDay} AS day, 'new_members', coalesce(joined_location_id, ''), coalesce(joined_channel, ''), COUNT(*) FROM profiles WHERE type != 'system' AND joined_at >= ?1 AND joined_at < ?2
-         GROUP BY day, coalesce(joined_location_id, ''), coalesce(joined_channel, '') ${upsert}`,
-      ),
-      // the incentive ledger, entry by entry as rules.ledgerDeltas reads it
-      this.d1.prepare(
-        `WITH ledger AS (
-           -- as rules.ledgerDayAt: earning and claw-back on the receipt's day, the rest when written
-           SELECT *, CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END AS at_ms,
-             -- a tier assigned by hand: the member's tier before it, from their tier entry before it on the same
-             -- ladder (as rules.assignmentAction; every tier entry names the tier it leaves the member on)
-             CASE WHEN kind = 'tier' AND action = 'assign' THEN (
-               SELECT p.definition_id FROM incentive_ledger p
-               WHERE p.profile_id = l.profile_id AND p.kind = 'tier' AND p.seq < l.seq
-                 AND (l.definition_id IS NULL OR p.definition_id IS NULL OR p.definition_id IN (
-                   SELECT s.id FROM tier_definitions s JOIN tier_definitions t ON t.point_definition_id = s.point_definition_id WHERE t.id = l.definition_id))
-               ORDER BY p.seq DESC LIMIT 1) END AS prev_tier
-           FROM incentive_ledger l WHERE (CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END) >= ?1
-             AND (CASE WHEN kind = 'points' AND action IN ('earn', 'issue', 'clawback') THEN coalesce(occurred_at, created_at) ELSE created_at END) < ?2
-         )
-         ${insert}
-         SELECT day, metric, '', dim, SUM(v) FROM (
-           SELECT ${ledgerDay} AS day,
-             CASE
-               WHEN kind = 'points' AND action IN ('earn', 'issue') THEN 'points_earned'
-               WHEN kind = 'points' AND action IN ('redeem', 'reverse') THEN 'points_redeemed'
-               WHEN kind = 'points' AND action = 'expire' THEN 'points_expired'
-               WHEN kind = 'points' AND action = 'clawback' THEN 'points_clawed_back'
-               WHEN kind = 'points' AND action = 'void' THEN 'points_voided'
-               WHEN kind = 'reward' AND action = 'issue' THEN 'rewards_issued_value'
-               WHEN kind = 'reward' AND action IN ('redeem', 'reverse') THEN 'rewards_redeemed_value'
-               WHEN kind = 'reward' AND action = 'expire' THEN 'rewards_expired_value'
-               WHEN kind = 'reward' AND action = 'void' THEN 'rewards_voided_value'
-               WHEN kind = 'tier' AND action = 'attain' THEN 'tiers_attained'
-               WHEN kind = 'tier' AND action IN ('maintained', 'held_by_floor') THEN 'tiers_maintained'
-               WHEN kind = 'tier' AND action = 'downgraded' THEN 'tiers_downgraded'
-               WHEN kind = 'tier' AND action = 'assign' THEN CASE
-                 WHEN ledger.prev_tier IS ledger.definition_id THEN 'tiers_maintained'
-                 WHEN ledger.definition_id IS NULL THEN 'tiers_downgraded'
-                 WHEN ledger.prev_tier IS NULL THEN 'tiers_attained'
-                 WHEN (SELECT d.value_min FROM tier_definitions d WHERE d.id = ledger.definition_id) < (SELECT d.value_min FROM tier_definitions d WHERE d.id = ledger.prev_tier) THEN 'tiers_downgraded'
-                 ELSE 'tiers_attained' END
-             END AS metric,
-             CASE WHEN kind = 'reward' AND action IN ('redeem', 'reverse') THEN '' ELSE coalesce(definition_id, '') END AS dim,
-             CASE
-               WHEN kind = 'tier' THEN 1
-               WHEN kind = 'points' AND action IN ('earn', 'issue') THEN delta
-               WHEN kind = 'reward' AND action = 'issue' THEN delta
-               ELSE -delta
-             END AS v
-           FROM ledger WHERE kind IN ('points', 'reward', 'tier')
-           UNION ALL
-           SELECT ${ledgerDay}, 'rewards_issued', coalesce(definition_id, ''), 1 FROM ledger WHERE kind = 'reward' AND action = 'issue'
-         ) WHERE metric IS NOT NULL GROUP BY day, metric, dim ${upsert}`,
-      ),
-    );
-    const YEAR_MS = 365 * 86_400_000;
-    for (let from = lo; from <= hi; from += YEAR_MS) {
-      await this.d1.batch(stmts.map((st) => st.bind(from, Math.min(from + YEAR_MS, hi + 1))));
-    }
-    await this.d1.batch([
-      this.d1.prepare(`DELETE FROM report_daily`),
-      this.d1.prepare(`INSERT INTO report_daily (day, metric, location_id, dimension, value) SELECT day, metric, location_id, dimension, value FROM report_staging WHERE value != 0`),
-      this.d1.prepare(`DELETE FROM report_staging`),
-      this.d1.prepare(`DELETE FROM report_snapshot`),
-    ]);
-    const count = await this.d1.prepare(`SELECT COUNT(*) AS n FROM report_daily`).first<{ n: number }>();
-    const ms = Date.now() - t0;
-    const id = crypto.randomUUID();
-    await this.db.insert(reportRebuilds).values({ id, startedAt: started, completedAt: this.clock.now(), rows: count?.n ?? 0, ms, actor: actor.label });
-    await this.audit.record(actor, { action: "reports.rebuilt", entityType: "report_rollups", entityId: id, newValues: { rows: count?.n ?? 0, ms } });
-    return { rows: count?.n ?? 0, ms };
+  /** Replaces every rollup row with what the source tables say (rebuild.ts: chunked, swapped in by one batch). */
+  async rebuild(actor: Actor, opts: { chunkRows?: number } = {}): Promise<{ rows: number; ms: number; chunks: number }> {
+    return rebuildRollups({ db: this.db, d1: this.d1, clock: this.clock, audit: this.audit, timezone: this.opts.timezone }, actor, opts);
   }
 
   async lastRebuild() {
