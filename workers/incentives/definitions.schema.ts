@@ -293,6 +293,7 @@ const achievementFields = {
     .max(MAX_UNLOCKS)
     .optional(),
   is_published: Bool("is_published").optional(),
+  short_description: z.string({ error: "short_description must be a string" }).trim().max(500, "short_description must be at most 500 characters").nullish().openapi({ description: "Omneo's short description" }),
 };
 export const AchievementDefinitionInput = z.object(achievementFields).openapi("AchievementDefinitionInput");
 export type AchievementDefinitionInput = z.output<typeof AchievementDefinitionInput>;

@@ -310,6 +310,7 @@ const achievement: DefinitionSpec<"achievement"> = {
       condition: input.condition ?? null,
       unlocks,
       isPublished: input.is_published ?? true,
+      shortDescription: input.short_description ?? null,
       ...fresh(clock),
     };
   },
@@ -326,6 +327,7 @@ const achievement: DefinitionSpec<"achievement"> = {
       condition: input.condition,
       unlocks: input.unlocks,
       isPublished: input.is_published,
+      shortDescription: input.short_description,
     });
   },
 };
