@@ -44,12 +44,26 @@ export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
       path,
       tags: ["Auth"],
       summary: path === "/users/me" ? "The user this token acts for, and the token's scopes" : "Omneo's token check: the same answer as GET /users/me",
-      responses: { 200: { description: "Who you are", content: { "application/json": { schema: single(MeSchema).extend(OmneoUserSchema.shape) } } }, ...problemResponses },
+      responses: {
+        200: {
+          description: "Who you are",
+          content: {
+            "application/json": {
+              schema:
+                path === "/auth/verify"
+                  ? single(MeSchema).extend(OmneoUserSchema.shape).extend({ status: z.literal(200).openapi({ description: "Omneo's SDK reads the check's outcome from the body's status" }) })
+                  : single(MeSchema).extend(OmneoUserSchema.shape),
+            },
+          },
+        },
+        ...problemResponses,
+      },
     }),
     (c) => {
       const { token, owner } = c.get("auth");
       return c.json(
         {
+          ...(path === "/auth/verify" ? { status: 200 as const } : {}),
           ...serializeOmneoUser(owner),
           data: {
             user: serializeUser(owner),
@@ -80,14 +94,13 @@ export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
     },
   );
 
-  // Omneo's list of tokens: a bare array, current (not revoked, not expired) or expired ones.
+  // Omneo's list of tokens: a bare array of the caller's user's tokens, current (not revoked, not expired) or expired.
   api.openapi(
     createRoute({
       method: "get",
       path: "/auth/access-tokens",
       tags: ["Auth"],
-      summary: "Omneo's token list: a bare array of the current (default) or the expired tokens, newest first",
-      middleware: [requireScope("*")] as const,
+      summary: "Omneo's token list: a bare array of the current (default) or the expired tokens of the user this token acts for, newest first",
       request: { query: listQuery(ACCESS_TOKENS_LIST) },
       responses: { 200: { description: "Tokens in Omneo's shape", content: { "application/json": { schema: z.array(OmneoApiTokenSchema) } } }, ...problemResponses },
     }),
@@ -95,7 +108,8 @@ export function registerAccessRoutes(api: OpenAPIHono<AppEnv>) {
       const services = c.get("services");
       const type = (parseListQuery(c.req.valid("query")).raw.type ?? "current") as "current" | "expired";
       const now = services.clock.now();
-      const rows = await services.tokens.listByStatus(type === "current" ? "active" : "expired", now);
+      // any token may ask (as for /auth/verify): it sees its own user's tokens, never another's
+      const rows = await services.tokens.listByStatus(c.get("auth").owner.id, type === "current" ? "active" : "expired", now);
       return c.json(rows.map((t) => serializeOmneoToken(t, now)), 200);
     },
   );

@@ -150,12 +150,12 @@ export class TokensService {
     return { rows, total: total?.n ?? 0 };
   }
 
-  /** Omneo's token lists: the active ones (not revoked, not expired) or the expired ones (not revoked), newest first. */
-  async listByStatus(status: "active" | "expired", now: Date, limit = 500): Promise<ApiToken[]> {
+  /** Omneo's token lists: a user's active tokens (not revoked, not expired) or expired ones (not revoked), newest first. */
+  async listByStatus(userId: string, status: "active" | "expired", now: Date, limit = 500): Promise<ApiToken[]> {
     const where =
       status === "active"
-        ? and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)))
-        : and(isNull(apiTokens.revokedAt), isNotNull(apiTokens.expiresAt), lte(apiTokens.expiresAt, now));
+        ? and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)))
+        : and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt), isNotNull(apiTokens.expiresAt), lte(apiTokens.expiresAt, now));
     return this.db.select().from(apiTokens).where(where).orderBy(desc(apiTokens.createdAt)).limit(limit);
   }
 

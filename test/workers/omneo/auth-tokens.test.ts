@@ -6,9 +6,12 @@ import { api, makeToken, problem } from "../helpers";
 
 type Json = Record<string, any>;
 let admin: string;
+let adminUserId: string;
 
 beforeAll(async () => {
-  admin = (await makeToken(["*"], { role: "admin" })).token;
+  const made = await makeToken(["*"], { role: "admin" });
+  admin = made.token;
+  adminUserId = made.owner.id;
 });
 
 async function createToken(body: Json): Promise<Json> {
@@ -42,7 +45,7 @@ describe("POST /auth/api-tokens in Omneo's form", () => {
 describe("GET /auth/access-tokens", () => {
   it("lists current tokens as a bare array, drops a revoked one, and lists expired ones apart", async () => {
     const created = await createToken({ name: "to revoke", scopes: ["read-profiles"] });
-    const expired = await makeToken(["profiles:read"], { expiresAt: new Date(Date.now() + 1000).toISOString() });
+    const expired = (await createToken({ name: "short-lived", scopes: ["profiles:read"], expires_at: new Date(Date.now() + 1000).toISOString() })).data;
     const current = async () => {
       const res = await api("/auth/access-tokens?type=current", { token: admin });
       expect(res.status).toBe(200);
@@ -59,9 +62,26 @@ describe("GET /auth/access-tokens", () => {
     await new Promise((r) => setTimeout(r, 1100));
     const res = await api("/auth/access-tokens?type=expired", { token: admin });
     const list = (await res.json()) as Json[];
-    expect(list.map((t) => t.id)).toContain(expired.record.id);
+    expect(list.map((t) => t.id)).toContain(expired.id);
     expect(list.every((t) => new Date(t.expires_at).getTime() <= Date.now())).toBe(true);
-    expect((await current()).map((t) => t.id)).not.toContain(expired.record.id);
+    expect((await current()).map((t) => t.id)).not.toContain(expired.id);
+  });
+
+  it("answers any token, with its own user's tokens only", async () => {
+    const other = await makeToken(["profiles:read"]);
+    const res = await api("/auth/access-tokens", { token: other.token });
+    expect(res.status).toBe(200);
+    const list = (await res.json()) as Json[];
+    expect(list.map((t) => t.id)).toEqual([other.record.id]);
+    expect(list.every((t) => t.user_id === other.owner.id && t.user_id !== adminUserId)).toBe(true);
+  });
+});
+
+describe("GET /auth/verify", () => {
+  it("carries Omneo's status 200 in the body beside who the token acts for", async () => {
+    const res = await api("/auth/verify", { token: admin });
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Json).toMatchObject({ status: 200, data: { user: { id: adminUserId } } });
   });
 
   it("refuses an unknown type with a 422 and an unknown parameter with a 400", async () => {
