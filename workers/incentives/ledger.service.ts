@@ -1,7 +1,7 @@
 // The incentive ledger as the rest of the worker sees it: finds a profile's ProfileLedger DO, hands it
 // the live definitions, turns its refusals into DomainErrors and audits what staff do by hand. The API,
 // the console and the transaction ingest all call these methods; none talks to the DO directly.
-// Over 500 lines (about 540) because it is the one façade every caller shares: the history backfill (its
+// Over 500 lines (about 600, with the amend of an issued reward or benefit Omneo's PUT needs) because it is the one façade every caller shares: the history backfill (its
 // ~75 lines and BACKFILL_* constants) is the next to leave, as its own service beside this one, when its callers
 // (the events consumer, the seed, the console's Admin button) are next changed.
 import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
