@@ -149,9 +149,26 @@ export const achievementDefinitions = sqliteTable(
     condition: text("condition", { mode: "json" }).$type<unknown>(),
     unlocks: text("unlocks", { mode: "json" }).$type<AchievementUnlock[]>().notNull().default([]),
     isPublished: integer("is_published", { mode: "boolean" }).notNull().default(true),
+    /** Omneo's short_description */
+    shortDescription: text("short_description"),
     ...timestamps,
   },
   (t) => [uniqueIndex("achievement_definitions_handle_unique").on(t.handle)],
+);
+
+/** Omneo's fields of an issued reward or benefit the ledger does not hold (external_id, the timezone it was given in). */
+export const omneoInstanceFields = sqliteTable(
+  "omneo_instance_fields",
+  {
+    instanceId: text("instance_id").primaryKey(),
+    /** reward | benefit */
+    kind: text("kind").notNull(),
+    profileId: text("profile_id").notNull(),
+    externalId: text("external_id"),
+    timezone: text("timezone"),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("omneo_instance_fields_external_idx").on(t.kind, t.externalId)],
 );
 
 /** Every version of every definition, so an instance issued under version 3 still explains itself. */

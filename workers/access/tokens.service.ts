@@ -1,5 +1,5 @@
 // API tokens: shown once, stored as a SHA-256 hash with a visible prefix, scoped, expiring, revocable.
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lte, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { apiTokens, users } from "../../db/schema";
 import type { Clock } from "../platform/clock";
@@ -8,7 +8,7 @@ import { DomainError } from "../platform/errors";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import type { Actor } from "./actor";
 import type { AuditService } from "./audit";
-import { effectiveScopes, hasScope, scopesAllowedForRole, tokenStatus, type ApiScope } from "./rules";
+import { API_SCOPES, effectiveScopes, hasScope, scopesAllowedForRole, tokenStatus, type ApiScope } from "./rules";
 import type { CreateApiTokenInput } from "./schema";
 import { publicUser, type PublicUser } from "./users.service";
 
@@ -30,6 +30,32 @@ export function serializeToken(t: ApiToken, now: Date) {
     last_used_at: t.lastUsedAt?.toISOString() ?? null,
     revoked_at: t.revokedAt?.toISOString() ?? null,
     namespace: t.namespace ?? null,
+  };
+}
+
+/** Omneo's API tokens (Passport's personal access tokens) last a year; a token asked for in Omneo's scope names does too. */
+export const OMNEO_TOKEN_LIFETIME_MS = 365 * 24 * 3600_000;
+
+/** True when a body's scopes are named Omneo's way (read-profiles, …) rather than ours (profiles:read). */
+export function usesOmneoScopeNames(scopes: readonly unknown[]): boolean {
+  return scopes.some((s) => typeof s === "string" && !(API_SCOPES as readonly string[]).includes(s));
+}
+
+/** Omneo's APIToken always has an expiry: a token of ours that never expires shows this one. */
+export const OMNEO_NEVER_EXPIRES = "9999-12-31T23:59:59.000Z";
+
+/** A token in Omneo's APIToken shape; `scopes` overrides the stored ones (a create echoes the names asked for). */
+export function serializeOmneoToken(t: ApiToken, now: Date, scopes?: readonly string[]) {
+  return {
+    id: t.id,
+    user_id: t.userId,
+    client_id: null,
+    name: t.name,
+    scopes: [...(scopes ?? t.scopes)],
+    revoked: tokenStatus(t, now) === "revoked",
+    created_at: t.createdAt.toISOString(),
+    updated_at: (t.revokedAt ?? t.createdAt).toISOString(),
+    expires_at: t.expiresAt?.toISOString() ?? OMNEO_NEVER_EXPIRES,
   };
 }
 
@@ -122,6 +148,15 @@ export class TokensService {
       this.db.select({ n: count() }).from(apiTokens).where(where),
     ]);
     return { rows, total: total?.n ?? 0 };
+  }
+
+  /** Omneo's token lists: a user's active tokens (not revoked, not expired) or expired ones (not revoked), newest first. */
+  async listByStatus(userId: string, status: "active" | "expired", now: Date, limit = 500): Promise<ApiToken[]> {
+    const where =
+      status === "active"
+        ? and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)))
+        : and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt), isNotNull(apiTokens.expiresAt), lte(apiTokens.expiresAt, now));
+    return this.db.select().from(apiTokens).where(where).orderBy(desc(apiTokens.createdAt)).limit(limit);
   }
 
   async listWithOwners(): Promise<Array<ApiToken & { ownerEmail: string }>> {

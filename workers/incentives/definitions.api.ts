@@ -36,6 +36,7 @@ import {
 } from "./definitions.schema";
 import { serializeBenefit, SERIALIZERS, serializeVersion, type DefinitionKind } from "./views";
 import type { DefinitionFilter } from "./definitions.service";
+import { presentAchievement } from "./definitions/omneo-achievements";
 
 const json = <T extends z.ZodTypeAny>(schema: T, ignored?: readonly string[]) => strictBody(schema, ignored);
 const ok = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -72,6 +73,10 @@ interface KindSpec<I extends z.ZodTypeAny, U extends z.ZodTypeAny> {
   update: U;
   output: z.ZodTypeAny;
   listSummary?: string;
+  /** the API's shape of a row, when it differs from the console's serializer */
+  present?: (row: never) => Record<string, unknown>;
+  /** Omneo's fields this kind accepts by name and ignores (documented in the compatibility table) */
+  ignored?: readonly string[];
 }
 
 // The five routes are the same for every kind, so they are built from a spec. Hono's route typing
@@ -83,7 +88,8 @@ const valid = <T>(c: Context<AppEnv>, target: "json" | "param" | "query") => c.r
 function registerKind<I extends z.ZodTypeAny, U extends z.ZodTypeAny>(api: OpenAPIHono<AppEnv>, spec: KindSpec<I, U>) {
   const tags = [spec.tag];
   const { kind, path, label } = spec;
-  const out = (row: unknown) => SERIALIZERS[kind](row as never);
+  const present = spec.present;
+  const out = (row: unknown) => (present ? present(row as never) : SERIALIZERS[kind](row as never));
   const route = (config: Parameters<typeof createRoute>[0], handler: Handler) => api.openapi(createRoute(config), handler as never);
 
   route(
@@ -110,7 +116,7 @@ function registerKind<I extends z.ZodTypeAny, U extends z.ZodTypeAny>(api: OpenA
       tags,
       summary: `Create a ${label} (version 1)`,
       middleware: [requireScope("config:write")] as const,
-      request: { headers: IdempotencyHeader, body: json(spec.input) },
+      request: { headers: IdempotencyHeader, body: json(spec.input, spec.ignored) },
       responses: { 201: ok(single(spec.output), "Created"), ...problemResponses, ...conflictResponse },
     },
     async (c) => {
@@ -147,7 +153,7 @@ function registerKind<I extends z.ZodTypeAny, U extends z.ZodTypeAny>(api: OpenA
         tags,
         summary: `Update a ${label}: only the fields given change; a change is a new version`,
         middleware: [requireScope("config:write")] as const,
-        request: { params: IdParam, headers: IdempotencyHeader, body: json(spec.update) },
+        request: { params: IdParam, headers: IdempotencyHeader, body: json(spec.update, spec.ignored) },
         responses: { 200: ok(single(spec.output), "Updated"), ...problemResponses, ...notFoundResponse, ...conflictResponse },
       },
       async (c) => c.json({ data: out(await c.get("services").definitions.update(kind, valid<{ id: string }>(c, "param").id, valid<never>(c, "json"), c.get("auth").actor)) }, 200),
@@ -190,6 +196,7 @@ export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
     input: RewardDefinitionInput,
     update: UpdateRewardDefinitionInput,
     output: RewardDefinitionSchema,
+    ignored: ["is_assignable"],
   });
   registerKind(api, {
     kind: "point",
@@ -293,6 +300,8 @@ export function registerDefinitionRoutes(api: OpenAPIHono<AppEnv>): void {
     input: AchievementDefinitionInput,
     update: UpdateAchievementDefinitionInput,
     output: AchievementDefinitionSchema,
+    present: presentAchievement,
+    ignored: ["display_level", "type", "tags", "meta"],
   });
 }
 

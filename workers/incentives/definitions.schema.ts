@@ -257,7 +257,7 @@ export type UpdateTierDefinitionInput = z.output<typeof UpdateTierDefinitionInpu
 
 // ── achievements ────────────────────────────────────────────────────────────────────────────────
 
-const Levels = z
+const OurLevels = z
   .object(
     {
       kind: z.enum(["on_off", "every", "thresholds"], { error: "levels.kind must be on_off, every or thresholds" }),
@@ -273,6 +273,61 @@ const Levels = z
     return levels;
   })
   .openapi({ type: "object", example: { kind: "thresholds", thresholds: [1, 5, 10, 25] } });
+
+
+/** Omneo's display_option and our visibility, one for one. */
+export const DISPLAY_OPTIONS = { visible: "standard", hidden: "hidden", mystery: "mystery", internal: "system" } as const;
+
+/**
+ * Omneo's levels: a list of {name, display_number, trigger, repeats, meta.unlocks}. One repeating level is
+ * "every `trigger`"; otherwise each level's trigger is a threshold (strictly increasing). Level names,
+ * descriptions and allow_multiple_earn are accepted and not kept (the API answers "Level n"); an unlock
+ * that names nothing (no id) is ignored, one that names a definition is refused: unlocks go in `unlocks`.
+ */
+const OmneoLevels = z
+  .array(
+    z.object({
+      name: z.string().max(200).optional(),
+      display_number: z.number().int().optional(),
+      description: z.string().max(2000).nullish(),
+      trigger: z.number({ error: "levels.trigger must be a whole number ≥ 1" }),
+      repeats: z.boolean().optional(),
+      repeat_interval: z.number().int().nullish(),
+      allow_multiple_earn: z.boolean().optional(),
+      meta: z
+        .object({ unlocks: z.array(z.object({ type: z.string().max(100).optional(), id_type: z.string().max(100).optional(), id: z.union([z.string().max(100), z.number()]).optional() })).max(50).optional() })
+        .nullish(),
+    }),
+    { error: "levels must be a list of {name, display_number, trigger, repeats}" },
+  )
+  .min(1, "levels must list at least one level")
+  .max(100)
+  .transform((list, ctx): AchievementLevels => {
+    list.forEach((l, i) =>
+      (l.meta?.unlocks ?? []).forEach((u, j) => {
+        if (u.id !== undefined) ctx.addIssue({ code: "custom", path: [i, "meta", "unlocks", j], message: "Unlocks are set in unlocks: [{level, benefit_definition_id}], not in a level's meta" });
+      }),
+    );
+    const levels: AchievementLevels =
+      list.length === 1 && list[0]!.repeats ? { kind: "every", every: list[0]!.trigger } : { kind: "thresholds", thresholds: [...list].sort((a, b) => (a.display_number ?? 0) - (b.display_number ?? 0)).map((l) => l.trigger) };
+    if (list.some((l, i) => l.repeats && (list.length > 1 || i > 0))) ctx.addIssue({ code: "custom", message: "levels: only a single level can repeat" });
+    for (const message of levelsErrors(levels)) ctx.addIssue({ code: "custom", message: `levels: ${message}` });
+    return levels;
+  });
+
+const Levels = z
+  .unknown()
+  .transform((v, ctx): AchievementLevels => {
+    // an array is Omneo's form, anything else ours: each reports its own issues, with their paths
+    const r = (Array.isArray(v) ? OmneoLevels : OurLevels).safeParse(v);
+    if (r.success) return r.data;
+    for (const issue of r.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
+    return z.NEVER;
+  })
+  .openapi({
+    description: 'Ours, {"kind": "on_off"|"every"|"thresholds", …}, or Omneo\'s list of {name, display_number, trigger, repeats}',
+    example: { kind: "thresholds", thresholds: [1, 5, 10, 25] },
+  });
 
 const achievementFields = {
   name: Name,
@@ -293,6 +348,11 @@ const achievementFields = {
     .max(MAX_UNLOCKS)
     .optional(),
   is_published: Bool("is_published").optional(),
+  display_option: z
+    .enum(["visible", "hidden", "mystery", "internal"], { error: "display_option must be visible, hidden, mystery or internal" })
+    .optional()
+    .openapi({ description: "Omneo's name for visibility: visible = standard, internal = system" }),
+  short_description: z.string({ error: "short_description must be a string" }).trim().max(500, "short_description must be at most 500 characters").nullish().openapi({ description: "Omneo's short description" }),
 };
 export const AchievementDefinitionInput = z.object(achievementFields).openapi("AchievementDefinitionInput");
 export type AchievementDefinitionInput = z.output<typeof AchievementDefinitionInput>;
@@ -398,7 +458,20 @@ export const TierDefinitionSchema = z
 export const AchievementDefinitionSchema = z
   .object({
     ...common,
-    levels: z.object({ kind: z.string(), every: z.number().int().optional(), thresholds: z.array(z.number().int()).optional() }),
+    levels: z
+      .array(
+        z.object({
+          display_number: z.number().int(),
+          name: z.string(),
+          trigger: z.number().int(),
+          repeats: z.boolean(),
+          meta: z.object({ unlocks: z.array(z.object({ type: z.string(), id_type: z.string(), id: z.string() })) }),
+        }),
+      )
+      .openapi({ description: "Omneo's form of level_scheme: one level per threshold (or one repeating level), with the benefits each unlocks" }),
+    level_scheme: z.object({ kind: z.string(), every: z.number().int().optional(), thresholds: z.array(z.number().int()).optional() }),
+    display_option: z.enum(["visible", "hidden", "mystery", "internal"]).openapi({ description: "Omneo's name for visibility" }),
+    short_description: z.string().nullable(),
     visibility: z.string(),
     trigger: z.string(),
     condition: z.unknown(),

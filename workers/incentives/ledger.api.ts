@@ -25,7 +25,10 @@ import { registerOmneoIncentiveRoutes } from "./omneo-incentives.api";
 import { issueStorefrontToken, STOREFRONT_TOKEN_TTL_SECONDS } from "./storefront";
 import { listQuery, parseListQuery, type ListQuery, type ListSpec } from "../platform/list-query";
 import { listEnvelope } from "../platform/pagination";
-import { serializeBenefitInstance, serializePointAward, serializeRewardInstance } from "./views";
+import { serializePointAward } from "./views";
+import { omneoListedBenefit, omneoListedReward } from "./omneo-views";
+import type { Services } from "../services";
+import type { InstanceRow } from "./lists";
 import {
   AchievementProgressedSchema,
   AchievementViewSchema,
@@ -66,17 +69,38 @@ function parseLedgerPage(q: { "page[size]"?: string; "page[before]"?: string }) 
 const PROFILE_FILTER = { ops: ["in"] as const, max: 2000, description: "Profile id (in: comma-separated)" };
 const INSTANCE_STATUS = { ops: ["in"] as const, values: ["active", "redeemed", "expired", "void"], description: "active | redeemed | expired | void (in: comma-separated)" };
 const REWARD_LIST: ListSpec = {
-  filters: { profile_id: PROFILE_FILTER, reward_definition_id: { ops: ["in"], max: 2000, description: "Reward definition id" }, status: INSTANCE_STATUS },
+  filters: {
+    profile_id: PROFILE_FILTER,
+    reward_definition_id: { ops: ["in"], max: 2000, description: "Reward definition id" },
+    status: INSTANCE_STATUS,
+    external_id: { ops: ["in"], max: 2000, description: "The external_id given on POST /rewards or PUT /rewards/{id}" },
+  },
   sorts: ["issued_at", "expires_at", "updated_at"],
 };
 const BENEFIT_LIST: ListSpec = {
-  filters: { profile_id: PROFILE_FILTER, benefit_definition_id: { ops: ["in"], max: 2000, description: "Benefit definition id" }, status: INSTANCE_STATUS },
+  filters: {
+    profile_id: PROFILE_FILTER,
+    benefit_definition_id: { ops: ["in"], max: 2000, description: "Benefit definition id" },
+    status: INSTANCE_STATUS,
+    external_id: { ops: ["in"], max: 2000, description: "The external_id given on POST /benefits or PUT /benefits/{id}" },
+  },
   sorts: ["issued_at", "expires_at", "updated_at"],
 };
 const POINT_LIST: ListSpec = {
   filters: { profile_id: PROFILE_FILTER, point_definition_id: { ops: ["in"], max: 2000, description: "Point definition id" } },
   sorts: ["created_at"],
 };
+/** What a page of Omneo's global list prints beside each row: its definition, Omneo's fields, the brand's zone. */
+async function listContext(services: Services, kind: "reward" | "benefit", rows: InstanceRow[]) {
+  const ids = [...new Set(rows.map((r) => r.definitionId))];
+  const [defs, fields, config] = await Promise.all([
+    Promise.all(ids.map(async (id) => [id, await services.definitions.find(kind, id)] as const)).then((pairs) => new Map(pairs)),
+    services.incentiveLists.omneoFields(rows.map((r) => r.id)),
+    services.definitions.engineConfig(),
+  ]);
+  return { defs, fields, timezone: config.timezone, now: services.clock.now() };
+}
+
 /** Every value a filter names, `filter[f]=v` and `filter[f][in]=a,b` together (undefined: no filter). */
 const valuesOf = (q: ListQuery, field: string) => (q.filters[field]?.length ? q.filters[field].flatMap((c) => c.values) : undefined);
 
@@ -91,9 +115,12 @@ const GlobalRewardSchema = z
     status: z.string(),
     is_active: z.boolean(),
     is_expired: z.boolean(),
-    issued_at: z.string(),
+    issued_at: z.string().openapi({ description: 'Omneo\'s "YYYY-MM-DD HH:MM:SS", in UTC' }),
     expires_at: z.string().nullable(),
     updated_at: z.string(),
+    external_id: z.string().nullable(),
+    timezone: z.string(),
+    definition: z.record(z.string(), z.unknown()),
   })
   .openapi("IssuedReward");
 const GlobalBenefitSchema = z
@@ -107,9 +134,12 @@ const GlobalBenefitSchema = z
     status: z.string(),
     is_redeemable: z.boolean(),
     is_expired: z.boolean(),
-    issued_at: z.string(),
+    issued_at: z.string().openapi({ description: 'Omneo\'s "YYYY-MM-DD HH:MM:SS", in the benefit\'s timezone' }),
     expires_at: z.string().nullable(),
     updated_at: z.string(),
+    external_id: z.string().nullable(),
+    timezone: z.string(),
+    definition: z.record(z.string(), z.unknown()),
   })
   .openapi("IssuedBenefit");
 
@@ -414,18 +444,24 @@ export function registerLedgerRoutes(api: OpenAPIHono<AppEnv>): void {
     createRoute({ method: "get", path: "/rewards", tags, summary: "Reward instances across profiles, newest first (Omneo's list; filter[profile_id] for one member)", middleware: [requireScope("incentives:read")] as const, request: { query: listQuery(REWARD_LIST) }, responses: { 200: ok(listOf(GlobalRewardSchema), "Rewards"), ...problemResponses } }),
     async (c) => {
       const q = parseListQuery(c.req.valid("query"));
-      const { rows, total } = await c.get("services").incentiveLists.listInstances("reward", { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "reward_definition_id"), statuses: valuesOf(q, "status"), sort: instanceSort(q) }, q.page);
-      const now = c.get("services").clock.now();
-      return c.json(listEnvelope(rows.map((r) => serializeRewardInstance(r, now)), total, q.page, c.req.url), 200);
+      const services = c.get("services");
+      const filter = { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "reward_definition_id"), statuses: valuesOf(q, "status"), externalIds: valuesOf(q, "external_id"), sort: instanceSort(q) };
+      const { rows, total } = await services.incentiveLists.listInstances("reward", filter, q.page);
+      const { defs, fields, timezone, now } = await listContext(services, "reward", rows);
+      const data = rows.map((r) => omneoListedReward(r, defs.get(r.definitionId) as never, fields.get(r.id)?.timezone ?? timezone, now, fields.get(r.id)?.externalId ?? null));
+      return c.json(listEnvelope(data, total, q.page, c.req.url), 200);
     },
   );
   api.openapi(
     createRoute({ method: "get", path: "/benefits", tags, summary: "Benefit instances across profiles, newest first (Omneo's list; filter[profile_id] for one member)", middleware: [requireScope("incentives:read")] as const, request: { query: listQuery(BENEFIT_LIST) }, responses: { 200: ok(listOf(GlobalBenefitSchema), "Benefits"), ...problemResponses } }),
     async (c) => {
       const q = parseListQuery(c.req.valid("query"));
-      const { rows, total } = await c.get("services").incentiveLists.listInstances("benefit", { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "benefit_definition_id"), statuses: valuesOf(q, "status"), sort: instanceSort(q) }, q.page);
-      const now = c.get("services").clock.now();
-      return c.json(listEnvelope(rows.map((b) => serializeBenefitInstance(b, now)), total, q.page, c.req.url), 200);
+      const services = c.get("services");
+      const filter = { profileIds: valuesOf(q, "profile_id"), definitionIds: valuesOf(q, "benefit_definition_id"), statuses: valuesOf(q, "status"), externalIds: valuesOf(q, "external_id"), sort: instanceSort(q) };
+      const { rows, total } = await services.incentiveLists.listInstances("benefit", filter, q.page);
+      const { defs, fields, timezone, now } = await listContext(services, "benefit", rows);
+      const data = rows.map((b) => omneoListedBenefit(b, defs.get(b.definitionId) as never, fields.get(b.id)?.timezone ?? timezone, now, fields.get(b.id)?.externalId ?? null));
+      return c.json(listEnvelope(data, total, q.page, c.req.url), 200);
     },
   );
   api.openapi(

@@ -1,7 +1,7 @@
 // The incentive ledger as the rest of the worker sees it: finds a profile's ProfileLedger DO, hands it
 // the live definitions, turns its refusals into DomainErrors and audits what staff do by hand. The API,
 // the console and the transaction ingest all call these methods; none talks to the DO directly.
-// Over 500 lines (about 540) because it is the one façade every caller shares: the history backfill (its
+// Over 500 lines (about 600, with the amend of an issued reward or benefit Omneo's PUT needs) because it is the one façade every caller shares: the history backfill (its
 // ~75 lines and BACKFILL_* constants) is the next to leave, as its own service beside this one, when its callers
 // (the events consumer, the seed, the console's Admin button) are next changed.
 import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
@@ -20,7 +20,7 @@ import type { DefinitionsService } from "./definitions.service";
 import type { EngineConfig } from "./engine-types";
 import { type LedgerLifecycle, ledgerStub, unwrapLedger } from "./ledger-lifecycle";
 import type { TransactionIncentives } from "./ledger.schema";
-import type { Balances, LedgerResult, LedgerSource, LedgerTransaction } from "./profile-ledger/contract";
+import type { AmendInstanceArgs, Balances, BenefitView, LedgerResult, LedgerSource, LedgerTransaction, RewardView } from "./profile-ledger/contract";
 import type { ProfileLedger } from "./profile-ledger/ledger.do";
 import type { EarnManyResult } from "./profile-ledger/ops/earn";
 import { profileOfRedemption } from "./redemption-ids";
@@ -301,7 +301,8 @@ export class LedgerService {
 
   // ── issuing by hand ──────────────────────────────────────────────────────────────────────────
 
-  async issueReward(profileId: string, input: { reward_definition_id: string; value?: number | null; expires_at?: Date | null; reason: string }, actor: Actor, idempotencyKey?: string | null) {
+  /** `issued_at` back-dates the issue (Omneo's create; never in the future): its expiry counts from then. */
+  async issueReward(profileId: string, input: { reward_definition_id: string; value?: number | null; expires_at?: Date | null; issued_at?: Date | null; reason: string }, actor: Actor, idempotencyKey?: string | null) {
     await this.live(profileId);
     const [definition, config] = await Promise.all([this.definitions.rewardConfig(input.reward_definition_id, "reward_definition_id"), this.definitions.engineConfig()]);
     const reward = this.unwrap(
@@ -311,6 +312,7 @@ export class LedgerService {
         definition,
         valueCents: input.value ?? null,
         expiresAt: input.expires_at?.getTime() ?? null,
+        at: input.issued_at?.getTime() ?? null,
         reason: input.reason,
         source: ledgerSource(actor),
         timezone: config.timezone,
@@ -331,11 +333,22 @@ export class LedgerService {
     return lot;
   }
 
-  async issueBenefit(profileId: string, input: { benefit_definition_id: string; reason: string }, actor: Actor, idempotencyKey?: string | null) {
+  /** `issued_at` back-dates the issue and `expires_at` replaces the definition's period (Omneo's create; either may be past). */
+  async issueBenefit(profileId: string, input: { benefit_definition_id: string; reason: string; issued_at?: Date | null; expires_at?: Date | null }, actor: Actor, idempotencyKey?: string | null) {
     await this.live(profileId);
     const [definition, config] = await Promise.all([this.definitions.benefitConfig(input.benefit_definition_id, "benefit_definition_id"), this.definitions.engineConfig()]);
     const benefit = this.unwrap(
-      await this.stub(profileId).issueBenefit({ profileId, key: this.key(actor, idempotencyKey, "benefit"), definition, reason: input.reason, source: ledgerSource(actor), timezone: config.timezone, pointDefinitions: config.pointDefinitions }),
+      await this.stub(profileId).issueBenefit({
+        profileId,
+        key: this.key(actor, idempotencyKey, "benefit"),
+        definition,
+        reason: input.reason,
+        source: ledgerSource(actor),
+        timezone: config.timezone,
+        pointDefinitions: config.pointDefinitions,
+        at: input.issued_at?.getTime() ?? null,
+        ...(input.expires_at !== undefined ? { expiresAt: input.expires_at?.getTime() ?? null } : {}),
+      }),
     );
     await this.audited(actor, "benefit.issued", profileId, { benefit_id: benefit.id, benefit_definition_id: definition.id, reason: input.reason });
     return benefit;
@@ -371,6 +384,36 @@ export class LedgerService {
     const result = this.unwrap(await this.stub(profileId).voidInstance({ profileId, key: `void:${kind}:${id}`, kind, id, reason, source: ledgerSource(actor) }));
     await this.audited(actor, `${kind}.voided`, profileId, { id, reason });
     return result;
+  }
+
+  /** Omneo's edit of an issued reward: values in cents, expiry (past or future); audited as reward.updated. */
+  async amendReward(profileId: string, id: string, change: InstanceChange, actor: Actor): Promise<RewardView> {
+    await this.live(profileId);
+    const view = this.unwrap(await this.stub(profileId).amendReward(this.amendArgs(profileId, "reward", id, change, actor)));
+    await this.audited(actor, "reward.updated", profileId, auditedChange(id, change));
+    return view;
+  }
+
+  /** Omneo's edit of an issued benefit: its expiry (past or future), or an extension; audited as benefit.updated. */
+  async amendBenefit(profileId: string, id: string, change: InstanceChange, actor: Actor): Promise<BenefitView> {
+    await this.live(profileId);
+    const view = this.unwrap(await this.stub(profileId).amendBenefit(this.amendArgs(profileId, "benefit", id, change, actor)));
+    await this.audited(actor, change.extended ? "benefit.extended" : "benefit.updated", profileId, auditedChange(id, change));
+    return view;
+  }
+
+  private amendArgs(profileId: string, kind: "reward" | "benefit", id: string, change: InstanceChange, actor: Actor): AmendInstanceArgs {
+    return {
+      profileId,
+      key: `amend:${kind}:${id}:${crypto.randomUUID()}`,
+      id,
+      valueInitialCents: change.value_initial,
+      valueRemainingCents: change.value_remaining,
+      ...(change.expires_at !== undefined ? { expiresAt: change.expires_at?.getTime() ?? null } : {}),
+      extended: change.extended,
+      reason: change.reason,
+      source: ledgerSource(actor),
+    };
   }
 
   async extendReward(profileId: string, id: string, days: number | null, actor: Actor) {
@@ -537,4 +580,23 @@ export class LedgerService {
   private async audited(actor: Actor, action: string, profileId: string, values: Record<string, unknown>): Promise<void> {
     await this.audit.entry(actor, { action, entityType: "profile", entityId: profileId, newValues: values });
   }
+}
+
+/** What Omneo's PUT (or extend) changes on an instance: values in cents, an expiry (null: never), the rest stays. */
+export interface InstanceChange {
+  value_initial?: number;
+  value_remaining?: number;
+  expires_at?: Date | null;
+  extended?: boolean;
+  reason: string;
+}
+
+function auditedChange(id: string, change: InstanceChange) {
+  return {
+    id,
+    value_initial: change.value_initial ?? null,
+    value_remaining: change.value_remaining ?? null,
+    ...(change.expires_at !== undefined ? { expires_at: change.expires_at?.toISOString() ?? null } : {}),
+    reason: change.reason,
+  };
 }

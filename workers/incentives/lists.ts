@@ -2,15 +2,22 @@
 // the ledger DOs flush, across profiles. They lag a ledger by its flush; a profile's own lists ask its DO.
 import { and, asc, count, desc, eq, gt, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { incentiveInstances, incentiveLedger } from "../../db/schema";
+import { incentiveInstances, incentiveLedger, omneoInstanceFields } from "../../db/schema";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 
 export type InstanceRow = typeof incentiveInstances.$inferSelect;
 export type LedgerRow = typeof incentiveLedger.$inferSelect;
+/** Omneo's fields of an instance the ledger does not hold. */
+export interface OmneoFields {
+  externalId: string | null;
+  timezone: string | null;
+}
 export interface InstanceListFilter {
   profileIds?: string[];
   definitionIds?: string[];
   statuses?: string[];
+  /** Omneo's external_id (kept beside the ledger by the Omneo routes) */
+  externalIds?: string[];
   sort?: Array<{ field: "issued_at" | "expires_at" | "updated_at"; desc: boolean }>;
 }
 
@@ -24,6 +31,10 @@ export class IncentiveLists {
     if (filter.profileIds?.length) conds.push(inArray(t.profileId, filter.profileIds));
     if (filter.definitionIds?.length) conds.push(inArray(t.definitionId, filter.definitionIds));
     if (filter.statuses?.length) conds.push(inArray(t.status, filter.statuses));
+    if (filter.externalIds?.length) {
+      const f = omneoInstanceFields;
+      conds.push(inArray(t.id, this.db.select({ id: f.instanceId }).from(f).where(and(eq(f.kind, kind), inArray(f.externalId, filter.externalIds)))));
+    }
     const where = and(...conds);
     const cols = { issued_at: t.issuedAt, expires_at: t.expiresAt, updated_at: t.updatedAt } as const;
     const order = filter.sort?.length ? filter.sort.map((s) => (s.desc ? desc(cols[s.field]) : asc(cols[s.field]))) : [desc(t.issuedAt)];
@@ -79,5 +90,23 @@ export class IncentiveLists {
       .from(t)
       .where(and(eq(t.kind, "benefit"), ne(t.status, "void")));
     return { all: row?.all ?? 0, redeemed: Number(row?.redeemed ?? 0) };
+  }
+
+  /** Keeps Omneo's external_id and timezone of an instance (a field left undefined keeps its value). */
+  async saveOmneoFields(kind: "reward" | "benefit", instanceId: string, profileId: string, fields: Partial<OmneoFields>, now: Date): Promise<void> {
+    const f = omneoInstanceFields;
+    const set = { ...(fields.externalId !== undefined ? { externalId: fields.externalId } : {}), ...(fields.timezone !== undefined ? { timezone: fields.timezone } : {}), updatedAt: now };
+    await this.db
+      .insert(f)
+      .values({ instanceId, kind, profileId, externalId: fields.externalId ?? null, timezone: fields.timezone ?? null, updatedAt: now })
+      .onConflictDoUpdate({ target: f.instanceId, set });
+  }
+
+  /** Omneo's fields of these instances, by id (ids with none are absent). */
+  async omneoFields(ids: string[]): Promise<Map<string, OmneoFields>> {
+    if (!ids.length) return new Map();
+    const f = omneoInstanceFields;
+    const rows = await this.db.select({ id: f.instanceId, externalId: f.externalId, timezone: f.timezone }).from(f).where(inArray(f.instanceId, ids));
+    return new Map(rows.map((r) => [r.id, { externalId: r.externalId, timezone: r.timezone }]));
   }
 }

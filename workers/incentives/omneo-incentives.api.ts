@@ -30,8 +30,8 @@ const OmneoDate = (field: string) =>
     .openapi({ description: '"YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DD" (read in `timezone`, else the brand\'s), or ISO 8601 with offset', example: "2025-06-30 23:59:59" });
 const zoned = {
   timezone: z.string().trim().min(1).max(64).optional().openapi({ description: "IANA zone the body's local date-times are read in (default: the brand's)" }),
-  issued_at: OmneoDate("issued_at").optional().openapi({ description: "Accepted only as now (within 5 minutes): the ledger does not back-date" }),
-  external_id: z.string().trim().min(1).max(191).optional().openapi({ description: "Makes the create idempotent: the same external_id again answers the same instance (not stored on it)" }),
+  issued_at: OmneoDate("issued_at").optional().openapi({ description: "Default now; a past time back-dates the issue (a default expiry counts from it); never in the future" }),
+  external_id: z.string().trim().min(1).max(191).optional().openapi({ description: "Kept on the instance (filter[external_id] on GET /benefits), and makes the create idempotent: the same external_id again answers the same instance" }),
 };
 /** An Omneo field this API does not take: declared (so the document lists it) and refused with a reason. */
 /** A field of Omneo's body refused with its reason (the superRefine below names it); documented as `not: {}`: no value is valid. */
@@ -41,9 +41,7 @@ const refuse =
   (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
     for (const [field, why] of Object.entries(fields)) if (v[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
   };
-const BENEFIT_EXPIRY = "expires_at cannot be set per benefit: its expiry comes from its definition's period (extend it with POST /benefits/extend)";
 const POINTS_EXPIRY = "expires_at cannot be set per award: points expire by their definition";
-const EXTEND_DATE = "extend_date is not supported: send extend_days (days after the current expiry)";
 const profileId = z.string({ error: "profile_id is required" }).trim().min(1, "profile_id is required").max(191);
 
 const OmneoRewardInput = z
@@ -55,19 +53,34 @@ const OmneoRewardInput = z
       .optional()
       .openapi({ description: "Dollars; default: the definition's value" }),
     value_remaining: amount("value_remaining").optional().openapi({ description: "Must equal value_initial (a new reward has spent nothing)" }),
-    expires_at: OmneoDate("expires_at").optional().openapi({ description: "Default: the definition's period; must be in the future" }),
+    expires_at: OmneoDate("expires_at").optional().openapi({ description: "Default: the definition's period from issued_at; after issued_at (with no issued_at: in the future)" }),
     ...zoned,
   })
   .openapi("OmneoRewardInput");
+const OmneoRewardUpdate = z
+  .object({
+    value_initial: amount("value_initial", { nonNegative: true }).optional().openapi({ description: "Dollars, 0 or more" }),
+    value_remaining: amount("value_remaining", { nonNegative: true }).optional().openapi({ description: "Dollars, 0 or more; the balance moves by the change while the reward is live" }),
+    expires_at: OmneoDate("expires_at").nullish().openapi({ description: "A new expiry (read in timezone); in the past it expires the reward now, null: never" }),
+    external_id: z.string().trim().min(1).max(191).nullish(),
+    timezone: zoned.timezone,
+  })
+  .openapi("OmneoRewardUpdate");
 const OmneoBenefitInput = z
   .object({
     profile_id: profileId,
     benefit_definition_id: anId("benefit_definition_id"),
-    expires_at: refused(BENEFIT_EXPIRY),
+    expires_at: OmneoDate("expires_at").nullish().openapi({ description: "Its own expiry instead of the definition's period (read in timezone; may be past: it is then expired); null: never" }),
     ...zoned,
   })
-  .superRefine(refuse({ expires_at: BENEFIT_EXPIRY }))
   .openapi("OmneoBenefitInput");
+const OmneoBenefitUpdate = z
+  .object({
+    expires_at: OmneoDate("expires_at").nullish().openapi({ description: "A new expiry (read in timezone); in the past it expires the benefit now, in the future an expired one is active again; null: never" }),
+    external_id: z.string().trim().min(1).max(191).nullish(),
+    timezone: zoned.timezone,
+  })
+  .openapi("OmneoBenefitUpdate");
 const OmneoPointsInput = z
   .object({
     profile_id: profileId,
@@ -84,12 +97,12 @@ const ExtendBenefitsInput = z
   .object({
     profile_id: profileId,
     ids: z.array(anId("ids"), { error: "ids must be a list of benefit ids" }).min(1, "ids must not be empty").max(50, "ids holds at most 50 benefits"),
-    extend_days: z.number({ error: "extend_days must be a whole number" }).int("extend_days must be a whole number").min(1).max(3650).optional(),
-    extend_date: refused(EXTEND_DATE),
+    extend_days: z.number({ error: "extend_days must be a whole number" }).int("extend_days must be a whole number").min(1).max(3650).optional().openapi({ description: "Days after each benefit's current expiry" }),
+    extend_date: OmneoDate("extend_date").optional().openapi({ description: "The new expiry (read in each benefit's timezone)" }),
   })
   .superRefine((v, ctx) => {
-    refuse({ extend_date: EXTEND_DATE })(v, ctx);
-    if (v.extend_days === undefined) ctx.addIssue({ code: "custom", path: ["extend_days"], message: "extend_days is required (days after each benefit's current expiry)" });
+    if (v.extend_days === undefined && v.extend_date === undefined) ctx.addIssue({ code: "custom", path: ["extend_days"], message: "Send extend_days (days after each benefit's current expiry) or extend_date (the new expiry)" });
+    if (v.extend_days !== undefined && v.extend_date !== undefined) ctx.addIssue({ code: "custom", path: ["extend_date"], message: "Send extend_days or extend_date, not both" });
   })
   .openapi("ExtendBenefitsInput");
 const CombinedRedeemInput = z
@@ -108,6 +121,7 @@ const OmneoRewardSchema = z
     id: z.string(),
     profile_id: z.string(),
     reward_definition_id: z.string(),
+    external_id: z.string().nullable(),
     timezone: z.string(),
     value_initial: z.number(),
     value_remaining: z.number(),
@@ -129,6 +143,7 @@ const OmneoBenefitSchema = z
     id: z.string(),
     profile_id: z.string(),
     benefit_definition_id: z.string(),
+    external_id: z.string().nullable(),
     timezone: z.string(),
     status: z.string(),
     max_redemptions: z.number().int(),
@@ -198,6 +213,18 @@ export function registerOmneoIncentiveRoutes(api: OpenAPIHono<AppEnv>): void {
     async (c) => c.json({ data: await c.get("services").omneoIncentives.reward(c.req.valid("param").id) }, 200),
   );
   api.openapi(
+    createRoute({
+      method: "put",
+      path: "/rewards/{id}",
+      tags,
+      summary: "Change a reward's values, expiry or external_id (Omneo's PUT; what is left out stays)",
+      middleware: [write] as const,
+      request: { params: IdParam, body: json(OmneoRewardUpdate, ["meta"]) },
+      responses: { 200: ok(single(OmneoRewardSchema), "The reward"), ...problemResponses, ...notFoundResponse, ...conflict },
+    }),
+    async (c) => c.json({ data: await c.get("services").omneoIncentives.updateReward(c.req.valid("param").id, c.req.valid("json"), c.get("auth").actor) }, 200),
+  );
+  api.openapi(
     createRoute({ method: "delete", path: "/rewards/{id}", tags, summary: "Delete a reward: it is voided (kept in the ledger, gone from reads by id)", middleware: [write] as const, request: { params: IdParam }, responses: { ...deleted, ...problemResponses, ...notFoundResponse } }),
     async (c) => {
       await c.get("services").omneoIncentives.deleteReward(c.req.valid("param").id, c.get("auth").actor);
@@ -228,19 +255,31 @@ export function registerOmneoIncentiveRoutes(api: OpenAPIHono<AppEnv>): void {
       method: "post",
       path: "/benefits/extend",
       tags,
-      summary: "Extend some of a profile's benefits by extend_days after each one's expiry (each once; all or none)",
+      summary: "Extend some of a profile's benefits to extend_date or by extend_days after each one's expiry (each once, also an expired one; all or none)",
       middleware: [write] as const,
       request: { body: json(ExtendBenefitsInput) },
       responses: { 200: ok(single(z.array(OmneoBenefitSchema)), "Extended"), ...problemResponses, ...notFoundResponse, ...conflict },
     }),
     async (c) => {
       const body = c.req.valid("json");
-      return c.json({ data: await c.get("services").omneoIncentives.extendBenefits({ profile_id: body.profile_id, ids: body.ids, extend_days: body.extend_days! }, c.get("auth").actor) }, 200);
+      return c.json({ data: await c.get("services").omneoIncentives.extendBenefits(body, c.get("auth").actor) }, 200);
     },
   );
   api.openapi(
     createRoute({ method: "get", path: "/benefits/{id}", tags, summary: "One benefit by its id (a deleted one answers 404)", middleware: [read] as const, request: { params: IdParam }, responses: { 200: ok(single(OmneoBenefitSchema), "The benefit"), ...problemResponses, ...notFoundResponse } }),
     async (c) => c.json({ data: await c.get("services").omneoIncentives.benefit(c.req.valid("param").id) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: "put",
+      path: "/benefits/{id}",
+      tags,
+      summary: "Change a benefit's expiry or external_id (Omneo's PUT; what is left out stays)",
+      middleware: [write] as const,
+      request: { params: IdParam, body: json(OmneoBenefitUpdate, ["meta"]) },
+      responses: { 200: ok(single(OmneoBenefitSchema), "The benefit"), ...problemResponses, ...notFoundResponse, ...conflict },
+    }),
+    async (c) => c.json({ data: await c.get("services").omneoIncentives.updateBenefit(c.req.valid("param").id, c.req.valid("json"), c.get("auth").actor) }, 200),
   );
   api.openapi(
     createRoute({ method: "delete", path: "/benefits/{id}", tags, summary: "Delete a benefit: it is voided (kept in the ledger, gone from reads by id)", middleware: [write] as const, request: { params: IdParam }, responses: { ...deleted, ...problemResponses, ...notFoundResponse } }),

@@ -7,7 +7,7 @@
 import type { Actor } from "../access/actor";
 import type { Clock } from "../platform/clock";
 import { DomainError } from "../platform/errors";
-import { canonicalTimezone, zonedInstant } from "../platform/time";
+import { canonicalTimezone, zonedInstant, zonedParts } from "../platform/time";
 import type { DefinitionsService } from "./definitions.service";
 import type { ProfilesService } from "../profiles/service";
 import { unwrapLedger } from "./ledger-lifecycle";
@@ -17,15 +17,19 @@ import { omneoBenefit, omneoReward, omneoTierProgress } from "./omneo-views";
 import type { BenefitView, RewardView, TierView } from "./profile-ledger/contract";
 import { serializePointAward } from "./views";
 
-/** How far from now an Omneo `issued_at` may be and still mean "now": back-dated issue is not supported. */
-export const ISSUED_AT_TOLERANCE_MS = 5 * 60_000;
+/** How far ahead of the ledger's clock an Omneo `issued_at` may be and still read as now (clock skew). */
+export const ISSUED_AT_SKEW_MS = 5 * 60_000;
 
-/** Refuses an `issued_at` that is not "now": the ledger issues at the moment it is asked. */
-export function checkIssuedAt(issuedAt: Date | null | undefined, now: Date): void {
-  if (!issuedAt) return;
-  if (Math.abs(issuedAt.getTime() - now.getTime()) > ISSUED_AT_TOLERANCE_MS) {
-    throw DomainError.field("issued_at", "issued_at must be now (within 5 minutes) or omitted: the ledger does not issue back-dated or future-dated incentives");
-  }
+/** An Omneo `issued_at`: any past time back-dates the issue; a future one is refused. */
+export function checkIssuedAt(issuedAt: Date, now: Date): Date {
+  if (issuedAt.getTime() > now.getTime() + ISSUED_AT_SKEW_MS) throw DomainError.field("issued_at", "issued_at must not be in the future");
+  return issuedAt.getTime() > now.getTime() ? now : issuedAt;
+}
+
+/** `days` calendar days after `from`, at the same wall time in `zone`. */
+function addDays(from: Date, days: number, zone: string): Date {
+  const p = zonedParts(from, zone);
+  return zonedInstant({ ...p, day: p.day + days, millisecond: 0 }, zone);
 }
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
@@ -65,7 +69,20 @@ export interface OmneoBenefitInput extends Zoned {
   profile_id: string;
   benefit_definition_id: string;
   issued_at?: string;
+  expires_at?: string | null;
   external_id?: string;
+}
+/** Omneo's PUT /rewards/{id}: what is sent changes, the rest stays. */
+export interface OmneoRewardUpdate extends Zoned {
+  value_initial?: number;
+  value_remaining?: number;
+  expires_at?: string | null;
+  external_id?: string | null;
+}
+/** Omneo's PUT /benefits/{id}. */
+export interface OmneoBenefitUpdate extends Zoned {
+  expires_at?: string | null;
+  external_id?: string | null;
 }
 export interface OmneoPointsInput extends Zoned {
   profile_id: string;
@@ -96,16 +113,22 @@ export class OmneoIncentives {
     return (await this.definitions.engineConfig()).timezone;
   }
 
-  /** The zone the body's local date-times are read in, and the issued_at check. */
-  private async zoneOf(input: Zoned & { issued_at?: string }): Promise<string> {
-    let zone: string;
-    if (input.timezone) {
-      const known = canonicalTimezone(input.timezone);
-      if (!known) throw DomainError.field("timezone", `Unknown time zone ${input.timezone}`);
-      zone = known;
-    } else zone = await this.timezone();
-    if (input.issued_at) checkIssuedAt(readOmneoDateTime("issued_at", input.issued_at, zone), this.clock.now());
-    return zone;
+  /** The zone the body's local date-times are read in: its own `timezone` (checked), else the brand's. */
+  private async zoneOf(input: Zoned): Promise<string> {
+    if (!input.timezone) return this.timezone();
+    const known = canonicalTimezone(input.timezone);
+    if (!known) throw DomainError.field("timezone", `Unknown time zone ${input.timezone}`);
+    return known;
+  }
+
+  /** The body's issued_at as an instant (back-dated when past), or undefined for now. */
+  private issuedAt(input: { issued_at?: string }, zone: string): Date | undefined {
+    return input.issued_at ? checkIssuedAt(readOmneoDateTime("issued_at", input.issued_at, zone), this.clock.now()) : undefined;
+  }
+
+  /** An expires_at as sent: a date-time read in the zone, null for never, undefined when not sent. */
+  private expiresAt(text: string | null | undefined, zone: string): Date | null | undefined {
+    return text === undefined ? undefined : text === null ? null : readOmneoDateTime("expires_at", text, zone);
   }
 
   private async flush(profileId: string): Promise<void> {
@@ -119,15 +142,33 @@ export class OmneoIncentives {
     if (input.value_remaining !== undefined && input.value_remaining !== (input.value_initial ?? input.value_remaining)) {
       throw DomainError.field("value_remaining", "value_remaining must equal value_initial: a new reward has spent nothing");
     }
+    const issuedAt = this.issuedAt(input, zone);
     const value = input.value_initial ?? input.value_remaining;
     const reward = await this.ledger.issueReward(
       input.profile_id,
-      { reward_definition_id: input.reward_definition_id, value: value ?? null, expires_at: input.expires_at ? readOmneoDateTime("expires_at", input.expires_at, zone) : null, reason: API_REASON },
+      { reward_definition_id: input.reward_definition_id, value: value ?? null, expires_at: this.expiresAt(input.expires_at, zone) ?? null, issued_at: issuedAt ?? null, reason: API_REASON },
       actor,
       this.key(idempotencyKey, input.external_id),
     );
+    await this.lists.saveOmneoFields("reward", reward.id, input.profile_id, { externalId: input.external_id ?? null, timezone: input.timezone ? zone : null }, this.clock.now());
     await this.flush(input.profile_id);
     return this.rewardView(input.profile_id, reward);
+  }
+
+  /** Omneo's PUT /rewards/{id}: values (dollars) and expiry as sent, external_id and timezone kept beside. */
+  async updateReward(id: string, input: OmneoRewardUpdate, actor: Actor) {
+    const { profileId } = await this.findReward(id);
+    const zone = input.timezone ? await this.zoneOf(input) : ((await this.lists.omneoFields([id])).get(id)?.timezone ?? (await this.timezone()));
+    const expires = this.expiresAt(input.expires_at, zone);
+    let reward: RewardView | undefined;
+    if (input.value_initial !== undefined || input.value_remaining !== undefined || expires !== undefined) {
+      reward = await this.ledger.amendReward(profileId, id, { value_initial: input.value_initial, value_remaining: input.value_remaining, expires_at: expires, reason: "Updated over the API" }, actor);
+    }
+    if (input.external_id !== undefined || input.timezone) {
+      await this.lists.saveOmneoFields("reward", id, profileId, { ...(input.external_id !== undefined ? { externalId: input.external_id } : {}), ...(input.timezone ? { timezone: zone } : {}) }, this.clock.now());
+    }
+    await this.flush(profileId);
+    return this.rewardView(profileId, reward ?? (await this.findReward(id)).reward);
   }
 
   /** A reward by its id alone; a deleted (void) one is gone, as in Omneo. */
@@ -149,17 +190,44 @@ export class OmneoIncentives {
   }
 
   private async rewardView(profileId: string, reward: RewardView) {
-    const [definition, timezone] = await Promise.all([this.definitions.find("reward", reward.reward_definition_id), this.timezone()]);
-    return omneoReward(profileId, reward, definition ?? null, timezone, this.clock.now());
+    const [definition, timezone, fields] = await Promise.all([this.definitions.find("reward", reward.reward_definition_id), this.timezone(), this.lists.omneoFields([reward.id])]);
+    const own = fields.get(reward.id);
+    return omneoReward(profileId, reward, definition ?? null, own?.timezone ?? timezone, this.clock.now(), own?.externalId ?? null);
   }
 
   // ── benefits ─────────────────────────────────────────────────────────────────────────────────
 
   async createBenefit(input: OmneoBenefitInput, actor: Actor, idempotencyKey?: string | null) {
-    await this.zoneOf(input);
-    const benefit = await this.ledger.issueBenefit(input.profile_id, { benefit_definition_id: input.benefit_definition_id, reason: API_REASON }, actor, this.key(idempotencyKey, input.external_id));
+    const zone = await this.zoneOf(input);
+    const issuedAt = this.issuedAt(input, zone);
+    const benefit = await this.ledger.issueBenefit(
+      input.profile_id,
+      { benefit_definition_id: input.benefit_definition_id, reason: API_REASON, issued_at: issuedAt ?? null, expires_at: this.expiresAt(input.expires_at, zone) },
+      actor,
+      this.key(idempotencyKey, input.external_id),
+    );
+    await this.lists.saveOmneoFields("benefit", benefit.id, input.profile_id, { externalId: input.external_id ?? null, timezone: input.timezone ? zone : null }, this.clock.now());
     await this.flush(input.profile_id);
     return this.benefitView(input.profile_id, benefit);
+  }
+
+  /** Omneo's PUT /benefits/{id}: its expiry as sent (past or future), external_id and timezone kept beside. */
+  async updateBenefit(id: string, input: OmneoBenefitUpdate, actor: Actor) {
+    const found = await this.findBenefit(id);
+    const zone = input.timezone ? await this.zoneOf(input) : await this.zoneOfInstance(id);
+    const expires = this.expiresAt(input.expires_at, zone);
+    let benefit: BenefitView | undefined;
+    if (expires !== undefined) benefit = await this.ledger.amendBenefit(found.profileId, id, { expires_at: expires, reason: "Updated over the API" }, actor);
+    if (input.external_id !== undefined || input.timezone) {
+      await this.lists.saveOmneoFields("benefit", id, found.profileId, { ...(input.external_id !== undefined ? { externalId: input.external_id } : {}), ...(input.timezone ? { timezone: zone } : {}) }, this.clock.now());
+    }
+    await this.flush(found.profileId);
+    return this.benefitView(found.profileId, benefit ?? (await this.findBenefit(id)).benefit);
+  }
+
+  /** The zone an instance's dates were given in (its own), else the brand's. */
+  private async zoneOfInstance(id: string): Promise<string> {
+    return (await this.lists.omneoFields([id])).get(id)?.timezone ?? this.timezone();
   }
 
   /** A benefit by its id; with `profileId`, only that profile's (404 for another's). */
@@ -181,20 +249,28 @@ export class OmneoIncentives {
   }
 
   /**
-   * Extends each of a profile's benefits by `days` after its current expiry. Every id is checked first
-   * (the profile's, active, extendable, not extended before, expiring), so a refused request extends none.
+   * Omneo's extend of some of a profile's benefits: to `extend_date` (read in each one's zone), or by
+   * `extend_days` after its current expiry; also one already past its expiry (it is active again when the
+   * new date is ahead). Every id is checked first (the profile's, not deleted or used up, extendable, not
+   * extended before, and for days an expiry to count from), so a refused request extends none.
    */
-  async extendBenefits(input: { profile_id: string; ids: string[]; extend_days: number }, actor: Actor) {
+  async extendBenefits(input: { profile_id: string; ids: string[]; extend_days?: number; extend_date?: string }, actor: Actor) {
     const benefits = await this.ledger.benefits(input.profile_id);
-    input.ids.forEach((id, i) => {
+    const ids = [...new Set(input.ids)];
+    const plans: Array<{ id: string; expires: Date }> = [];
+    for (const [i, id] of input.ids.entries()) {
       const b = benefits.find((x) => x.id === id && x.status !== "void");
       if (!b) throw DomainError.field(`ids.${i}`, `Profile ${input.profile_id} has no benefit ${id}`);
       const why =
-        b.status !== "active" ? `is ${b.status}` : !b.is_extendable ? "has a definition that does not allow extending" : b.extended_at ? "has already been extended once" : !b.expires_at ? "never expires" : null;
+        b.status === "redeemed" ? "is redeemed" : !b.is_extendable ? "has a definition that does not allow extending" : b.extended_at ? "has already been extended once" : input.extend_date === undefined && !b.expires_at ? "never expires" : null;
       if (why) throw new DomainError("conflict", `Benefit ${id} ${why}`, { errors: { [`ids.${i}`]: [`Benefit ${id} ${why}`] } });
-    });
-    const out = [];
-    for (const id of new Set(input.ids)) out.push(await this.ledger.extendBenefit(input.profile_id, id, input.extend_days, actor));
+      if (!ids.includes(id) || plans.some((p) => p.id === id)) continue;
+      const zone = await this.zoneOfInstance(id);
+      const expires = input.extend_date !== undefined ? readOmneoDateTime("extend_date", input.extend_date, zone) : addDays(new Date(b.expires_at!), input.extend_days!, zone);
+      plans.push({ id, expires });
+    }
+    const out: BenefitView[] = [];
+    for (const p of plans) out.push(await this.ledger.amendBenefit(input.profile_id, p.id, { expires_at: p.expires, extended: true, reason: `Extended over the API to ${p.expires.toISOString()}` }, actor));
     await this.flush(input.profile_id);
     return Promise.all(out.map((b) => this.benefitView(input.profile_id, b)));
   }
@@ -205,14 +281,19 @@ export class OmneoIncentives {
   }
 
   private async benefitView(profileId: string, benefit: BenefitView) {
-    const [definition, timezone] = await Promise.all([this.definitions.find("benefit", benefit.benefit_definition_id), this.timezone()]);
-    return omneoBenefit(profileId, benefit, definition ?? null, timezone, this.clock.now());
+    const [definition, timezone, fields] = await Promise.all([this.definitions.find("benefit", benefit.benefit_definition_id), this.timezone(), this.lists.omneoFields([benefit.id])]);
+    const own = fields.get(benefit.id);
+    return omneoBenefit(profileId, benefit, definition ?? null, own?.timezone ?? timezone, this.clock.now(), own?.externalId ?? null);
   }
 
   // ── points ───────────────────────────────────────────────────────────────────────────────────
 
   async createPoints(input: OmneoPointsInput, actor: Actor, idempotencyKey?: string | null) {
-    await this.zoneOf(input);
+    const zone = await this.zoneOf(input);
+    // points are awarded now: an issued_at other than now is refused, not silently moved
+    if (input.issued_at && Math.abs(readOmneoDateTime("issued_at", input.issued_at, zone).getTime() - this.clock.now().getTime()) > ISSUED_AT_SKEW_MS) {
+      throw DomainError.field("issued_at", "issued_at must be now (within 5 minutes) or omitted: points are awarded at the moment they are asked for");
+    }
     if (input.value_remaining !== undefined && input.value_remaining !== input.value_initial) {
       throw DomainError.field("value_remaining", "value_remaining must equal value_initial: new points have spent nothing");
     }

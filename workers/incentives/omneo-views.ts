@@ -5,7 +5,8 @@
 // docs/omneo-compatibility.md; the tier's descriptive fields Omneo always carries are null here.
 import { zonedParts } from "../platform/time";
 import type { BenefitView, RewardView, TierView } from "./profile-ledger/contract";
-import { serializeBenefit, serializeReward, serializeTier, type BenefitDefinition, type RewardDefinition, type TierDefinitionRow } from "./views";
+import type { InstanceRow } from "./lists";
+import { serializeBenefit, serializeBenefitInstance, serializeReward, serializeRewardInstance, serializeTier, type BenefitDefinition, type RewardDefinition, type TierDefinitionRow } from "./views";
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
@@ -17,12 +18,13 @@ export function omneoDateTime(at: string | Date | null | undefined, timezone = "
 }
 
 /** A reward instance under Omneo's names: values in dollars, dates in UTC and local. */
-export function omneoReward(profileId: string, r: RewardView, definition: RewardDefinition | null, timezone: string, now: Date) {
+export function omneoReward(profileId: string, r: RewardView, definition: RewardDefinition | null, timezone: string, now: Date, externalId: string | null = null) {
   const expired = r.status === "expired" || (r.status === "active" && !!r.expires_at && new Date(r.expires_at) <= now);
   return {
     id: r.id,
     profile_id: profileId,
     reward_definition_id: r.reward_definition_id,
+    external_id: externalId,
     timezone,
     value_initial: r.value_initial,
     value_remaining: r.value_remaining,
@@ -41,12 +43,13 @@ export function omneoReward(profileId: string, r: RewardView, definition: Reward
 }
 
 /** A benefit instance under Omneo's names: dates in its timezone. */
-export function omneoBenefit(profileId: string, b: BenefitView, definition: BenefitDefinition | null, timezone: string, now: Date) {
+export function omneoBenefit(profileId: string, b: BenefitView, definition: BenefitDefinition | null, timezone: string, now: Date, externalId: string | null = null) {
   const expired = b.status === "expired" || (b.status === "active" && !!b.expires_at && new Date(b.expires_at) <= now);
   return {
     id: b.id,
     profile_id: profileId,
     benefit_definition_id: b.benefit_definition_id,
+    external_id: externalId,
     timezone,
     status: b.status,
     max_redemptions: b.max_redemptions,
@@ -113,5 +116,37 @@ export function omneoTierProgress(profileId: string, view: TierView, ladder: Tie
     achieved_at: omneoDateTime(view.achieved_at),
     created_at: omneoDateTime(view.achieved_at),
     updated_at: omneoDateTime(view.achieved_at),
+  };
+}
+
+/** The definition an instance names, as the instance carries it (with period_type), or its id alone. */
+function definitionOf(kind: "reward" | "benefit", id: string, d: RewardDefinition | BenefitDefinition | null | undefined) {
+  if (!d) return { id };
+  return { ...(kind === "reward" ? serializeReward(d as RewardDefinition) : serializeBenefit(d as BenefitDefinition)), period_type: "days" as const };
+}
+
+/** A reward of Omneo's global list (the D1 projection): dates as GET /rewards/{id} prints them (UTC). */
+export function omneoListedReward(r: InstanceRow, definition: RewardDefinition | null | undefined, timezone: string, now: Date, externalId: string | null) {
+  return {
+    ...serializeRewardInstance(r, now),
+    external_id: externalId,
+    timezone,
+    issued_at: omneoDateTime(r.issuedAt)!,
+    expires_at: omneoDateTime(r.expiresAt),
+    updated_at: omneoDateTime(r.updatedAt)!,
+    definition: definitionOf("reward", r.definitionId, definition),
+  };
+}
+
+/** A benefit of Omneo's global list: dates as GET /benefits/{id} prints them (in its timezone). */
+export function omneoListedBenefit(b: InstanceRow, definition: BenefitDefinition | null | undefined, timezone: string, now: Date, externalId: string | null) {
+  return {
+    ...serializeBenefitInstance(b, now),
+    external_id: externalId,
+    timezone,
+    issued_at: omneoDateTime(b.issuedAt, timezone)!,
+    expires_at: omneoDateTime(b.expiresAt, timezone),
+    updated_at: omneoDateTime(b.updatedAt, timezone)!,
+    definition: definitionOf("benefit", b.definitionId, definition),
   };
 }

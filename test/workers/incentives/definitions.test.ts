@@ -35,6 +35,8 @@ interface KindCase {
   expected: Record<string, unknown>;
   change: Record<string, unknown>;
   changed: Record<string, unknown>;
+  /** the stored snapshot, where the API answers another shape (achievements: Omneo's levels, ours as level_scheme) */
+  snapshot?: Record<string, unknown>;
 }
 
 const kinds: KindCase[] = [
@@ -74,9 +76,10 @@ const kinds: KindCase[] = [
     kind: "achievement",
     path: "/achievements/definitions",
     body: () => achievementBody({ unlocks: [{ level: 2, benefit_definition_id: benefit.id }], condition: { ">=": [{ var: "total" }, 50] } }),
-    expected: { levels: { kind: "thresholds", thresholds: [1, 5, 10, 25] }, visibility: "standard", trigger: "transaction", condition: { ">=": [{ var: "total" }, 50] } },
+    expected: { level_scheme: { kind: "thresholds", thresholds: [1, 5, 10, 25] }, visibility: "standard", trigger: "transaction", condition: { ">=": [{ var: "total" }, 50] } },
     change: { levels: { kind: "every", every: 3 }, visibility: "hidden" },
-    changed: { levels: { kind: "every", every: 3 }, visibility: "hidden" },
+    changed: { level_scheme: { kind: "every", every: 3 }, levels: [{ display_number: 1, trigger: 3, repeats: true }], visibility: "hidden", display_option: "hidden" },
+    snapshot: { levels: { kind: "every", every: 3 }, visibility: "hidden" },
   },
   {
     kind: "rate",
@@ -89,7 +92,7 @@ const kinds: KindCase[] = [
 ];
 
 describe("definitions CRUD", () => {
-  it.each(kinds)("$kind: create, get, list, update (new version + snapshot), archive — each audited", async ({ kind, path, body, expected, change, changed }) => {
+  it.each(kinds)("$kind: create, get, list, update (new version + snapshot), archive — each audited", async ({ kind, path, body, expected, change, changed, snapshot }) => {
     const created = await create(token, path, body());
     expect(created).toMatchObject({ ...expected, version: 1, archived_at: null });
     expect(typeof created.created_at).toBe("string");
@@ -112,7 +115,7 @@ describe("definitions CRUD", () => {
     const versions = await api(`${path}/${created.id}/versions`, { token });
     const v = ((await versions.json()) as { data: Array<{ version: number; snapshot: Record<string, unknown> }> }).data;
     expect(v.map((x) => x.version)).toEqual([2, 1]);
-    expect(v[0]!.snapshot).toMatchObject(changed);
+    expect(v[0]!.snapshot).toMatchObject(snapshot ?? changed);
     expect(await countRows(definitionVersions, and(eq(definitionVersions.definitionId, created.id), eq(definitionVersions.definitionType, kind)))).toBe(2);
 
     const del = await api(`${path}/${created.id}`, { method: "DELETE", token });

@@ -66,12 +66,13 @@ describe("POST /rewards and a reward by id", () => {
     expect((await problem(numeric)).errors?.reward_definition_id).toBeTruthy();
   });
 
-  it("refuses a back-dated issued_at, a spent value_remaining, a past expiry or an unknown field, naming it, and issues nothing", async () => {
+  it("refuses a future issued_at, a spent value_remaining, a past expiry or an unknown field, naming it, and issues nothing", async () => {
     const profile = await makeProfile(token);
     const def = await rewardDef(token);
     const base = { profile_id: profile.id, reward_definition_id: def.id, value_initial: 5, timezone: "Australia/Melbourne" };
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ ...base, issued_at: "2024-12-05 08:30:00" }, "issued_at"],
+      [{ ...base, issued_at: "2099-12-05 08:30:00" }, "issued_at"],
+      [{ ...base, issued_at: "2024-12-05 08:30:00", expires_at: "2024-12-04 08:30:00" }, "expires_at"],
       [{ ...base, value_remaining: 4 }, "value_remaining"],
       [{ ...base, expires_at: "2024-12-06 08:30:00" }, "expires_at"],
       [{ ...base, expires_at: "next tuesday" }, "expires_at"],
@@ -129,10 +130,10 @@ describe("POST /benefits, a benefit by id, .count and extend", () => {
     expect(await json<Json>(await get("/benefits.count"), 200)).toEqual(before);
   });
 
-  it("refuses a per-benefit expires_at or a back-dated issued_at with the field named, issuing nothing", async () => {
+  it("refuses an expires_at that is not a date or a future issued_at with the field named, issuing nothing", async () => {
     const profile = await makeProfile(token);
     const def = await create(token, "/benefits/definitions", benefitBody());
-    for (const [extra, field] of [[{ expires_at: "2030-01-01" }, "expires_at"], [{ issued_at: "2024-12-06 08:30:00", timezone: "Australia/Melbourne" }, "issued_at"]] as const) {
+    for (const [extra, field] of [[{ expires_at: "next tuesday" }, "expires_at"], [{ issued_at: "2099-12-06 08:30:00", timezone: "Australia/Melbourne" }, "issued_at"]] as const) {
       const res = await post("/benefits", { profile_id: profile.id, benefit_definition_id: def.id, ...extra });
       expect(res.status).toBe(422);
       expect((await problem(res)).errors?.[field]).toBeTruthy();
@@ -161,7 +162,7 @@ describe("POST /benefits, a benefit by id, .count and extend", () => {
     const twice = await post("/benefits/extend", { profile_id: profile.id, ids: [a.id], extend_days: 5 });
     expect(twice.status).toBe(409);
 
-    for (const [body, field] of [[{ extend_date: "2030-01-01 00:00:00" }, "extend_date"], [{}, "extend_days"]] as const) {
+    for (const [body, field] of [[{ extend_date: "2030-01-01 00:00:00", extend_days: 2 }, "extend_date"], [{}, "extend_days"]] as const) {
       const res = await post("/benefits/extend", { profile_id: profile.id, ids: [b.id], ...body });
       expect(res.status).toBe(422);
       expect((await problem(res)).errors?.[field]).toBeTruthy();

@@ -75,7 +75,7 @@ describe("GET /benefits", () => {
     const listed = await list(`/benefits?filter[benefit_definition_id]=${def.id}`);
     expect(listed.meta.total).toBe(1);
     expect(listed.data[0]).toMatchObject({ id: issued.id, profile_id: profileId, max_redemptions: 2, redemptions_remaining: 2, is_redeemable: true, status: "active" });
-    expect((await api("/benefits?filter[external_id]=x", { token })).status).toBe(400);
+    expect((await api("/benefits?filter[external_ref]=x", { token })).status).toBe(400);
   });
 });
 

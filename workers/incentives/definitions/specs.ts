@@ -21,6 +21,7 @@ import type {
   UpdateRewardDefinitionInput,
   UpdateTierDefinitionInput,
 } from "../definitions.schema";
+import { DISPLAY_OPTIONS } from "../definitions.schema";
 import type { AchievementLevels } from "../rules/achievements";
 import { expiryErrors, periodFactor } from "../rules/expiry";
 import { DEFINITION_LABELS, serializeRate, type AchievementDefinition, type DefinitionKind, type PointDefinition, type RowOf } from "../views";
@@ -312,11 +313,12 @@ const achievement: DefinitionSpec<"achievement"> = {
       handle: "",
       description: input.description ?? null,
       levels: input.levels as AchievementDefinition["levels"],
-      visibility: input.visibility ?? "standard",
+      visibility: input.visibility ?? (input.display_option ? DISPLAY_OPTIONS[input.display_option] : "standard"),
       trigger: input.trigger ?? "manual",
       condition: input.condition ?? null,
       unlocks,
       isPublished: input.is_published ?? true,
+      shortDescription: input.short_description ?? null,
       ...fresh(clock),
     };
   },
@@ -328,11 +330,12 @@ const achievement: DefinitionSpec<"achievement"> = {
       name: input.name,
       description: input.description,
       levels: input.levels as AchievementDefinition["levels"] | undefined,
-      visibility: input.visibility,
+      visibility: input.visibility ?? (input.display_option ? DISPLAY_OPTIONS[input.display_option] : undefined),
       trigger: input.trigger,
       condition: input.condition,
       unlocks: input.unlocks,
       isPublished: input.is_published,
+      shortDescription: input.short_description,
     });
   },
 };

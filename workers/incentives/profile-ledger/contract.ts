@@ -330,8 +330,10 @@ export interface IssuePointsArgs extends Keyed {
   source: LedgerSource;
   config: EngineConfig;
 }
-export interface IssueBenefitArgs extends Keyed {
+export interface IssueBenefitArgs extends Keyed, BackDated {
   definition: BenefitDefinitionConfig;
+  /** an expiry of its own instead of the definition's period (Omneo's per-benefit expires_at; may be past) */
+  expiresAt?: number | null;
   reason: string;
   source: LedgerSource;
   timezone: string;
@@ -347,6 +349,17 @@ export interface ProgressAchievementArgs extends Keyed {
 export interface VoidInstanceArgs extends Keyed {
   kind: "reward" | "benefit" | "points";
   id: string;
+  reason: string;
+  source: LedgerSource;
+}
+/** Omneo's edit of an issued reward or benefit: what is left out stays; `expiresAt: null` never expires. */
+export interface AmendInstanceArgs extends Keyed {
+  id: string;
+  valueInitialCents?: number;
+  valueRemainingCents?: number;
+  expiresAt?: number | null;
+  /** an extension: extended_at is set */
+  extended?: boolean;
   reason: string;
   source: LedgerSource;
 }

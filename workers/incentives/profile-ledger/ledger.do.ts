@@ -16,6 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { AchievementDefinitionConfig, EngineConfig } from "../engine-types";
 import type * as C from "./contract";
 import { achievementViews, progressAchievement } from "./ops/achievements";
+import { amendBenefit, amendReward } from "./ops/amend";
 import { claimBenefit, extendBenefit, issueBenefit, redeemBenefit } from "./ops/benefits";
 import { applyTransaction, applyTransactions, voidTransaction, type ApplyTransactionInput, type ApplyTransactionsArgs, type EarnManyResult } from "./ops/earn";
 import { nextDue, processDue } from "./ops/expiry";
@@ -171,6 +172,15 @@ export class ProfileLedger extends DurableObject<Env> {
 
   extendBenefit(input: C.ExtendArgs): C.LedgerResult<C.BenefitView> {
     return this.wrote(extendBenefit(this.store, input));
+  }
+
+  /** Omneo's PUT of a reward (values, expiry) and of a benefit (expiry), and its extend to a date. */
+  amendReward(input: C.AmendInstanceArgs): C.LedgerResult<C.RewardView> {
+    return this.wrote(amendReward(this.store, input));
+  }
+
+  amendBenefit(input: C.AmendInstanceArgs): C.LedgerResult<C.BenefitView> {
+    return this.wrote(amendBenefit(this.store, input));
   }
 
   /** Checks and spends in one transaction: concurrent redemptions can never take more than the balance. */

@@ -6,12 +6,17 @@ import { fail, ok, type BenefitView, type ClaimBenefitArgs, type ExtendArgs, typ
 import type { BenefitRow, LedgerStore } from "../storage";
 import { benefitView, iso } from "../views";
 import { extensionOf } from "./extension";
+import { backDate } from "./issue";
 
 /** Writes a new benefit instance, its entry and events (inside an operation); returns its id. */
-export function addBenefit(store: LedgerStore, def: BenefitDefinitionConfig, o: { source: LedgerSource; reason: string | null; claimed: boolean; timezone: string }): string {
-  const now = store.now();
+export function addBenefit(
+  store: LedgerStore,
+  def: BenefitDefinitionConfig,
+  o: { source: LedgerSource; reason: string | null; claimed: boolean; timezone: string; at?: number; expiresAt?: number | null },
+): string {
+  const now = o.at ?? store.now();
   const id = crypto.randomUUID();
-  const expires = expiryFor({ periodDays: def.periodDays, absoluteExpiry: def.absoluteExpiry }, new Date(now), o.timezone)?.getTime() ?? null;
+  const expires = o.expiresAt !== undefined ? o.expiresAt : (expiryFor({ periodDays: def.periodDays, absoluteExpiry: def.absoluteExpiry }, new Date(now), o.timezone)?.getTime() ?? null);
   store.exec(
     `INSERT INTO benefits (id, definition_id, definition_version, handle, name, max_redemptions, issued_at, expires_at, is_extendable, period_days, claimed, status,
        source_type, source_id, source_label, reason, updated_at)
@@ -33,8 +38,8 @@ export function addBenefit(store: LedgerStore, def: BenefitDefinitionConfig, o: 
     o.reason,
     now,
   );
-  store.entry({ kind: "benefit", action: o.claimed ? "claim" : "issue", definitionId: def.id, instanceId: id, delta: def.maxRedemptions, source: o.source, reason: o.reason });
-  store.emit("benefit.issued", { benefit_id: id, benefit_definition_id: def.id, handle: def.handle, max_redemptions: def.maxRedemptions, expires_at: iso(expires), source: o.source, reason: o.reason });
+  store.entry({ kind: "benefit", action: o.claimed ? "claim" : "issue", definitionId: def.id, instanceId: id, delta: def.maxRedemptions, source: o.source, reason: o.reason, at: now });
+  store.emit("benefit.issued", { benefit_id: id, benefit_definition_id: def.id, handle: def.handle, max_redemptions: def.maxRedemptions, expires_at: iso(expires), source: o.source, reason: o.reason }, now);
   if (o.claimed) store.emit("benefit.claimed", { benefit_id: id, benefit_definition_id: def.id, handle: def.handle });
   return id;
 }
@@ -45,7 +50,9 @@ export function issueBenefit(store: LedgerStore, input: IssueBenefitArgs): Ledge
     input.key,
     () => {
       store.rememberDefinitions(input.pointDefinitions ?? []);
-      const id = addBenefit(store, input.definition, { source: input.source, reason: input.reason, claimed: false, timezone: input.timezone });
+      const at = backDate(store, input.at);
+      if (at === null) return fail("validation_failed", "issued_at must be a time no later than now", { issued_at: ["issued_at must be a time no later than now"] });
+      const id = addBenefit(store, input.definition, { source: input.source, reason: input.reason, claimed: false, timezone: input.timezone, at, expiresAt: input.expiresAt });
       return ok(benefitView(store.benefit(id)!));
     },
     input.source.causation ?? null,
