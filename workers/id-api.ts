@@ -170,6 +170,16 @@ export function createIdApp(dispatch: Dispatch) {
     throw new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`);
   });
 
+  // Omneo's own clients join the base and a path that starts with "/" (`/id/api/v1//profiles/me/…`) and its
+  // server reads that as one slash: so does this one, for the slashes right after the base only (an empty
+  // segment further in stays a 404: see idRouteAllowed)
+  id.use("*", async (c, next) => {
+    const url = new URL(c.req.url);
+    if (!url.pathname.startsWith(`${ID_BASE}//`)) return next();
+    url.pathname = `${ID_BASE}/${url.pathname.slice(ID_BASE.length).replace(/^\/+/, "")}`;
+    return dispatch(new Request(url, c.req.raw), c.env, c.executionCtx);
+  });
+
   // CORS for the configured storefront origins only (STOREFRONT_ORIGINS), as on /api/v3/profiles/me
   id.use("*", async (c, next) => {
     const origin = c.req.header("Origin");

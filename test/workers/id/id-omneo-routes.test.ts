@@ -115,3 +115,15 @@ describe("routes the ID client calls that the allowlist lacked", () => {
     expect((await problem(res)).detail).not.toMatch(/No route/);
   });
 });
+
+describe("the base followed by a doubled slash", () => {
+  it("reads /id/api/v1//profiles/me/… as one slash, as Omneo's own clients send it, and only there", async () => {
+    const identifier = uid("slash-");
+    const res = await id("//profiles/me/identities", { method: "POST", json: { handle: "storefront_slash", identifier } });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as Json).data.identifier).toBe(identifier);
+    expect((await id("///profiles/me")).status).toBe(200);
+    // further in, an empty segment is still no route
+    expect((await id("/profiles/me//balances")).status).toBe(404);
+  });
+});
