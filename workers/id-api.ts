@@ -69,7 +69,7 @@ export const ID_ROUTES: ReadonlyArray<readonly ["GET" | "POST" | "PUT" | "DELETE
  * the query parameters it lists; anything else is a 400 naming it.
  */
 interface IdAlias {
-  /** the REST request (path and query under /api/v3) for the shopper `pid` and the validated query */
+  /** the REST request (path and query under /api/v3) for the shopper `pid` (not yet encoded) and the validated query */
   rest: (pid: string, query: URLSearchParams) => string;
   params: readonly string[];
   /** Omneo's answer from the REST route's 200 body */
@@ -78,7 +78,7 @@ interface IdAlias {
 
 export const ID_ALIASES: Readonly<Record<string, IdAlias>> = {
   // aggregations are recomputed with every receipt, return and void: calculating them is reading them
-  "GET /aggregations/calculate": { rest: (pid) => `/profiles/${pid}/aggregations`, params: [] },
+  "GET /aggregations/calculate": { rest: (pid) => `/profiles/${encodeURIComponent(pid)}/aggregations`, params: [] },
   // Omneo's find: the shopper's one transaction with that external id (our receipts have no other unique field)
   "GET /find-transactions": {
     params: ["filter[external_id]"],
@@ -96,7 +96,7 @@ export const ID_ALIASES: Readonly<Record<string, IdAlias>> = {
   // Omneo groups a profile's transactions by order number; receipts here belong to no order, so each is its own group
   "GET /group_transactions": {
     params: ["page[number]", "page[size]"],
-    rest: (pid, q) => `/profiles/${pid}/transactions?${q}`,
+    rest: (pid, q) => `/profiles/${encodeURIComponent(pid)}/transactions?${q}`,
     reshape: (body, _q, url) => Response.json(groupedPage(body as TransactionPage, url)),
   },
 };
@@ -262,7 +262,7 @@ export function createIdApp(dispatch: Dispatch) {
         const errors = Object.fromEntries(unknown.map((k) => [k, [`Unknown query parameter "${k}"; ${url.pathname} takes ${alias.params.join(", ") || "none"}`]]));
         throw new DomainError("bad_request", `Unknown query parameter: ${unknown.join(", ")}`, { errors });
       }
-      target = new URL(`/api/v3${alias.rest(encodeURIComponent(claims.pid), url.searchParams)}`, url);
+      target = new URL(`/api/v3${alias.rest(claims.pid, url.searchParams)}`, url);
     }
     const headers = new Headers();
     for (const name of ["Content-Type", "Content-Length", "Idempotency-Key", "Accept", "CF-Connecting-IP", "X-Forwarded-For", "User-Agent", "X-Request-Id"]) {
