@@ -284,8 +284,10 @@ async function main() {
 
   if (opts.warmup > 0) {
     step(`Warm-up (${opts.warmup} s per target)`);
-    for (const [label, request] of [["noop", noopRequest], ...targets.map((x) => [x.scenario.name, x.request])]) {
+    for (const [label, request, scenario] of [["noop", noopRequest, null], ...targets.map((x) => [x.scenario.name, x.request, x.scenario])]) {
+      await scenario?.beforeRun?.(ctx);
       const run = await load(`warm-up ${label}`, request, opts.warmup);
+      await scenario?.afterRun?.(ctx);
       const failure = describeFailures(`warm-up ${label}`, run);
       if (failure) throw new Error(failure);
       console.log(`  ${label.padEnd(16)} ${rps(run.rps).padStart(7)} req/s`);
@@ -298,7 +300,9 @@ async function main() {
   for (let round = 1; round <= opts.rounds; round++) {
     for (const { scenario, request } of targets) {
       const noop = await load(`round ${round} noop`, noopRequest, opts.duration);
+      await scenario.beforeRun?.(ctx);
       const run = await load(`round ${round} ${scenario.name}`, request, opts.duration);
+      await scenario.afterRun?.(ctx);
       perScenario.get(scenario.name).push({ noop, scenario: run });
       const ratio = noop.rps > 0 ? (run.rps / noop.rps).toFixed(2) : "–";
       const flags = [describeFailures("noop", noop), describeFailures(scenario.name, run)].filter(Boolean);

@@ -31,15 +31,19 @@ const remixHandler = createRequestHandler(build as unknown as ServerBuild);
 /**
  * The console's Content-Security-Policy (not exported: wrangler refuses an entry module export that is
  * neither a handler nor a class): scripts from this origin or carrying this response's nonce (Remix's
- * inline hydration scripts get it in app/entry.server.tsx; no 'unsafe-inline' for scripts), styles,
+ * inline hydration scripts get it in app/entry.server.tsx; no 'unsafe-inline' for scripts), style
+ * sheets and <style> elements from this origin or with the nonce (inline style attributes allowed),
  * fonts and sockets from this origin, no plugins, no framing, forms and <base> kept to this origin.
- * The API docs page alone may also eval: Swagger UI compiles some of its code at run time.
+ * The API docs page alone may also eval and inline styles: Swagger UI compiles some of its code at
+ * run time and writes its own <style> elements.
  */
-function consoleCsp(nonce: string, opts: { evalScripts?: boolean } = {}): string {
+function consoleCsp(nonce: string, opts: { swaggerUi?: boolean } = {}): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'${opts.evalScripts ? " 'unsafe-eval'" : ""}`,
-    "style-src 'self' 'unsafe-inline'",
+    `script-src 'self' 'nonce-${nonce}'${opts.swaggerUi ? " 'unsafe-eval'" : ""}`,
+    // style elements from this origin or with the nonce (react-remove-scroll's, via entry.client); style
+    // attributes inline (Radix and recharts position with them; an attribute cannot load or select)
+    ...(opts.swaggerUi ? ["style-src 'self' 'unsafe-inline'"] : [`style-src 'self' 'nonce-${nonce}'`, `style-src-elem 'self' 'nonce-${nonce}'`, "style-src-attr 'unsafe-inline'"]),
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     "connect-src 'self'",
@@ -116,7 +120,7 @@ app.use("*", async (c, next) => {
   c.res.headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   if (!c.req.path.startsWith("/api/v3")) {
     c.res.headers.set("X-Frame-Options", "DENY");
-    c.res.headers.set("Content-Security-Policy", consoleCsp(c.get("cspNonce"), { evalScripts: c.req.path === "/api/docs" }));
+    c.res.headers.set("Content-Security-Policy", consoleCsp(c.get("cspNonce"), { swaggerUi: c.req.path === "/api/docs" }));
   }
 });
 

@@ -97,7 +97,7 @@ export function createServices(env: Env, ctx?: Pick<ExecutionContext, "waitUntil
   const ledgerLifecycle = new LedgerLifecycle(env, db);
   const profiles = new ProfilesService(db, clock, audit, outbox, { defaultCountry: env.DEFAULT_COUNTRY || "AU", defer }, [ledgerLifecycle]);
   const locations = new LocationsService(db, clock, audit);
-  const products = new ProductsService(db, clock, audit);
+  const products = new ProductsService(db, clock, audit, outbox);
   const definitions = new DefinitionsService(db, clock, audit, { timezone }, { locations, profiles });
 
   // Commerce records receipts without the ledger; the ledger reads their history back (backfills); a

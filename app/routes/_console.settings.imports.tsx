@@ -1,6 +1,6 @@
 // Settings → Imports: upload profiles or transactions as CSV, map columns to fields with a preview,
-// validate every row before anything is written, then import as batch jobs with a progress bar and a
-// downloadable report of the rows that failed. The file is parsed in the browser as a stream
+// validate every row before anything is written, then import as batch jobs with a progress bar (fed by the
+// live channel: components/imports/live-progress.ts) and a downloadable report of the rows that failed. The file is parsed in the browser as a stream
 // (papaparse); records go to the server in chunks of 500.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
@@ -12,6 +12,7 @@ import { Field, Select } from "~/components/ui/input";
 import { Table, TBody, Td, Th, THead, Tr } from "~/components/ui/table";
 import { buildRecords, errorReport, guessMapping, headerProblems, IMPORT_FIELDS, missingFields, type ImportKind, type Mapping } from "~/components/imports/mapping";
 import { IMPORT_CHUNK, IMPORT_MAX_BYTES } from "~/components/imports/limits";
+import { JobFollower } from "~/components/imports/live-progress";
 import { requireUser } from "~/lib/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Imports · Loyalty Edge" }];
@@ -163,6 +164,13 @@ export default function ImportsPage() {
     // only records none of whose rows failed validation are sent
     const recordIndexes = built!.records.map((_, i) => i).filter((i) => !built!.rowsOf[i].some((r) => bad.has(r)));
     const started: Array<JobState & { indexes: number[] }> = [];
+    // opened before the first submit, so no message about these jobs is missed
+    const follower = new JobFollower((p) => {
+      const job = started.find((j) => j.id === p.id);
+      if (!job || job.status === "completed") return;
+      Object.assign(job, { done: p.done, failed: p.failed, status: p.status, total: p.total });
+      setJobs(started.map((j) => ({ ...j })));
+    });
     try {
       for (let i = 0; i < recordIndexes.length; i += IMPORT_CHUNK) {
         const indexes = recordIndexes.slice(i, i + IMPORT_CHUNK);
@@ -170,7 +178,8 @@ export default function ImportsPage() {
         started.push({ ...res.job!, indexes });
         setJobs(started.map((j) => ({ ...j })));
       }
-      // follow each job to its end
+      // follow each job to its end: its progress arrives over the live channel; the server is read when the
+      // channel says it completed (for the rows that failed) or has been silent for a while
       const errors = new Map(rowErrors);
       for (const job of started) {
         for (;;) {
@@ -183,7 +192,7 @@ export default function ImportsPage() {
             }
             break;
           }
-          await new Promise((r) => setTimeout(r, 700));
+          await follower.completedOrAfter(job.id);
         }
       }
       setRowErrors(errors);
@@ -191,6 +200,8 @@ export default function ImportsPage() {
     } catch (err) {
       setRunError((err as Error).message);
       setPhase("validated");
+    } finally {
+      follower.close();
     }
   }
 

@@ -33,8 +33,8 @@ export const rewardDefinitions = sqliteTable(
     isPublished: integer("is_published", { mode: "boolean" }).notNull().default(true),
     /** days before expiry to fire reward.expiring */
     notificationOffsets: text("notification_offsets", { mode: "json" }).$type<number[]>().notNull().default([]),
-    /** Omneo's unit of `period` as given ("days" | "weeks"; null: days); period_days holds the days either way */
-    periodType: text("period_type").$type<"days" | "weeks">(),
+    /** Omneo's unit of `period` as given (days, weeks, months, years; null: days); period_days holds the days (months 30, years 365 nominal; their expiry counts calendar months) */
+    periodType: text("period_type").$type<"days" | "weeks" | "months" | "years">(),
     /** targets sent on a reward's issue, expiry reminders and extension (workers/delivery/reward-targets.ts) */
     issueTargetId: text("issue_target_id"),
     expiryTargetId: text("expiry_target_id"),

@@ -11,6 +11,8 @@
 //                sample the search keys of scripts/bench/sample.ts (profileIds, emails, mobiles, …)
 //   setup?       optional async (ctx) => void, run once before the warm-up (e.g. create a record
 //                through the API and stash its id on ctx for `request` to use)
+//   beforeRun?, afterRun?   optional async (ctx) => void around each of this scenario's own runs (warm-up
+//                and rounds), e.g. to switch on a trigger only while it is measured
 // Every response must be 2xx: the harness checks one request before the run and counts non-2xx
 // during it, and any non-2xx fails the bench, so a broken route can never look fast.
 // Writes (POST etc.) run thousands of times per round: make them repeatable (no unique constraint
@@ -63,6 +65,12 @@ export const COMPARISONS = [
     scenario: "api-auth-get",
     baseline: "api-auth-get-no-limiter",
     description: "the per-IP and per-token limit calls (two rate-limiting binding calls) on a cheap authenticated GET",
+  },
+  {
+    label: "one trigger",
+    scenario: "tx-ingest-trigger",
+    baseline: "tx-ingest",
+    description: "a receipt with one active trigger on transaction.created whose filter stops it, against the same receipt with no trigger (issue 12): the request's cost (the trigger runs on the events queue, so also read cpu/req, which counts the consumer's work done during the run)",
   },
   {
     label: "ingest vs floor",
@@ -406,5 +414,59 @@ SCENARIOS.push({
     headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" },
     body: fanoutReceipt(ctx),
     setupRequest: (req) => ({ ...req, body: fanoutReceipt(ctx) }),
+  }),
+});
+
+// ── one active trigger with a filter (issue 12) ──────────────────────────────────────────────
+
+/**
+ * One active trigger on transaction.created whose only action is a filter that no receipt passes (total
+ * above $1,000,000), so every receipt's event evaluates it and stops: the cost a brand pays per receipt for
+ * having a filtered trigger, with no action's own work mixed in. Created once per bench run, switched on
+ * only around tx-ingest-trigger's own runs (beforeRun/afterRun), so tx-ingest beside it runs without it.
+ */
+async function triggerSetup(ctx) {
+  await openLedgers(ctx);
+  if (ctx.triggerId) return;
+  const res = await fetch(`${ctx.baseUrl}/api/v3/triggers`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({
+      name: `Bench filter ${runId}`,
+      trigger: "transaction.created",
+      is_active: false,
+      actions: [{ uuid: "filter", name: "Huge baskets only", arguments: [{ name: "condition", value: { ">": [{ var: "transaction.total" }, 1_000_000] } }] }],
+    }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`bench setup: POST /triggers → ${res.status} ${text}`);
+  ctx.triggerId = JSON.parse(text).data.id;
+  await setTriggerActive(ctx, false);
+}
+
+/** The bench trigger on (only during tx-ingest-trigger's own runs) or off (during every other run). */
+async function setTriggerActive(ctx, active) {
+  const res = await fetch(`${ctx.baseUrl}/api/v3/triggers/${ctx.triggerId}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ is_active: active }),
+  });
+  if (!res.ok) throw new Error(`bench: PUT /triggers/${ctx.triggerId} is_active=${active} → ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+SCENARIOS.push({
+  name: "tx-ingest-trigger",
+  setup: triggerSetup,
+  beforeRun: (ctx) => setTriggerActive(ctx, true),
+  afterRun: (ctx) => setTriggerActive(ctx, false),
+  description:
+    "tx-ingest with one active trigger on transaction.created (a filter no receipt passes): the request is the same as tx-ingest; the trigger adds its work to each receipt's event on the events queue (the context build and the filter), which shows in cpu/req for what the consumer got through during the run. Each request adds a transaction and a points lot.",
+  request: (ctx) => ({
+    method: "POST",
+    path: "/api/v3/transactions",
+    headers: { authorization: `Bearer ${ctx.token}`, "content-type": "application/json", accept: "application/json" },
+    body: receiptBody(ctx),
+    setupRequest: (req) => ({ ...req, body: receiptBody(ctx) }),
   }),
 });

@@ -58,9 +58,13 @@ export class Receipts {
   /**
    * Record a receipt without earning yet: the first half of an import, whose receipts then earn per member
    * through earnMany. Until then the receipt has earned nothing; earnMany (or a replay through ingest) completes it.
+   * A new member's receipt returns its `transaction.created` event unsent (`event`, in D1 with the receipt):
+   * the caller sends many in one outbox publish (a queue send and a D1 update per 100 instead of per receipt);
+   * if it never does, the outbox sweep sends them. Any other event is sent here, as before.
    */
-  record(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean }> {
-    return this.transactions.record(input, actor);
+  async record(input: TransactionInput, actor: Actor): Promise<{ transaction: TransactionView; created: boolean; event?: EventRow }> {
+    const { transaction, created, event } = await this.transactions.record(input, actor, { handOff: true });
+    return { transaction, created, ...(event ? { event } : {}) };
   }
 
   /**

@@ -8,6 +8,7 @@ import type { AuditService } from "../access/audit";
 import type { Clock } from "../platform/clock";
 import { newId } from "../platform/crypto";
 import { DomainError, type FieldErrors } from "../platform/errors";
+import type { EventRow, Outbox } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import { isUniqueViolation, runBatch, textMatch, type Statement } from "../platform/sql";
 import type { ProductInput, UpdateProductInput } from "./schema";
@@ -28,7 +29,16 @@ export class ProductsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    /** product.created/updated/deleted (Omneo's products.*) for webhooks and triggers; absent: none */
+    private readonly outbox?: Outbox,
   ) {}
+
+  /** The event of a product change, written in the change's batch and published after it. */
+  private productEvent(type: "product.created" | "product.updated" | "product.deleted", view: ProductView): { rows: EventRow[]; statements: Statement[] } {
+    if (!this.outbox) return { rows: [], statements: [] };
+    const row = this.outbox.event(type, { product: serializeProduct(view) });
+    return { rows: [row], statements: [this.outbox.insert([row])] };
+  }
 
   // ── reading ─────────────────────────────────────────────────────────────────────────────────
 
@@ -241,11 +251,14 @@ export class ProductsService {
     };
     const variants = this.variantRows(row.id, input.variants ?? []);
     const view = { ...row, variants };
+    const event = this.productEvent("product.created", view);
     await this.commit([
       this.db.insert(products).values(row),
       ...this.insertVariants(variants),
       this.audit.entry(actor, { action: "product.created", entityType: "product", entityId: row.id, newValues: serializeProduct(view) }),
+      ...event.statements,
     ]);
+    await this.outbox?.publish(event.rows);
     return view;
   }
 
@@ -274,6 +287,8 @@ export class ProductsService {
     if (!Object.keys(change).length && !variantsChanged) return current;
     const now = this.clock.now();
     const keys = Object.keys(change) as Array<keyof Product>;
+    const updated = { ...current, ...change, updatedAt: now, variants: variantsChanged ? variants! : current.variants };
+    const event = this.productEvent("product.updated", updated);
     await this.commit([
       ...(Object.keys(change).length ? [this.db.update(products).set({ ...change, updatedAt: now }).where(eq(products.id, id))] : [this.db.update(products).set({ updatedAt: now }).where(eq(products.id, id))]),
       ...(variantsChanged ? [this.db.delete(productVariants).where(eq(productVariants.productId, id)), ...this.insertVariants(variants!)] : []),
@@ -284,17 +299,22 @@ export class ProductsService {
         oldValues: { ...Object.fromEntries(keys.map((k) => [k, current[k]])), ...(variantsChanged ? { variants: current.variants.map(serializeVariant) } : {}) },
         newValues: { ...change, ...(variantsChanged ? { variants: variants!.map(serializeVariant) } : {}) },
       }),
+      ...event.statements,
     ]);
-    return { ...current, ...change, updatedAt: now, variants: variantsChanged ? variants! : current.variants };
+    await this.outbox?.publish(event.rows);
+    return updated;
   }
 
   /** Delete a product and its variants; transaction items keep their sku and product id as history. */
   async delete(id: string, actor: Actor): Promise<void> {
     const current = await this.get(id);
-    await this.db.batch([
+    const event = this.productEvent("product.deleted", current);
+    await runBatch(this.db, [
       this.db.delete(productVariants).where(eq(productVariants.productId, id)),
       this.db.delete(products).where(eq(products.id, id)),
       this.audit.entry(actor, { action: "product.deleted", entityType: "product", entityId: id, oldValues: serializeProduct(current) }),
+      ...event.statements,
     ]);
+    await this.outbox?.publish(event.rows);
   }
 }

@@ -19,11 +19,13 @@ describe("canonicalEventType", () => {
     ["benefit.created", "benefit.issued"],
     ["rewards.redeem", "reward.redeemed"],
     ["tiers.downgrade", "tier.downgraded"],
+    ["products.created", "product.created"],
+    ["products.update", "product.updated"],
   ])("reads Omneo's %s as %s", (omneo, ours) => {
     expect(canonicalEventType(omneo)).toBe(ours);
   });
 
-  it.each(["products.created", "profiles.explode", "profile", ".created", "nonsense.create"])("refuses %s", (t) => {
+  it.each(["regions.created", "profiles.explode", "profile", ".created", "nonsense.create"])("refuses %s", (t) => {
     expect(canonicalEventType(t)).toBeNull();
   });
 });

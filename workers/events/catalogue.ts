@@ -42,6 +42,9 @@ export const EVENT_CATALOGUE = {
   "achievement.level_reached": { subject: "achievement", description: "An achievement reached a level" },
   "redemption.created": { subject: "redemption", description: "Rewards and/or points were redeemed" },
   "redemption.reversed": { subject: "redemption", description: "A redemption was reversed" },
+  "product.created": { subject: "product", description: "A product was added to the catalogue (API or console)" },
+  "product.updated": { subject: "product", description: "A product's fields or variants changed" },
+  "product.deleted": { subject: "product", description: "A product was deleted (data: the product as it was)" },
 } as const satisfies Record<string, EventTypeInfo>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
@@ -63,6 +66,7 @@ const OMNEO_RESOURCES: Readonly<Record<string, string>> = {
   tiers: "tier",
   achievements: "achievement",
   redemptions: "redemption",
+  products: "product",
   point: "points",
 };
 

@@ -4,6 +4,7 @@ import { batchJobs } from "../../db/schema";
 import { DomainError } from "../platform/errors";
 import { processBatchJob } from "../profiles/batch";
 import type { CoreServices } from "../services";
+import { pushProgress } from "./progress";
 import { processTransactionsJob, TRANSACTIONS_JOB } from "./transactions-batch";
 import type { BatchJobRow } from "./views";
 
@@ -28,5 +29,8 @@ export async function processJob(services: CoreServices, jobId: string): Promise
   const job = await services.db.query.batchJobs.findFirst({ where: eq(batchJobs.id, jobId) });
   if (!job) return null;
   if (job.kind === TRANSACTIONS_JOB) return processTransactionsJob(services, job);
-  return processBatchJob(services, jobId);
+  const done = await processBatchJob(services, jobId);
+  // a profiles batch pushes its end (its progress in between is read from GET /jobs/{id})
+  if (done) await pushProgress(services, done);
+  return done;
 }

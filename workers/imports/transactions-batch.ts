@@ -1,6 +1,7 @@
 // POST /transactions/batch: up to 500 receipts accepted at once, checked record by record before the
 // 202, then recorded by the events queue in date order and earned per member in one ledger call each, in
-// date order (so a member's history replays tiers and expiry as it happened), and polled through GET /jobs/{id}. Every record is idempotent by its external_id: a
+// date order (so a member's history replays tiers and expiry as it happened), and polled through GET /jobs/{id}
+// (its progress is also pushed over the live channel: progress.ts). Every record is idempotent by its external_id: a
 // job resubmitted after a failure replays what it already wrote and creates nothing twice.
 import { eq } from "drizzle-orm";
 import { batchJobs } from "../../db/schema";
@@ -8,8 +9,10 @@ import type { Actor } from "../access/actor";
 import { TransactionInput } from "../commerce/schema";
 import type { TransactionView } from "../commerce/transactions.service";
 import { newId } from "../platform/crypto";
+import type { EventRow } from "../platform/outbox";
 import { DomainError, fieldErrorsFromIssues, isDomainError, type FieldErrors } from "../platform/errors";
 import type { CoreServices } from "../services";
+import { pushProgress } from "./progress";
 import { TRANSACTION_BATCH_MAX } from "./schema";
 import type { BatchJobRow, JobResultRow } from "./views";
 
@@ -97,19 +100,29 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
   const actor: Actor = job.actor ?? { type: "system", id: null, label: `system: batch job ${job.id}`, userId: null, role: null };
   const checked = checkRecords(services, records);
   await services.db.update(batchJobs).set({ status: "processing" }).where(eq(batchJobs.id, job.id));
+  await pushProgress(services, { ...job, ...progress([...results]), status: "processing" });
   const order = processingOrder(checked);
   const recorded = new Map<string, TransactionView>();
   // Recording is a few D1 round trips a receipt and nothing in it depends on the order (earning does, and
   // comes after), so RECORD_CONCURRENCY receipts are in flight at once: the job waits on D1 in parallel.
   const queue = order.filter((index) => !finished.has(index)).reverse();
   let sinceCheckpoint = 0;
+  // the receipts' transaction.created events, sent together at each checkpoint (written to D1 with each
+  // receipt, so the outbox sweep sends them if this attempt dies first)
+  let unsent: EventRow[] = [];
   // checkpoints one after another, each with everything recorded so far (never an older list after a newer one)
   let checkpoint: Promise<unknown> = Promise.resolve();
+  const sendEvents = async () => {
+    const rows = unsent;
+    unsent = [];
+    if (rows.length) await services.outbox.publish(rows);
+  };
   const worker = async () => {
     for (let index = queue.pop(); index !== undefined; index = queue.pop()) {
       const input = checked[index].input!;
       try {
-        const { transaction, created } = await services.receipts.record(input, actor);
+        const { transaction, created, event } = await services.receipts.record(input, actor);
+        if (event) unsent.push(event);
         recorded.set(transaction.id, transaction);
         results.push({ index, status: created ? "created" : "replayed", external_id: input.external_id, transaction_id: transaction.id, profile_id: transaction.profileId ?? undefined });
       } catch (err) {
@@ -118,16 +131,21 @@ export async function processTransactionsJob(services: CoreServices, job: BatchJ
       }
       if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
         sinceCheckpoint = 0;
-        checkpoint = checkpoint.then(() => services.db.update(batchJobs).set(progress([...results])).where(eq(batchJobs.id, job.id)));
+        const snapshot = progress([...results]);
+        checkpoint = checkpoint.then(() =>
+          Promise.all([services.db.update(batchJobs).set(snapshot).where(eq(batchJobs.id, job.id)), sendEvents(), pushProgress(services, { ...job, ...snapshot, status: "processing" })]),
+        );
         await checkpoint;
       }
     }
   };
   await Promise.all(Array.from({ length: RECORD_CONCURRENCY }, worker));
   await checkpoint;
+  await sendEvents();
   await earnRecorded(services, results, order, recorded);
   const done = { ...progress(results), status: "completed" as const, results: results.sort((a, b) => a.index - b.index), payload: null, completedAt: services.clock.now() };
   await services.db.update(batchJobs).set(done).where(eq(batchJobs.id, job.id));
+  await pushProgress(services, { ...job, ...done });
   return { ...job, ...done };
 }
 

@@ -8,7 +8,7 @@ import { amount, Timezone } from "../platform/zod";
 import { levelsErrors, type AchievementLevels } from "./rules/achievements";
 import { WEEKDAY_NAMES } from "../platform/time";
 import { conditionErrors } from "./rules/conditions";
-import { expiryErrors } from "./rules/expiry";
+import { expiryErrors, PERIOD_TYPES, type PeriodType as PeriodTypeValue } from "./rules/expiry";
 
 export const DEFINITION_TYPES = ["reward", "point", "benefit", "tier", "achievement"] as const;
 export type DefinitionType = (typeof DEFINITION_TYPES)[number];
@@ -83,18 +83,18 @@ const DateTime = (field: string) =>
 
 // ── rewards ─────────────────────────────────────────────────────────────────────────────────────
 
-/** Omneo's period types this model keeps exactly; the period is stored in days. */
-export const PERIOD_TYPES = ["days", "weeks"] as const;
-const OMNEO_PERIOD_TYPES = ["months", "years", "absolute_date", "absolute_week", "absolute_month"];
+/** Omneo's period types this model keeps (rules/expiry); absolute_* ones are refused with a pointer to absolute_expiry. */
+export { PERIOD_TYPES };
+const OMNEO_ABSOLUTE_PERIOD_TYPES = ["absolute_date", "absolute_week", "absolute_month"];
 const PeriodType = z
-  .string({ error: "period_type must be days or weeks" })
+  .string({ error: `period_type must be one of ${PERIOD_TYPES.join(", ")}` })
   .superRefine((v, ctx) => {
     if ((PERIOD_TYPES as readonly string[]).includes(v)) return;
-    ctx.addIssue({ code: "custom", message: OMNEO_PERIOD_TYPES.includes(v) ? `period_type ${v} is not supported here: give the period in days or weeks, or an absolute_expiry date` : `period_type must be days or weeks (got ${JSON.stringify(v)})` });
+    ctx.addIssue({ code: "custom", message: OMNEO_ABSOLUTE_PERIOD_TYPES.includes(v) ? `period_type ${v} is not supported here: give the period in ${PERIOD_TYPES.join(", ")}, or an absolute_expiry date` : `period_type must be one of ${PERIOD_TYPES.join(", ")} (got ${JSON.stringify(v)})` });
   })
-  .transform((v) => v as (typeof PERIOD_TYPES)[number])
+  .transform((v) => v as PeriodTypeValue)
   .nullish()
-  .openapi({ type: "string", enum: [...PERIOD_TYPES], description: "The unit of period (Omneo's field): days (default) or weeks" });
+  .openapi({ type: "string", enum: [...PERIOD_TYPES], description: "The unit of period (Omneo's field): days (default), weeks, or calendar months and years (expires at the end of the same local day N months or years after issue; the 31st becomes the month's last day)" });
 
 /** A target named by id or handle, fired on a reward's issue, expiry reminders or extension. */
 const TargetRef = (field: string) =>

@@ -44,6 +44,8 @@ export interface RewardDefinitionConfig {
   /** cents */
   value: number;
   periodDays: number | null;
+  /** calendar months for period_type months/years (replaces periodDays for the expiry); absent or null: days */
+  periodMonths?: number | null;
   absoluteExpiry: string | null;
   isExtendable: boolean;
   notificationOffsets: number[];

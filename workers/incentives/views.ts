@@ -15,6 +15,7 @@ import type {
 import { fromCents } from "../platform/money";
 import type { Weekday } from "../platform/time";
 import { rateSpecificity, type EarnRate } from "./rules/rates";
+import { periodFactor } from "./rules/expiry";
 
 export type RewardDefinition = typeof rewardDefinitions.$inferSelect;
 export type PointDefinition = typeof pointDefinitions.$inferSelect;
@@ -68,7 +69,7 @@ export function serializeReward(d: RewardDefinition) {
     ...common(d),
     type: d.type,
     value: fromCents(d.value),
-    period: d.periodDays === null ? null : d.periodDays / (d.periodType === "weeks" ? 7 : 1),
+    period: d.periodDays === null ? null : Math.round(d.periodDays / periodFactor(d.periodType)),
     period_type: d.periodType ?? "days",
     absolute_expiry: d.absoluteExpiry,
     is_extendable: d.isExtendable,

@@ -328,7 +328,7 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       method: "post",
       path: "/profiles/{id}/merge",
       tags,
-      summary: "Merge another profile (loser_id) into this one. Needs the * scope, as the console needs Admin.",
+      summary: "Merge another profile (loser_id) into this one. Needs the * scope, as the console needs Admin. Merging the same pair again is idempotent: it answers with the winner and finishes a ledger move a crash interrupted; a loser merged into another profile is a 422.",
       middleware: [requireScope("*")] as const,
       request: { params: IdParam, headers: IdempotencyHeader, body: json(MergeInput) },
       responses: { 200: ok(single(ProfileSchema), "The winner after the merge"), ...problemResponses, ...notFoundResponse },

@@ -1,5 +1,6 @@
 // LiveFeed: a partyserver Durable Object (one instance, "signups") that keeps the most recent sign-ups
-// and broadcasts each new one to the consoles connected over /parties/live-feed/signups.
+// and broadcasts each new one to the consoles connected over /parties/live-feed/signups. It also relays
+// import jobs' progress (counts only, nothing kept) to the Settings → Imports page on the same channel.
 import { Server, type Connection, type ConnectionContext } from "partyserver";
 
 export const LIVE_FEED_SIZE = 50;
@@ -18,6 +19,16 @@ export interface SignupItem {
   full_name: string;
   email: string;
   joined_at: string;
+}
+
+/** An import job's progress as the live channel carries it: `{type: "job", item}`. */
+export interface JobProgressItem {
+  id: string;
+  type: string;
+  status: string;
+  total: number;
+  done: number;
+  failed: number;
 }
 
 export class LiveFeed extends Server<Env> {
@@ -49,6 +60,11 @@ export class LiveFeed extends Server<Env> {
     );
     this.broadcast(JSON.stringify({ type: "signup", item }));
     return true;
+  }
+
+  /** Relay an import job's progress to every open console (counts only; nothing is stored). */
+  jobProgress(item: JobProgressItem): void {
+    this.broadcast(JSON.stringify({ type: "job", item }));
   }
 
   getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {

@@ -21,7 +21,8 @@ export interface MergeContext {
 /**
  * Merge: the winner absorbs the loser's identities, transactions, interactions, addresses and
  * attributes (the winner's own values win; gaps are filled); the loser is deleted and remembers its
- * winner. Lifecycle hooks move what other areas own (the ledger).
+ * winner. Lifecycle hooks move what other areas own (the ledger). Merging the same pair again is
+ * idempotent: it resumes a move a crash interrupted and answers with the winner.
  */
 export async function mergeProfiles({ deps, reads, aggregations, hooks }: MergeContext, winnerId: string, loserId: string, actor: Actor): Promise<ProfileView> {
   const { db, clock, audit, outbox } = deps;
@@ -30,6 +31,8 @@ export async function mergeProfiles({ deps, reads, aggregations, hooks }: MergeC
   const loser = await reads.find(loserId);
   if (!loser) throw DomainError.field("loser_id", `No profile with id ${loserId}`);
   if (winner.type === "deleted") throw new DomainError("conflict", "The winning profile is deleted; restore it first");
+  // a retry of a merge that committed: finish what other areas move (idempotent), answer as the first did
+  if (loser.mergedInto === winnerId) return resumeMerge({ deps, reads, aggregations, hooks }, winnerId, loserId);
   if (loser.mergedInto) throw DomainError.field("loser_id", `That profile was already merged into ${loser.mergedInto}`);
   const now = clock.now();
   const attrs = mergeAttributes(winner, loser);
@@ -69,13 +72,27 @@ export async function mergeProfiles({ deps, reads, aggregations, hooks }: MergeC
   } catch (err) {
     if (!isGuardFailure(err)) throw err;
     const [w, l] = [await reads.find(winnerId), await reads.find(loserId)];
+    // the same merge, committed by a concurrent request: both answer with the merged winner
+    if (l?.mergedInto === winnerId) return resumeMerge({ deps, reads, aggregations, hooks }, winnerId, loserId);
     if (l?.mergedInto) throw DomainError.field("loser_id", `That profile was already merged into ${l.mergedInto}`);
     if (!l) throw DomainError.field("loser_id", `No profile with id ${loserId}`);
     throw new DomainError("conflict", w?.mergedInto ? `The winning profile was merged into ${w.mergedInto}` : "The winning profile is deleted; restore it first");
   }
+  try {
+    await aggregations.recompute(winnerId);
+    for (const h of hooks) await h.onMerge?.(winnerId, loserId);
+  } finally {
+    // published even when a hook failed: its `ledger-merge` consumer resumes the move (the sweep
+    // sends it if this publish is lost too), and a retry of the request resumes it at once
+    deps.publish([event]);
+  }
+  return reads.get(winnerId);
+}
+
+/** A committed merge, again: the hooks' steps are idempotent, so this finishes an interrupted move and changes nothing else. */
+async function resumeMerge({ reads, aggregations, hooks }: MergeContext, winnerId: string, loserId: string): Promise<ProfileView> {
   await aggregations.recompute(winnerId);
   for (const h of hooks) await h.onMerge?.(winnerId, loserId);
-  deps.publish([event]);
   return reads.get(winnerId);
 }
 

@@ -35,8 +35,9 @@ export function registerReportingRoutes(api: OpenAPIHono<AppEnv>) {
       method: "get",
       path: "/reports/timeseries",
       tags: ["Reports"],
-      summary: "One metric per day, ISO week or month over a range",
-      description: "Every bucket in the range is present (zero when nothing happened); ratios are null where their denominator is zero. Money as decimal amounts.",
+      summary: "One metric per day, ISO week or month over a range, optionally split by a dimension",
+      description:
+        "Every bucket in the range is present (zero when nothing happened); ratios are null where their denominator is zero. Money as decimal amounts. `group_by=channel` (metric `new_members`) splits each bucket by the channel members joined through: `groups` lists every channel seen in the range, in every bucket.",
       middleware: [requireScope("reports:read")] as const,
       request: { query: TimeseriesQuery },
       responses: { 200: { description: "The series", content: { "application/json": { schema: single(TimeseriesSchema) } } }, ...badRequest, ...problemResponses },
@@ -44,9 +45,9 @@ export function registerReportingRoutes(api: OpenAPIHono<AppEnv>) {
     async (c) => {
       const reporting = c.get("services").reporting;
       const query = c.req.query();
-      const { metric, interval } = reporting.parseTimeseries(query);
+      const { metric, interval, groupBy } = reporting.parseTimeseries(query);
       const range = await reporting.parseRange(query, TIMESERIES_PARAMS);
-      return c.json({ data: await reporting.timeseries(range, metric, interval) }, 200);
+      return c.json({ data: await reporting.timeseries(range, metric, interval, groupBy) }, 200);
     },
   );
 }

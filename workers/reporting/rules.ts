@@ -2,7 +2,8 @@
 // facts read from the source tables fold into rows (the rebuild path), time-zone cuts, periods and
 // buckets, and the figures derived from summed rollups (average transaction value, shares, rates).
 import { addDaysToDate, formatDate, localDate, offsetMs, parseCalendarDay } from "../platform/time";
-import type { RollupMetric } from "./schema";
+import { DomainError, type FieldErrors } from "../platform/errors";
+import { INTERVALS, TIMESERIES_GROUPS, TIMESERIES_METRICS, type RollupMetric, type TimeseriesGroup, type TimeseriesMetric } from "./schema";
 
 /** One additive amount on one local day. Brand-wide metrics carry location "". */
 export interface RollupDelta {
@@ -385,3 +386,19 @@ export const ROLLUP_EVENT_TYPES = [
   "tier.maintained",
   "tier.downgraded",
 ] as const;
+
+/** The timeseries' metric, interval and group_by, each checked against what is allowed (a 400 naming every bad one). */
+export function parseTimeseriesQuery(query: Record<string, string | undefined>): { metric: TimeseriesMetric; interval: Interval; groupBy: TimeseriesGroup | null } {
+  const errors: FieldErrors = {};
+  const metric = query.metric ?? "";
+  const interval = query.interval ?? "day";
+  const groupBy = query.group_by === undefined || query.group_by === "" ? null : query.group_by;
+  if (!(TIMESERIES_METRICS as readonly string[]).includes(metric)) errors.metric = [`Unknown metric "${metric.slice(0, 60)}"; allowed: ${TIMESERIES_METRICS.join(", ")}`];
+  if (!(INTERVALS as readonly string[]).includes(interval)) errors.interval = [`Unknown interval "${interval.slice(0, 60)}"; allowed: ${INTERVALS.join(", ")}`];
+  if (groupBy !== null && !Object.hasOwn(TIMESERIES_GROUPS, groupBy)) errors.group_by = [`Unknown group_by "${groupBy.slice(0, 60)}"; allowed: ${Object.keys(TIMESERIES_GROUPS).join(", ")}`];
+  else if (groupBy !== null && !errors.metric && !(TIMESERIES_GROUPS[groupBy as TimeseriesGroup] as readonly string[]).includes(metric)) {
+    errors.group_by = [`group_by=${groupBy} applies only to metric ${TIMESERIES_GROUPS[groupBy as TimeseriesGroup].join(", ")}, not ${metric}`];
+  }
+  if (Object.keys(errors).length) throw new DomainError("bad_request", Object.values(errors)[0]![0]!, { errors });
+  return { metric: metric as TimeseriesMetric, interval: interval as Interval, groupBy: groupBy as TimeseriesGroup | null };
+}

@@ -62,8 +62,16 @@ export const SUMMARY_PARAMS = ["from", "to", "location_id"] as const;
 export const TimeseriesQuery = SummaryQuery.extend({
   metric: z.string().openapi({ param: { name: "metric", in: "query" }, description: `One of: ${TIMESERIES_METRICS.join(", ")}`, example: "revenue" }),
   interval: z.string().optional().openapi({ param: { name: "interval", in: "query" }, description: "day (default), week (ISO, from Monday) or month", example: "week" }),
+  group_by: z
+    .string()
+    .optional()
+    .openapi({ param: { name: "group_by", in: "query" }, description: "Split each bucket by a dimension of the metric: channel (metric new_members: the channel members joined through)", example: "channel" }),
 });
-export const TIMESERIES_PARAMS = ["from", "to", "location_id", "metric", "interval"] as const;
+export const TIMESERIES_PARAMS = ["from", "to", "location_id", "metric", "interval", "group_by"] as const;
+
+/** The dimensions a timeseries splits by, and the metrics that carry each one in their rollup rows. */
+export const TIMESERIES_GROUPS = { channel: ["new_members"] } as const satisfies Record<string, readonly RollupMetric[]>;
+export type TimeseriesGroup = keyof typeof TIMESERIES_GROUPS;
 
 const Figure = z.object({ current: z.number().nullable(), previous: z.number().nullable(), change: z.number().nullable().openapi({ description: "(current − previous) ÷ |previous|; null when previous is 0" }) });
 
@@ -118,7 +126,17 @@ export const TimeseriesSchema = z
     to: z.string(),
     location_id: z.string().nullable(),
     timezone: z.string(),
-    points: z.array(z.object({ bucket: z.string().openapi({ description: "First day of the bucket" }), value: z.number().nullable() })),
+    group_by: z.enum(Object.keys(TIMESERIES_GROUPS) as [TimeseriesGroup]).nullable().openapi({ description: "The dimension each bucket is split by (group_by); null: not split" }),
+    points: z.array(
+      z.object({
+        bucket: z.string().openapi({ description: "First day of the bucket" }),
+        value: z.number().nullable().openapi({ description: "The bucket's total (the sum of its groups when split)" }),
+        groups: z
+          .array(z.object({ id: z.string().openapi({ description: 'The dimension\'s value (a channel: console, api, import, system; "" for members from before channels were kept)' }), name: z.string(), value: z.number() }))
+          .optional()
+          .openapi({ description: "With group_by: every group seen in the range, in each bucket (zero when none)" }),
+      }),
+    ),
   })
   .openapi("ReportTimeseries");
 export type ReportTimeseries = z.infer<typeof TimeseriesSchema>;

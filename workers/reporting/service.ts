@@ -23,6 +23,7 @@ import {
   localDaySql,
   mergeDeltas,
   offsetSegments,
+  parseTimeseriesQuery,
   previousPeriod,
   type Interval,
   type RollupEvent,
@@ -30,17 +31,16 @@ import {
 } from "./rules";
 import {
   DERIVED_METRICS,
-  INTERVALS,
   LOCATION_METRICS,
   MAX_RANGE_DAYS,
   ROLLUP_METRICS,
   SUMMARY_PARAMS,
-  TIMESERIES_METRICS,
   TIMESERIES_PARAMS,
   unitOf,
   type ReportSummary,
   type ReportTimeseries,
   type RollupMetric,
+  type TimeseriesGroup,
   type TimeseriesMetric,
 } from "./schema";
 import { channelLabel, type RedemptionsPage } from "./views";
@@ -269,14 +269,8 @@ export class ReportingService {
     return { from, to, locationId };
   }
 
-  parseTimeseries(query: Record<string, string | undefined>): { metric: TimeseriesMetric; interval: Interval } {
-    const errors: FieldErrors = {};
-    const metric = query.metric ?? "";
-    const interval = query.interval ?? "day";
-    if (!(TIMESERIES_METRICS as readonly string[]).includes(metric)) errors.metric = [`Unknown metric "${metric.slice(0, 60)}"; allowed: ${TIMESERIES_METRICS.join(", ")}`];
-    if (!(INTERVALS as readonly string[]).includes(interval)) errors.interval = [`Unknown interval "${interval.slice(0, 60)}"; allowed: ${INTERVALS.join(", ")}`];
-    if (Object.keys(errors).length) throw new DomainError("bad_request", Object.values(errors)[0]![0]!, { errors });
-    return { metric: metric as TimeseriesMetric, interval: interval as Interval };
+  parseTimeseries(query: Record<string, string | undefined>): { metric: TimeseriesMetric; interval: Interval; groupBy: TimeseriesGroup | null } {
+    return parseTimeseriesQuery(query);
   }
 
   // ── reports ───────────────────────────────────────────────────────────────────────────────────
@@ -418,7 +412,14 @@ export class ReportingService {
     return { keys, rows: [...buckets.entries()].map(([bucket, t]) => ({ ...t, bucket }) as { bucket: string } & Record<string, number>) };
   }
 
-  async timeseries(range: ReportRange, metric: TimeseriesMetric, interval: Interval): Promise<ReportTimeseries> {
+  async timeseries(range: ReportRange, metric: TimeseriesMetric, interval: Interval, groupBy: TimeseriesGroup | null = null): Promise<ReportTimeseries> {
+    const head = { metric, unit: unitOf(metric), interval, from: range.from, to: range.to, location_id: range.locationId, timezone: this.opts.timezone, group_by: groupBy };
+    if (groupBy === "channel") {
+      // new members by the channel they joined through: the rollup's dimension (parseTimeseries allows only that metric)
+      const { keys, rows } = await this.seriesBy(range, metric as RollupMetric, interval);
+      const points = rows.map(({ bucket, ...t }) => ({ bucket, value: keys.reduce((n, k) => n + (t[k] ?? 0), 0), groups: keys.map((k) => ({ id: k, name: channelLabel(k), value: t[k] ?? 0 })) }));
+      return { ...head, points };
+    }
     const base: RollupMetric[] =
       metric === "average_transaction_value"
         ? ["revenue", "transactions"]
@@ -428,14 +429,13 @@ export class ReportingService {
             ? ["rewards_redeemed_value", "rewards_issued_value"]
             : [metric];
     const rows = await this.series(range, base, interval);
-    const unit = unitOf(metric);
     const points = rows.map(({ bucket, ...t }) => {
       let value: number | null;
       if ((DERIVED_METRICS as readonly string[]).includes(metric)) value = derivedFigures(t, null)[metric as (typeof DERIVED_METRICS)[number]];
       else value = t[metric as RollupMetric] ?? 0;
-      return { bucket, value: value !== null && unit === "money" ? fromCents(value) : value };
+      return { bucket, value: value !== null && head.unit === "money" ? fromCents(value) : value };
     });
-    return { metric, unit, interval, from: range.from, to: range.to, location_id: range.locationId, timezone: this.opts.timezone, points };
+    return { ...head, points };
   }
 
   /**
@@ -491,8 +491,6 @@ export class ReportingService {
       members_per_tier: tiers!.results.map((t) => ({ id: String(t.id), name: String(t.id), members: n(t.members) })),
     };
   }
-
-
 }
 
 export { TIMESERIES_PARAMS, SUMMARY_PARAMS };

@@ -95,9 +95,9 @@ describe("Omneo's webhook event names", () => {
     const dup = await api("/webhooks", { method: "POST", token, json: { trigger: "profiles.create", url } });
     expect(dup.status).toBe(422);
     expect((await problem(dup)).errors?.url?.[0]).toMatch(/already exists/);
-    const unknown = await api("/webhooks", { method: "POST", token, json: { trigger: "products.created", url } });
+    const unknown = await api("/webhooks", { method: "POST", token, json: { trigger: "regions.created", url } });
     expect(unknown.status).toBe(422);
-    expect(JSON.stringify((await problem(unknown)).errors)).toContain("products.created");
+    expect(JSON.stringify((await problem(unknown)).errors)).toContain("regions.created");
     expect(await countRows(webhooks)).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-// Reward definitions in Omneo's shape: period_type (days or weeks, echoed), and issue/expiry/extend targets
+// Reward definitions in Omneo's shape: period_type (days, weeks, months or years, echoed), and issue/expiry/extend targets
 // fired by the reward-targets event handler: one delivery per (event, target), redelivery sends nothing twice,
 // the issue notice waits notify_issue_offset_days, and bad references or unsupported period types are a 422
 // that saves nothing.
@@ -53,8 +53,8 @@ describe("reward definitions: period_type and targets", () => {
   });
 
   it.each([
-    [{ period_type: "months" }, "period_type", /not supported/],
-    [{ period_type: "fortnights" }, "period_type", /days or weeks/],
+    [{ period_type: "absolute_month" }, "period_type", /not supported/],
+    [{ period_type: "fortnights" }, "period_type", /one of days, weeks, months, years/],
     [{ expiry_target_id: "no-such-target" }, "expiry_target_id", /no-such-target/],
   ])("refuses %j naming %s, saving nothing", async (over, field, msg) => {
     const { token } = await makeToken(["*"], { role: "admin" });

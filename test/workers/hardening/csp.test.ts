@@ -44,3 +44,21 @@ describe("the console's CSP nonce", () => {
     expect(scripts.filter((s) => s.inline)).toEqual([{ inline: true, nonce: docsNonce }]);
   });
 });
+
+describe("the console's style policy", () => {
+  it("allows <style> elements only from this origin or with the nonce, inline style attributes, and no inline styles elsewhere", async () => {
+    const { cookie } = await signedInAs("manager");
+    const res = await fetchWorker("/profiles", { cookie });
+    await res.body?.cancel();
+    const csp = res.headers.get("Content-Security-Policy") ?? "";
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    const directive = (name: string) => new RegExp(`(?:^|; )${name} ([^;]+)`).exec(csp)?.[1];
+    expect(directive("style-src")).toBe(`'self' 'nonce-${nonce}'`);
+    expect(directive("style-src-elem")).toBe(`'self' 'nonce-${nonce}'`);
+    expect(directive("style-src-attr")).toBe("'unsafe-inline'");
+    // Swagger UI writes its own <style> elements: the docs page alone keeps inline styles
+    const docs = await fetchWorker("/api/docs");
+    await docs.body?.cancel();
+    expect(docs.headers.get("Content-Security-Policy")).toContain("style-src 'self' 'unsafe-inline'");
+  });
+});

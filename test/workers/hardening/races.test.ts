@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { systemActor } from "../../../workers/access/actor";
+import { EVENT_HANDLERS } from "../../../workers/events/consumer";
 import type { ProfileLifecycleHooks } from "../../../workers/profiles/context";
 import { api, makeToken, services } from "../helpers";
 import { ledgerStub, pointsProgramme } from "../incentives/ledger-support";
@@ -117,5 +118,57 @@ describe("a purge that crashes after its D1 commit", () => {
     expect(await count(`SELECT count(*) AS n FROM profile_incentive_state WHERE profile_id = ?`, p.id)).toBe(0);
     expect(await ledgerStub(p.id).flush()).toEqual({ events: 0, entries: 0, instances: 0 });
     expect(await count(`SELECT count(*) AS n FROM incentive_ledger WHERE profile_id = ?`, p.id)).toBe(0);
+  });
+});
+
+describe("a merge whose ledger move crashes after its D1 commit", () => {
+  async function crashedMerge(token: string) {
+    const { def } = await pointsProgramme(token);
+    const [w, l] = [await createProfile(token), await createProfile(token)];
+    expect((await api(`/profiles/${l.id}/points`, { method: "POST", token, json: { point_definition_id: def.id, value: 40, reason: "welcome" } })).status).toBe(201);
+    const s = services();
+    const hooks = (s.profiles as unknown as { hooks: ProfileLifecycleHooks[] }).hooks;
+    const crash: ProfileLifecycleHooks = { onMerge: async () => { throw new Error("crashed before the ledger move"); } };
+    hooks.unshift(crash);
+    try {
+      await expect(s.profiles.merge(w.id, l.id, systemActor("test"))).rejects.toThrow("crashed before the ledger move");
+    } finally {
+      hooks.splice(hooks.indexOf(crash), 1);
+    }
+    expect(await row(l.id)).toMatchObject({ type: "deleted", merged_into: w.id });
+    // the crash left the points on the loser
+    const points = async (id: string) => (await ledgerStub(id).balances())?.point_balance ?? 0;
+    expect(await points(l.id)).toBe(40);
+    return { w, l, points };
+  }
+
+  it("a retry of the same merge finishes the move and answers 200, with one event and one audit entry", async () => {
+    const { token } = await makeToken(["*"]);
+    const { w, l, points } = await crashedMerge(token);
+    const retry = await merge(token, w.id, l.id);
+    expect(retry.status, await retry.clone().text()).toBe(200);
+    expect(((await retry.json()) as { data: Json }).data.id).toBe(w.id);
+    expect(await points(w.id)).toBe(40);
+    expect(await points(l.id)).toBe(0);
+    // once more: nothing moves twice
+    expect((await merge(token, w.id, l.id)).status).toBe(200);
+    expect(await points(w.id)).toBe(40);
+    expect(await count(`SELECT count(*) AS n FROM events WHERE type = 'profile.merged' AND profile_id = ?`, w.id)).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'profile.merged' AND entity_id = ?`, w.id)).toBe(1);
+    // merging the loser into someone else is still refused
+    const other = await createProfile(token);
+    expect((await merge(token, other.id, l.id)).status).toBe(422);
+  });
+
+  it("without a retry, the profile.merged event's consumer finishes the move", async () => {
+    const { token } = await makeToken(["*"]);
+    const { w, l, points } = await crashedMerge(token);
+    const ev = await env.DB.prepare(`SELECT id, type, data FROM events WHERE type = 'profile.merged' AND profile_id = ?`).bind(w.id).first<{ id: string; type: string; data: string }>();
+    expect(ev).not.toBeNull();
+    const handler = EVENT_HANDLERS["ledger-merge"];
+    expect(handler.types).toContain("profile.merged");
+    await handler.run({ id: ev!.id, type: ev!.type, data: JSON.parse(ev!.data), occurred_at: new Date().toISOString(), profile_id: w.id, causation: null }, services());
+    expect(await points(w.id)).toBe(40);
+    expect(await points(l.id)).toBe(0);
   });
 });

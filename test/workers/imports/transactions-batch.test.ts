@@ -115,6 +115,25 @@ describe("POST /transactions/batch", () => {
     expect(await lotsOf()).toEqual(both);
   });
 
+  it("sends its receipts' transaction.created events in one publish, before the job reads completed", async () => {
+    const profile = await makeProfile(token);
+    const records = [simpleReceipt(10, { profile_id: profile.id }), simpleReceipt(20, { profile_id: profile.id }), simpleReceipt(30, { profile_id: profile.id })];
+    const s = services();
+    const job = { id: crypto.randomUUID(), kind: TRANSACTIONS_JOB, status: "queued" as const, total: 3, payload: records, processed: 0, succeeded: 0, failed: 0, results: [], createdBy: "test", actor: null, createdAt: new Date(), completedAt: null };
+    await s.db.insert(batchJobs).values(job);
+    expect(await processJob(s, job.id)).toMatchObject({ status: "completed", succeeded: 3 });
+    const ids = records.map((r) => r.external_id);
+    const rows = (
+      await env.DB.prepare(`SELECT sent_at FROM events WHERE type = 'transaction.created' AND json_extract(data, '$.transaction.external_id') IN (?, ?, ?)`)
+        .bind(...ids)
+        .all<{ sent_at: number | null }>()
+    ).results;
+    expect(rows).toHaveLength(3);
+    // all sent, and marked by one publish (one queue send and one update for the three)
+    expect(rows.every((r) => r.sent_at !== null)).toBe(true);
+    expect(new Set(rows.map((r) => r.sent_at)).size).toBe(1);
+  });
+
   it("refuses a batch over 500 records, an empty one and an unknown field, writing nothing", async () => {
     const before = (await env.DB.prepare("SELECT count(*) AS n FROM batch_jobs").first<{ n: number }>())!.n;
     const over = await api("/transactions/batch", { method: "POST", token, json: { transactions: Array.from({ length: 501 }, () => ({})) } });

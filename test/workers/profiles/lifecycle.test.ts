@@ -168,7 +168,11 @@ describe("merge", () => {
     expect(agg).toMatchObject({ spend_all: 25, shop_count: 1 });
     const gone = ((await (await api(`/profiles/${loser.id}`, { token })).json()) as { data: Json }).data;
     expect(gone.type).toBe("deleted");
-    expect((await api(`/profiles/${winner.id}/merge`, { method: "POST", token, json: { loser_id: loser.id } })).status).toBe(422);
+    // the same merge again is idempotent (it resumes an interrupted ledger move): 200, nothing doubled
+    const again = await api(`/profiles/${winner.id}/merge`, { method: "POST", token, json: { loser_id: loser.id } });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { data: Json }).data.identities).toHaveLength(1);
+    expect(await countWhere("transactions", "profile_id", winner.id)).toBe(1);
     const ev = await env.DB.prepare(`SELECT count(*) AS n FROM events WHERE type = 'profile.merged' AND profile_id = ?`).bind(winner.id).first<{ n: number }>();
     expect(ev?.n).toBe(1);
   });

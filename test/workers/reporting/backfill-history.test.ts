@@ -81,6 +81,35 @@ describe("history replayed by a backfill", () => {
     expect(entry).toMatchObject({ kind: "reward", action: "redeem", amount: 4, at: new Date(redeemedAt).toISOString() });
   }, 30_000);
 
+  it("a replayed reward that expired long ago expires as of its expiry: entry, event and rollups on that day, both ways", async () => {
+    const def = await rewardDef(token, { value: "10.00", period: 30 });
+    const profile = await makeProfile(token);
+    const issuedAt = Date.now() - 100 * DAY;
+    const records = historyByProfile([{ kind: "reward.issue", profile_id: profile.id, key: uid("x-"), at: issuedAt, reward_definition_id: def.id, reason: "birthday" }]).get(profile.id)!;
+    await services().ledger.backfillProfile(profile.id, records);
+    // the alarm's work (expire what is due), as the backfill's next alarm runs it
+    expect(await ledgerStub(profile.id).tick()).toBe(true);
+
+    const rewards = await json<Array<{ expires_at: string; status: string }>>(await api(`/profiles/${profile.id}/rewards`, { token }), 200);
+    expect(rewards.map((r) => r.status)).toEqual(["expired"]);
+    const expiresAt = new Date(rewards[0]!.expires_at).getTime();
+    expect(expiresAt).toBeLessThan(Date.now() - 60 * DAY);
+
+    await vi.waitFor(async () => {
+      const { results } = await env.DB.prepare(`SELECT kind, action, created_at FROM incentive_ledger WHERE profile_id = ? ORDER BY seq`).bind(profile.id).all<{ kind: string; action: string; created_at: number }>();
+      expect(results.map((r) => `${r.kind} ${r.action} ${r.created_at}`)).toEqual([`reward issue ${issuedAt}`, `reward expire ${expiresAt}`]);
+    });
+    const event = await env.DB.prepare(`SELECT occurred_at FROM events WHERE profile_id = ? AND type = 'reward.expired'`).bind(profile.id).first<{ occurred_at: number }>();
+    expect(event?.occurred_at).toBe(expiresAt);
+
+    await settled();
+    const expiredDay = localDate(new Date(expiresAt), services().reporting.timezone);
+    const incremental = await rollupRows();
+    expect(incremental).toContain(`${expiredDay} rewards_expired_value  ${def.id} = 1000`);
+    await services().reporting.rebuild(systemActor("test"));
+    expect(await rollupRows()).toEqual(incremental);
+  }, 30_000);
+
   it("refuses a step dated in the future, a redemption before the reward existed, and points in a back-dated redemption", async () => {
     const def = await rewardDef(token, { value: "10.00", period: 30 });
     const profile = await makeProfile(token);

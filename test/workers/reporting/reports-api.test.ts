@@ -91,7 +91,38 @@ describe("GET /reports/summary and /reports/timeseries", () => {
     ]);
   });
 
+  it("new members by week, split by the channel they joined through (group_by=channel)", async () => {
+    // sign-ups on far-off days: two through the API and one by import in the first week, one in the console in the second
+    const joined = [
+      ["2033-06-06", "api"],
+      ["2033-06-07", "api"],
+      ["2033-06-08", "import"],
+      ["2033-06-14", "console"],
+    ] as const;
+    for (const [day, channel] of joined) {
+      const row = services().outbox.event("profile.created", { profile: { id: crypto.randomUUID(), type: "active", joined_at: `${day}T02:00:00.000Z`, joined_location_id: null, joined_channel: channel } });
+      await handleEvent(toMessage(row), services());
+    }
+    const res = await api("/reports/timeseries?metric=new_members&from=2033-06-06&to=2033-06-19&interval=week&group_by=channel", { token });
+    expect(res.status).toBe(200);
+    const data = ((await res.json()) as { data: { group_by: string; points: unknown[] } }).data;
+    expect(data.group_by).toBe("channel");
+    expect(data.points).toEqual([
+      { bucket: "2033-06-06", value: 3, groups: [{ id: "api", name: "API", value: 2 }, { id: "console", name: "Console", value: 0 }, { id: "import", name: "Import", value: 1 }] },
+      { bucket: "2033-06-13", value: 1, groups: [{ id: "api", name: "API", value: 0 }, { id: "console", name: "Console", value: 1 }, { id: "import", name: "Import", value: 0 }] },
+    ]);
+    // without group_by the same series is the totals alone
+    const plain = ((await (await api("/reports/timeseries?metric=new_members&from=2033-06-06&to=2033-06-19&interval=week", { token })).json()) as { data: { group_by: null; points: unknown[] } }).data;
+    expect(plain.group_by).toBeNull();
+    expect(plain.points).toEqual([
+      { bucket: "2033-06-06", value: 3 },
+      { bucket: "2033-06-13", value: 1 },
+    ]);
+  });
+
   it.each([
+    ["/reports/timeseries?metric=new_members&from=2032-03-01&to=2032-03-31&group_by=tier", "group_by", /Unknown group_by "tier"; allowed: channel/],
+    ["/reports/timeseries?metric=revenue&from=2032-03-01&to=2032-03-31&group_by=channel", "group_by", /applies only to metric new_members, not revenue/],
     ["/reports/summary?from=2032-03-01&to=2032-03-31&sort=day", "sort", /Unknown parameter "sort"/],
     ["/reports/summary?from=2032-03-31&to=2032-03-01", "to", /before from/],
     ["/reports/summary?from=2032-02-30&to=2032-03-01", "from", /calendar date/],
@@ -116,7 +147,7 @@ describe("GET /reports/summary and /reports/timeseries", () => {
   it("is in the OpenAPI document with its parameters", async () => {
     const doc = (await (await api("/openapi.json")).json()) as { paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> };
     expect(doc.paths["/reports/summary"]?.get?.parameters?.map((p) => p.name).sort()).toEqual(["from", "location_id", "to"]);
-    expect(doc.paths["/reports/timeseries"]?.get?.parameters?.map((p) => p.name).sort()).toEqual(["from", "interval", "location_id", "metric", "to"]);
+    expect(doc.paths["/reports/timeseries"]?.get?.parameters?.map((p) => p.name).sort()).toEqual(["from", "group_by", "interval", "location_id", "metric", "to"]);
   });
 });
 

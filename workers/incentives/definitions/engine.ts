@@ -1,6 +1,7 @@
 // The engine's shape of each kind of definition (what the ledger runs on): pure mappers from rows.
 import type { AchievementDefinitionConfig, BenefitDefinitionConfig, PointDefinitionConfig, RewardDefinitionConfig, TierDefinitionConfig } from "../engine-types";
 import type { AchievementLevels, AchievementVisibility } from "../rules/achievements";
+import { periodMonthsOf } from "../rules/expiry";
 import type { AchievementDefinition, BenefitDefinition, PointDefinition, RewardDefinition, TierDefinitionRow } from "../views";
 
 export function toPointConfig(d: PointDefinition): PointDefinitionConfig {
@@ -44,6 +45,7 @@ export function toRewardConfig(d: RewardDefinition): RewardDefinitionConfig {
     type: d.type,
     value: d.value,
     periodDays: d.periodDays,
+    periodMonths: periodMonthsOf(d.periodDays, d.periodType),
     absoluteExpiry: d.absoluteExpiry,
     isExtendable: d.isExtendable,
     notificationOffsets: d.notificationOffsets,

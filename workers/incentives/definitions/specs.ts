@@ -22,6 +22,7 @@ import type {
   UpdateTierDefinitionInput,
 } from "../definitions.schema";
 import type { AchievementLevels } from "../rules/achievements";
+import { expiryErrors, periodFactor } from "../rules/expiry";
 import { DEFINITION_LABELS, serializeRate, type AchievementDefinition, type DefinitionKind, type PointDefinition, type RowOf } from "../views";
 import { add, fail, type DefinitionChecks } from "./checks";
 
@@ -98,7 +99,7 @@ const reward: DefinitionSpec<"reward"> = {
     type: input.type ?? "other",
     description: input.description ?? null,
     value: input.value,
-    periodDays: input.period === null || input.period === undefined ? null : input.period * periodFactor(input.period_type),
+    periodDays: input.period === null || input.period === undefined ? null : periodDays(input.period, input.period_type),
     periodType: input.period_type ?? null,
     absoluteExpiry: input.absolute_expiry ?? null,
     isExtendable: input.is_extendable ?? false,
@@ -121,7 +122,7 @@ const reward: DefinitionSpec<"reward"> = {
       type: input.type,
       description: input.description,
       value: input.value,
-      periodDays: units === undefined ? undefined : units === null ? null : units * periodFactor(periodType),
+      periodDays: units === undefined ? undefined : units === null ? null : periodDays(units, periodType),
       periodType: input.period_type,
       absoluteExpiry: input.absolute_expiry,
       isExtendable: input.is_extendable,
@@ -134,9 +135,15 @@ const reward: DefinitionSpec<"reward"> = {
   },
 };
 
-/** Days in one unit of a reward's period_type. */
-export function periodFactor(periodType: string | null | undefined): number {
-  return periodType === "weeks" ? 7 : 1;
+/**
+ * A reward's period in the days `period_days` keeps (rules/expiry periodFactor: months and years in
+ * nominal days, their expiry counted in calendar months); refused past the 100-year bound.
+ */
+function periodDays(units: number, periodType: string | null | undefined): number {
+  const days = units * periodFactor(periodType);
+  const errors = expiryErrors({ periodDays: days });
+  if (errors.period) fail({ period: [`period ${units} ${periodType ?? "days"} is beyond 100 years (36500 days)`] }, "reward definition");
+  return days;
 }
 
 /** Reward points say what $1 is worth in points; other points are never redeemable, so they may not. */

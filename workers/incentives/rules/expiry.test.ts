@@ -1,7 +1,7 @@
 // Unit tests for expiry: end of the local day N days after issue (Sydney across both DST changes, UTC,
 // leap days), absolute expiries, the exact instant, pending periods and reminder times.
 import { describe, expect, it } from "vitest";
-import { type ExpiryPolicy, expiresAt, expiryErrors, isExpired, lastValidDate, reminderTimes, spendableAt } from "./expiry";
+import { type ExpiryPolicy, expiresAt, expiryErrors, isExpired, lastValidDate, periodFactor, periodMonthsOf, reminderTimes, spendableAt } from "./expiry";
 
 const SYD = "Australia/Sydney";
 const d = (s: string) => new Date(s);
@@ -30,6 +30,14 @@ describe("when something expires", () => {
     ["both: the earlier (absolute)", { periodDays: 365, absoluteExpiry: "2026-03-31" }, "2026-01-01T00:00:00Z", "UTC", "2026-03-31T23:59:59.999Z"],
     ["neither: never", {}, "2026-01-01T00:00:00Z", SYD, null],
     ["nulls: never", { periodDays: null, absoluteExpiry: null }, "2026-01-01T00:00:00Z", SYD, null],
+    // calendar months (Omneo's period_type months and years): the same local day N months on, clamped to the month's end
+    ["1 month from 31 January: the end of February", { periodMonths: 1 }, "2026-01-31T03:00:00Z", "UTC", "2026-02-28T23:59:59.999Z"],
+    ["1 month onto a leap February", { periodMonths: 1 }, "2028-01-31T03:00:00Z", "UTC", "2028-02-29T23:59:59.999Z"],
+    ["3 months in Sydney, across the end of DST", { periodMonths: 3 }, "2026-01-15T03:00:00Z", SYD, "2026-04-15T13:59:59.999Z"],
+    ["12 months from a leap day", { periodMonths: 12 }, "2028-02-29T12:00:00Z", "UTC", "2029-02-28T23:59:59.999Z"],
+    ["48 months keep the calendar day (1461 days, not 4 × 365)", { periodMonths: 48 }, "2026-03-01T00:00:00Z", "UTC", "2030-03-01T23:59:59.999Z"],
+    ["months replace days when both are given", { periodDays: 30, periodMonths: 1 }, "2026-03-01T00:00:00Z", "UTC", "2026-04-01T23:59:59.999Z"],
+    ["months and an absolute date: the earlier", { periodMonths: 6, absoluteExpiry: "2026-03-31" }, "2026-01-01T00:00:00Z", "UTC", "2026-03-31T23:59:59.999Z"],
     // an absolute expiry already past is returned as is: the instance is born expired (the service refuses to issue it)
     ["an absolute expiry already past", { absoluteExpiry: "2025-12-31" }, "2026-01-01T00:00:00Z", "UTC", "2025-12-31T23:59:59.999Z"],
   ] as Array<[string, ExpiryPolicy, string, string, string | null]>)("%s", (_name, policy, issued, tz, expected) => {
@@ -40,6 +48,8 @@ describe("when something expires", () => {
     [{ periodDays: -1 }, "period"],
     [{ periodDays: 1.5 }, "period"],
     [{ periodDays: 36_501 }, "period"],
+    [{ periodMonths: -1 }, "period"],
+    [{ periodMonths: 1_201 }, "period"],
     [{ absoluteExpiry: "2026-02-30" }, "absolute_expiry"],
     [{ absoluteExpiry: "31/12/2026" }, "absolute_expiry"],
     [{ absoluteExpiry: d("nope") }, "absolute_expiry"],
@@ -52,6 +62,15 @@ describe("when something expires", () => {
     expect(expiryErrors({ periodDays: 0 })).toEqual({});
     expect(expiryErrors({ absoluteExpiry: "2028-02-29" })).toEqual({});
     expect(expiryErrors({})).toEqual({});
+  });
+
+  it("reads a stored period back as calendar months for months and years only", () => {
+    expect([periodFactor(null), periodFactor("days"), periodFactor("weeks"), periodFactor("months"), periodFactor("years")]).toEqual([1, 1, 7, 30, 365]);
+    expect(periodMonthsOf(3 * 30, "months")).toBe(3);
+    expect(periodMonthsOf(2 * 365, "years")).toBe(24);
+    expect(periodMonthsOf(14, "weeks")).toBeNull();
+    expect(periodMonthsOf(30, null)).toBeNull();
+    expect(periodMonthsOf(null, "months")).toBeNull();
   });
 
   it("refuses an unknown zone", () => {

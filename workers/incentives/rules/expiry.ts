@@ -1,13 +1,40 @@
 // Expiry of rewards, benefits and points lots, and the reminders before it, on the brand's calendar:
 // "30 days" means the end of the 30th local day after issue, whatever the DST changes in between.
 import type { FieldErrors } from "../../platform/errors";
-import { addDaysToDate, addLocalDays, endOfLocalDay, formatDate, parseTimeOfDay, zonedInstant, zonedParts } from "../../platform/time";
+import { addDaysToDate, addLocalDays, daysInMonth, endOfLocalDay, formatDate, parseTimeOfDay, zonedInstant, zonedParts } from "../../platform/time";
 
 export interface ExpiryPolicy {
   /** expires at the end of the local day this many days after issue (0: the end of the issue day) */
   periodDays?: number | null;
+  /**
+   * expires at the end of the local day this many calendar months after issue (a day the month lacks
+   * becomes its last day: 1 month after 31 January is the end of 28/29 February). Replaces periodDays
+   * when set: Omneo's period_type months and years (12 months) are calendar periods, not 30 or 365 days.
+   */
+  periodMonths?: number | null;
   /** a fixed expiry: an instant, or a date "YYYY-MM-DD" meaning the end of that local day */
   absoluteExpiry?: Date | string | null;
+}
+
+/** Omneo's units of a reward's `period` this model keeps (absolute_* types are not: use absolute_expiry). */
+export const PERIOD_TYPES = ["days", "weeks", "months", "years"] as const;
+export type PeriodType = (typeof PERIOD_TYPES)[number];
+
+/**
+ * Days stored in `period_days` for one unit of a period type: exact for days and weeks; nominal for
+ * months (30) and years (365), which only size an extension and convert back to units for display;
+ * their expiry is calendar months (periodMonthsOf).
+ */
+export function periodFactor(periodType: string | null | undefined): number {
+  return periodType === "weeks" ? 7 : periodType === "months" ? 30 : periodType === "years" ? 365 : 1;
+}
+
+/** The calendar months of a stored period (`period_days` in its type's nominal days); null for days and weeks. */
+export function periodMonthsOf(periodDays: number | null | undefined, periodType: string | null | undefined): number | null {
+  if (periodDays === null || periodDays === undefined) return null;
+  if (periodType === "months") return Math.round(periodDays / 30);
+  if (periodType === "years") return Math.round(periodDays / 365) * 12;
+  return null;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -27,6 +54,10 @@ export function expiryErrors(policy: ExpiryPolicy): FieldErrors {
   if (periodDays !== null && periodDays !== undefined && (!Number.isSafeInteger(periodDays) || periodDays < 0 || periodDays > 36_500)) {
     errors.period = [`period must be a whole number of days from 0 to 36500, got ${periodDays}`];
   }
+  const { periodMonths } = policy;
+  if (periodMonths !== null && periodMonths !== undefined && (!Number.isSafeInteger(periodMonths) || periodMonths < 0 || periodMonths > 1_200)) {
+    errors.period = [`period must be a whole number of months from 0 to 1200, got ${periodMonths}`];
+  }
   if (absoluteExpiry !== null && absoluteExpiry !== undefined) {
     const ok = absoluteExpiry instanceof Date ? !Number.isNaN(absoluteExpiry.getTime()) : typeof absoluteExpiry === "string" && parseDate(absoluteExpiry) !== null;
     if (!ok) errors.absolute_expiry = ["absolute_expiry must be a date (YYYY-MM-DD) or a date-time"];
@@ -35,8 +66,8 @@ export function expiryErrors(policy: ExpiryPolicy): FieldErrors {
 }
 
 /**
- * When something issued at `issuedAt` expires, in the brand's time zone: with a period of N days, the
- * last millisecond of the local day N days after the issue day (23:59:59.999 local; a 23- or 25-hour
+ * When something issued at `issuedAt` expires, in the brand's time zone: with a period of N days (or N
+ * calendar months), the last millisecond of the local day N days (months) after the issue day (23:59:59.999 local; a 23- or 25-hour
  * DST day still ends at midnight); with an absolute expiry, that instant, or the end of that local day
  * for a bare date. Both given: the earlier. Neither: null (never expires). Expiry is a half-open bound:
  * expired from that instant on (isExpired).
@@ -45,7 +76,13 @@ export function expiresAt(policy: ExpiryPolicy, issuedAt: Date, timezone: string
   const errors = expiryErrors(policy);
   if (Object.keys(errors).length) throw new RangeError(Object.values(errors).flat().join("; "));
   const candidates: Date[] = [];
-  if (policy.periodDays !== null && policy.periodDays !== undefined) {
+  if (policy.periodMonths !== null && policy.periodMonths !== undefined) {
+    const issued = zonedParts(issuedAt, timezone);
+    const index = issued.year * 12 + (issued.month - 1) + policy.periodMonths;
+    const year = Math.floor(index / 12);
+    const month = index - year * 12 + 1;
+    candidates.push(endOfLocalDay({ year, month, day: Math.min(issued.day, daysInMonth(year, month)) }, timezone));
+  } else if (policy.periodDays !== null && policy.periodDays !== undefined) {
     candidates.push(endOfLocalDay(addDaysToDate(zonedParts(issuedAt, timezone), policy.periodDays), timezone));
   }
   if (policy.absoluteExpiry instanceof Date) candidates.push(policy.absoluteExpiry);

@@ -48,7 +48,7 @@ export function backDate(store: LedgerStore, at: number | null | undefined): num
  */
 function addReward(store: LedgerStore, def: RewardDefinitionConfig, valueCents: number, expiresAtMs: number | null, source: LedgerSource, reason: string | null, timezone: string, now = store.now()): string {
   const id = crypto.randomUUID();
-  const expires = expiresAtMs ?? expiryFor({ periodDays: def.periodDays, absoluteExpiry: def.absoluteExpiry }, new Date(now), timezone)?.getTime() ?? null;
+  const expires = expiresAtMs ?? expiryFor({ periodDays: def.periodDays, periodMonths: def.periodMonths, absoluteExpiry: def.absoluteExpiry }, new Date(now), timezone)?.getTime() ?? null;
   const reminder = expires === null ? null : (reminderTimes(new Date(expires), def.notificationOffsets, timezone, { notBefore: new Date(store.now()) })[0] ?? null);
   store.exec(
     `INSERT INTO rewards (id, definition_id, definition_version, handle, name, type, value_initial, value_remaining, issued_at, expires_at, is_extendable, period_days,
