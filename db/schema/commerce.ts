@@ -79,6 +79,8 @@ export const transactions = sqliteTable(
   {
     id: text("id").primaryKey(),
     externalId: text("external_id").notNull(),
+    /** Omneo's receipt reference as the client sent it (null when not sent) */
+    receiptRef: text("receipt_ref"),
     /** SHA-256 of the normalised request: a retry with another body under the same external_id is a 409 */
     requestHash: text("request_hash").notNull(),
     profileId: text("profile_id"),

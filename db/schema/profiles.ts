@@ -19,6 +19,25 @@ export interface CommsPreferences {
   /** channel → ISO time consent was given or withdrawn */
   consent_at?: Record<string, string>;
 }
+/** One of a profile's named dates, in Omneo's shape (workers/profiles/dates.ts). */
+export interface ProfileDate {
+  /** numeric, unique within the profile */
+  id: number;
+  handle: string;
+  name: string;
+  date: string;
+  type: string | null;
+  is_recurring: boolean;
+  recurring_schedule: string | null;
+  relationship: string | null;
+  note: string | null;
+  description: string | null;
+  meta: Record<string, unknown> | null;
+  created_at: string | null;
+  updated_at: string | null;
+}
+/** The `dates` column: records; rows written before them hold a name → YYYY-MM-DD map (read as records). */
+export type StoredDates = ProfileDate[] | Record<string, string>;
 export interface CustomAttribute {
   namespace: string;
   handle: string;
@@ -50,7 +69,7 @@ export const profiles = sqliteTable(
     comms: text("comms", { mode: "json" }).$type<CommsPreferences>().notNull().default(sql`'{}'`),
     appearance: text("appearance", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
     customAttributes: text("custom_attributes", { mode: "json" }).$type<CustomAttribute[]>().notNull().default(sql`'[]'`),
-    dates: text("dates", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    dates: text("dates", { mode: "json" }).$type<StoredDates>().notNull().default(sql`'{}'`),
     deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
     /** set when the profile was merged into another; the winner's id */
     mergedInto: text("merged_into"),

@@ -96,7 +96,7 @@ export const PaymentInput = z.object({
 export const TransactionInput = z
   .object({
     external_id: identifier("external_id").optional().openapi({ description: "The receipt number, the idempotency key; when absent, receipt_ref, else a new id (send an Idempotency-Key to retry safely)" }),
-    receipt_ref: identifier("receipt_ref").optional().openapi({ description: "Omneo's receipt reference: stands for external_id when that is absent" }),
+    receipt_ref: identifier("receipt_ref").optional().openapi({ description: "Omneo's receipt reference: stored and returned; stands for external_id when that is absent" }),
     total_original: amount("total_original").optional().openapi({ description: "Omneo's total before discounts: stands for subtotal when that is absent" }),
     systems: z.array(z.string().max(64)).max(20).optional().openapi({ description: "Omneo field: accepted and ignored" }),
     profile_id: identifier("profile_id", 254).nullish().openapi({ description: "Our profile id, or the value of profile_id_handle (an email, mobile or identity)" }),
@@ -148,7 +148,14 @@ export const TransactionInput = z
     } else if (transactedAt) {
       transactedAt = new Date(transactedAt).toISOString();
     }
-    return { ...t, external_id: t.external_id ?? receipt_ref ?? `le-${crypto.randomUUID()}`, subtotal: t.subtotal ?? total_original, transacted_at: transactedAt };
+    return {
+      ...t,
+      external_id: t.external_id ?? receipt_ref ?? `le-${crypto.randomUUID()}`,
+      // kept only when sent, so the fingerprint of a receipt without one is what it always was
+      ...(receipt_ref !== undefined ? { receipt_ref } : {}),
+      subtotal: t.subtotal ?? total_original,
+      transacted_at: transactedAt,
+    };
   });
 export type TransactionInput = z.output<typeof TransactionInput>;
 export type TransactionItemInput = z.output<typeof TransactionItemInput>;
@@ -267,6 +274,7 @@ export const TransactionSchema = z
   .object({
     id: z.string(),
     external_id: z.string(),
+    receipt_ref: z.string().nullable().openapi({ description: "Omneo's receipt reference, as sent (null when not sent)" }),
     profile_id: z.string().nullable(),
     location_id: z.string().nullable(),
     staff_id: z.string().nullable(),
@@ -274,6 +282,7 @@ export const TransactionSchema = z
     timezone: z.string().nullable(),
     currency: z.string(),
     subtotal: z.number(),
+    total_original: z.number().openapi({ description: "Omneo's name for subtotal (the total before discounts)" }),
     discount: z.number(),
     tax: z.number(),
     rounding: z.number(),

@@ -90,6 +90,7 @@ export function serializeTransaction(t: TransactionView) {
   return {
     id: t.id,
     external_id: t.externalId,
+    receipt_ref: t.receiptRef ?? null,
     profile_id: t.profileId,
     location_id: t.locationId,
     staff_id: t.staffId,
@@ -97,6 +98,7 @@ export function serializeTransaction(t: TransactionView) {
     timezone: t.timezone,
     currency: t.currency,
     subtotal: fromCents(t.subtotal),
+    total_original: fromCents(t.subtotal),
     discount: fromCents(t.discount),
     tax: fromCents(t.tax),
     rounding: fromCents(t.rounding),
@@ -494,6 +496,7 @@ export class TransactionsService {
     const row: Transaction = {
       id,
       externalId: input.external_id,
+      receiptRef: input.receipt_ref ?? null,
       requestHash: hash,
       profileId: profile?.id ?? null,
       locationId: location?.id ?? null,

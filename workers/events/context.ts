@@ -93,7 +93,7 @@ export function composeEventContext(event: DomainEvent, parts: ContextParts): Ev
         created_at: p.created_at,
         updated_at: p.updated_at,
       }
-    : { tags: [], flattened_tags: "", attributes: { comms: {}, appearance: {}, custom: [], dates: {} } };
+    : { tags: [], flattened_tags: "", attributes: { comms: {}, appearance: {}, custom: [], dates: [] } };
   return {
     ...profileFields,
     profile_id: p?.id ?? event.profile_id ?? null,
@@ -187,7 +187,7 @@ export const SAMPLE_PARTS: ContextParts = {
     joined_location_id: null,
     preferred_location_id: null,
     tags: ["vip"],
-    attributes: { comms: { email_promo: true }, appearance: {}, custom: [], dates: {} },
+    attributes: { comms: { email_promo: true }, appearance: {}, custom: [], dates: [] },
     identities: [],
     addresses: [],
     deleted_at: null,

@@ -1,6 +1,7 @@
 // API routes of the customer record: profiles, identities, interactions, aggregations, batch jobs.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { registerTagRoutes } from "./tags.api";
+import { registerProfileAttributeRoutes } from "./attributes.api";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, json, listOf, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
 import { DomainError, fieldErrorsFromIssues } from "../platform/errors";
@@ -121,6 +122,7 @@ const omneoSyncSince: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
   const tags = ["Profiles"];
   registerTagRoutes(api);
+  registerProfileAttributeRoutes(api);
 
   api.openapi(
     createRoute({

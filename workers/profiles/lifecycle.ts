@@ -99,7 +99,7 @@ export class ProfileLifecycle {
       comms: {},
       appearance: {},
       customAttributes: [],
-      dates: {},
+      dates: [],
       tags: [],
       updatedAt: now,
     } satisfies Partial<Profile>;

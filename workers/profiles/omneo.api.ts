@@ -2,11 +2,11 @@
 // thin alias over the profiles service (no rule is written twice). See docs/omneo-compat.md.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
-import { listOf, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
+import { listOf, MetaSchema, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";
 import { DomainError } from "../platform/errors";
 import type { AppEnv } from "../api-env";
 import { filterValue, listQuery, parseListQuery } from "../platform/list-query";
-import { listEnvelope } from "../platform/pagination";
+import { listEnvelope, type ListEnvelope } from "../platform/pagination";
 import { strictBody } from "../platform/strict-body";
 import { ProfileSchema } from "./schema";
 import { serializeIdentity, serializeProfile } from "./views";
@@ -41,6 +41,33 @@ const SearchIdInput = z
   })
   .openapi("SearchProfileByIdInput");
 
+/** The rest of Omneo's (Laravel's) paginator meta the SDK's IdentityResponse reads: from, to, path, links. */
+const PaginatorMeta = MetaSchema.extend({
+  from: z.number().int().nullable(),
+  to: z.number().int().nullable(),
+  path: z.string(),
+  links: z.array(z.object({ url: z.string().nullable(), label: z.string(), active: z.boolean() })),
+});
+function withPaginatorMeta<T>(env: ListEnvelope<T>, url: string) {
+  const { current_page: page, per_page: size } = env.meta;
+  const from = env.data.length ? (page - 1) * size + 1 : null;
+  const u = new URL(url);
+  return {
+    ...env,
+    meta: {
+      ...env.meta,
+      from,
+      to: from === null ? null : from + env.data.length - 1,
+      path: `${u.origin}${u.pathname}`,
+      links: [
+        { url: env.links.prev, label: "&laquo; Previous", active: false },
+        { url: url, label: String(page), active: true },
+        { url: env.links.next, label: "Next &raquo;", active: false },
+      ],
+    },
+  };
+}
+
 export function registerOmneoProfileRoutes(api: OpenAPIHono<AppEnv>) {
   const tags = ["Identities"];
 
@@ -52,7 +79,7 @@ export function registerOmneoProfileRoutes(api: OpenAPIHono<AppEnv>) {
       summary: "Every identity, oldest first; filter by handle, identifier or profile (include=profile adds the profile)",
       middleware: [requireScope("profiles:read")] as const,
       request: { query: listQuery({ filters: { handle: { max: 64 }, identifier: {}, profile_id: { max: 100 } }, includes: ["profile"] }) },
-      responses: { 200: ok(listOf(IdentityWithProfile), "Identities"), ...problemResponses },
+      responses: { 200: ok(listOf(IdentityWithProfile).extend({ meta: PaginatorMeta }), "Identities"), ...problemResponses },
     }),
     async (c) => {
       const s = c.get("services");
@@ -65,7 +92,7 @@ export function registerOmneoProfileRoutes(api: OpenAPIHono<AppEnv>) {
       const withProfile = q.include.includes("profile");
       const profiles = withProfile ? new Map((await s.profiles.viewsByIds([...new Set(rows.map((r) => r.profileId))], { includeDeleted: true })).map((p) => [p.id, serializeProfile(p)])) : null;
       const data = rows.map((r) => ({ ...serializeIdentity(r), ...(profiles ? { profile: profiles.get(r.profileId) ?? null } : {}) }));
-      return c.json(listEnvelope(data, total, q.page, c.req.url) as never, 200);
+      return c.json(withPaginatorMeta(listEnvelope(data, total, q.page, c.req.url), c.req.url) as never, 200);
     },
   );
 

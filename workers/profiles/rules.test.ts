@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { datesOf } from "./dates";
 import { classifySearch, computeAggregations, ftsQuery, joinedChannelOf, localDay, mergeAttributes, normalizeMobile, type TransactionFact } from "./rules";
 
 describe("normalizeMobile", () => {
@@ -43,7 +44,8 @@ describe("mergeAttributes", () => {
     expect(merged.comms).toEqual({ email: true, sms: true });
     expect(merged.appearance).toEqual({ shoe: "9", shirt: "M" });
     expect(merged.customAttributes.map((a) => `${a.handle}=${a.value}`)).toEqual(["x=w", "y=2"]);
-    expect(merged.dates).toEqual({ anniversary: "2020-01-01" });
+    // dates are Omneo's records now; a profile stored before them holds a name → date map, read as records
+    expect(datesOf(merged.dates).map((d) => [d.id, d.handle, d.date])).toEqual([[1, "anniversary", "2020-01-01"]]);
   });
 });
 

@@ -1,7 +1,8 @@
 // Pure rules of the customer record: phone normalisation, names, search classification, attribute
 // merging and aggregations. No I/O.
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
-import type { profiles } from "../../db/schema/profiles";
+import type { profiles, StoredDates } from "../../db/schema/profiles";
+import { datesOf, mergeDates } from "./dates";
 import type { Actor } from "../access/actor";
 import type { JoinedChannel } from "./schema";
 import { isKnownTimezone, localDate } from "../platform/time";
@@ -46,7 +47,7 @@ export interface MergeableAttributes {
   comms: object;
   appearance: Record<string, string>;
   customAttributes: Array<{ namespace: string; handle: string; type: string; value: unknown }>;
-  dates: Record<string, string>;
+  dates: StoredDates;
 }
 
 /** The winner keeps its own values; the loser fills gaps; tags and custom attributes are unioned. */
@@ -58,7 +59,7 @@ export function mergeAttributes(winner: MergeableAttributes, loser: MergeableAtt
     comms: { ...(loser.comms as Record<string, unknown>), ...(winner.comms as Record<string, unknown>) },
     appearance: { ...loser.appearance, ...winner.appearance },
     customAttributes: [...winner.customAttributes, ...loser.customAttributes.filter((a) => !winnerCustom.has(customKey(a)))],
-    dates: { ...loser.dates, ...winner.dates },
+    dates: mergeDates(datesOf(winner.dates), datesOf(loser.dates)),
   };
 }
 

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { boundedJsonObject, jsonBoundsError } from "../platform/json-bounds";
 import { handle } from "../platform/zod";
+import { MAX_DATES } from "./dates";
 
 // db/schema/profiles takes its column enum from here
 export const PROFILE_TYPES = ["active", "pending", "deleted", "system"] as const;
@@ -42,12 +43,9 @@ export const CommsInput = z
   .strict()
   .openapi("CommsPreferences", { description: "Opt-in per channel: true = opted in, false = opted out" });
 
-export const CustomAttributeInput = z.object({
-  namespace: Handle,
-  handle: Handle,
-  type: z.enum(["string", "number", "boolean", "date", "json"]).default("string"),
-  value: z.unknown(),
-}).superRefine((a, ctx) => {
+const CUSTOM_TYPES = ["string", "number", "boolean", "date", "json"] as const;
+const customValueShape = { type: z.enum(CUSTOM_TYPES).default("string"), value: z.unknown() };
+function checkCustomValue(a: { type: (typeof CUSTOM_TYPES)[number]; value: unknown }, ctx: z.RefinementCtx) {
   const ok =
     a.type === "json" ||
     (a.type === "string" && typeof a.value === "string") ||
@@ -57,14 +55,64 @@ export const CustomAttributeInput = z.object({
   if (!ok) ctx.addIssue({ code: "custom", path: ["value"], message: `value must be a ${a.type}` });
   const tooBig = ok && a.type === "json" ? jsonBoundsError("value", a.value) : null;
   if (tooBig) ctx.addIssue({ code: "custom", path: ["value"], message: tooBig });
-});
+}
+
+export const CustomAttributeInput = z.object({ namespace: Handle, handle: Handle, ...customValueShape }).superRefine(checkCustomValue);
+
+/** Omneo's PUT /profiles/{id}/attributes/custom/{namespace:handle}: the path names the attribute. */
+export const CustomAttributeValueInput = z.object(customValueShape).superRefine(checkCustomValue).openapi("CustomAttributeValueInput");
+
+export const CustomAttributeSchema = z
+  .object({ profile_id: z.string(), namespace: z.string(), handle: z.string(), type: z.string(), value: z.unknown() })
+  .openapi("CustomAttribute");
+
+/** One named date in Omneo's form (`dates_attributes`, PUT /profiles/{id}/attributes/dates). */
+export const ProfileDateInput = z
+  .object({
+    handle: handle({ field: "handle" }).optional().openapi({ description: "With relationship, what makes it the same date again; from name when absent" }),
+    name: trimmed(120).min(1, "name must not be empty").optional(),
+    date: z.iso.date({ error: "date must be YYYY-MM-DD" }),
+    type: nullableText(64),
+    is_recurring: z.boolean().nullish(),
+    recurring_schedule: nullableText(32),
+    relationship: nullableText(64),
+    note: nullableText(500),
+    description: nullableText(500),
+    meta: boundedJsonObject("meta").nullish(),
+  })
+  .superRefine((d, ctx) => {
+    if (!d.handle && !d.name?.replace(/[^A-Za-z0-9]/g, "")) ctx.addIssue({ code: "custom", path: ["handle"], message: "handle (or a name to make it from) is required" });
+  })
+  .openapi("ProfileDateInput");
+
+export const ProfileDateSchema = z
+  .object({
+    id: z.number().int(),
+    profile_id: z.string(),
+    handle: z.string(),
+    name: z.string(),
+    date: z.string(),
+    type: z.string().nullable(),
+    is_recurring: z.boolean(),
+    recurring_schedule: z.string().nullable(),
+    relationship: z.string().nullable(),
+    note: z.string().nullable(),
+    description: z.string().nullable(),
+    meta: z.record(z.string(), z.unknown()).nullable(),
+    created_at: z.string().nullable(),
+    updated_at: z.string().nullable(),
+  })
+  .openapi("ProfileDate");
 
 export const AttributesInput = z
   .object({
     comms: CommsInput.optional(),
     appearance: z.record(z.string().max(64), z.string().max(200)).optional(),
     custom: z.array(CustomAttributeInput).max(100).optional(),
-    dates: z.record(z.string().max(64), z.iso.date({ error: "dates must be YYYY-MM-DD" })).optional(),
+    dates: z
+      .record(z.string().max(64), z.iso.date({ error: "dates must be YYYY-MM-DD" }))
+      .optional()
+      .openapi({ description: "name → YYYY-MM-DD: each is added (or changed) as a date with that name; dates_attributes carries the whole record" }),
   })
   .strict();
 
@@ -129,7 +177,12 @@ export const CreateProfileInput = z
 export type CreateProfileInput = z.infer<typeof CreateProfileInput>;
 
 export const UpdateProfileInput = z
-  .object({ ...profileFields, email: ProfileEmail.optional(), addresses: z.array(AddressInput).max(10).optional() })
+  .object({
+    ...profileFields,
+    email: ProfileEmail.optional(),
+    addresses: z.array(AddressInput).max(10).optional(),
+    dates_attributes: z.array(ProfileDateInput).max(MAX_DATES).optional().openapi({ description: "Omneo's dates: each added, or changed when its handle and relationship match one" }),
+  })
   .openapi("UpdateProfileInput");
 export type UpdateProfileInput = z.infer<typeof UpdateProfileInput>;
 
@@ -209,8 +262,11 @@ export const ProfileSchema = z
       comms: z.record(z.string(), z.unknown()),
       appearance: z.record(z.string(), z.string()),
       custom: z.array(z.object({ namespace: z.string(), handle: z.string(), type: z.string(), value: z.unknown() })),
-      dates: z.record(z.string(), z.string()),
+      dates: z.array(ProfileDateSchema),
     }),
+    custom_attributes: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .openapi({ description: "Omneo's form of attributes.custom: namespace → handle → value" }),
     identities: z.array(z.object({ id: z.string(), handle: z.string(), identifier: z.string(), is_primary: z.boolean(), is_active: z.boolean() })),
     addresses: z.array(z.record(z.string(), z.unknown())),
     deleted_at: z.string().nullable(),

@@ -16,6 +16,7 @@ import type { Outbox } from "../platform/outbox";
 import { pageOffset, type PageRequest } from "../platform/pagination";
 import { insertRows } from "../platform/sql";
 import { ProfileAggregations } from "./aggregations";
+import { findByCustomAttributes, type AttributeCriterion, type CustomSort } from "./attributes";
 import type { ProfileDeps, ProfileLifecycleHooks, ProfileRef } from "./context";
 import { ProfileIdentities } from "./identities";
 import { ProfileLifecycle } from "./lifecycle";
@@ -23,7 +24,7 @@ import { mergeProfiles } from "./merge";
 import { joinedChannelOf, normalizeMobile, type Aggregations, type TransactionFact } from "./rules";
 import type { CreateProfileInput, IdentityInput, InteractionInput, UpdateProfileInput } from "./schema";
 import { ProfileSearch, type ProfileList, type ProfileListFilter, type ProfileSort } from "./search";
-import { eventProfile, serializeInteraction, type Identity, type Interaction, type Profile, type ProfileView } from "./views";
+import { eventProfile, serializeInteraction, type Address, type Identity, type Interaction, type Profile, type ProfileView } from "./views";
 import { ProfileWrites } from "./writes";
 import { ProfileTags } from "./tags";
 import { isUuid } from "../platform/ids";
@@ -192,6 +193,11 @@ export class ProfilesService {
     return this.searching.search(q, opts);
   }
 
+  /** Live profile ids holding these custom attributes (GET /profiles/attributes/custom), and how many. */
+  async findByCustomAttributes(criteria: AttributeCriterion[], page: PageRequest, sort: { field: CustomSort; desc: boolean }): Promise<{ ids: string[]; total: number }> {
+    return findByCustomAttributes(this.db, criteria, page, sort);
+  }
+
   /** Profiles (with relations unless told otherwise) for ids, in the ids' order, in one D1 batch. */
   async viewsByIds(ids: string[], opts: { includeDeleted?: boolean; relations?: boolean } = {}): Promise<ProfileView[]> {
     return this.searching.viewsByIds(ids, opts);
@@ -210,7 +216,7 @@ export class ProfilesService {
     if (Object.keys(errors).length) throw new DomainError("validation_failed", `Invalid profile: ${Object.keys(errors).join(", ")}`, { errors });
 
     const id = newId();
-    const base = { comms: {}, appearance: {}, customAttributes: [], dates: {} };
+    const base = { comms: {}, appearance: {}, customAttributes: [], dates: [] };
     const profile: Profile = {
       id,
       firstName: input.first_name ?? null,
@@ -282,11 +288,34 @@ export class ProfilesService {
     set("preferredLocationId", await this.writes.checkLocation("preferred_location_id", input.preferred_location_id, errors));
     if (input.tags !== undefined) set("tags", [...new Set(input.tags)]);
     const attrs = this.writes.applyAttributes(current, input.attributes, now);
+    if (input.dates_attributes) attrs.dates = this.writes.upsertDates(attrs.dates ?? current.dates, input.dates_attributes, now, errors, "dates_attributes");
     for (const [k, v] of Object.entries(attrs)) set(k as keyof Profile, v as never);
     await this.writes.checkUnique(id, { email: change.email, mobile: change.mobilePhone }, actor, errors);
     if (Object.keys(errors).length) throw new DomainError("validation_failed", `Invalid profile: ${Object.keys(errors).join(", ")}`, { errors });
 
     const addressRows = input.addresses ? this.writes.addressRows(id, input.addresses, now) : null;
+    return this.commitChange(current, change, addressRows, actor, now);
+  }
+
+  /**
+   * Change a profile's custom attributes or dates from their current value (the /attributes routes): `fn`
+   * returns the new lists, or throws a DomainError (a 404 for one that is not there).
+   */
+  async changeAttributes(
+    id: string,
+    fn: (current: Profile) => Partial<Pick<Profile, "customAttributes" | "dates">>,
+    actor: Actor,
+  ): Promise<ProfileView> {
+    const current = await this.require(id);
+    if (current.type === "deleted") throw new DomainError("conflict", "This profile is deleted; restore it before editing");
+    const next = fn(current);
+    const change: Partial<Profile> = {};
+    for (const [k, v] of Object.entries(next)) if (JSON.stringify(v) !== JSON.stringify(current[k as keyof Profile])) change[k as keyof Profile] = v as never;
+    return this.commitChange(current, change, null, actor, this.clock.now());
+  }
+
+  private async commitChange(current: Profile, change: Partial<Profile>, addressRows: Address[] | null, actor: Actor, now: Date): Promise<ProfileView> {
+    const id = current.id;
     if (!Object.keys(change).length && !addressRows) return this.withRelations(current);
     const updated: Profile = { ...current, ...change, updatedAt: now };
     const changedKeys = Object.keys(change);

@@ -2,6 +2,7 @@
 // API's (and the console's) shapes, and the profile an event carries. No I/O.
 import type { addresses, identities, interactions, profiles, tags } from "../../db/schema";
 import { fromCents } from "../platform/money";
+import { datesOf, serializeDate } from "./dates";
 import { fullName, type Aggregations } from "./rules";
 
 export type Profile = typeof profiles.$inferSelect;
@@ -35,13 +36,26 @@ export function serializeProfile(p: ProfileView) {
     joined_location_id: p.joinedLocationId,
     preferred_location_id: p.preferredLocationId,
     tags: p.tags,
-    attributes: { comms: p.comms as Record<string, unknown>, appearance: p.appearance, custom: p.customAttributes, dates: p.dates },
+    attributes: { comms: p.comms as Record<string, unknown>, appearance: p.appearance, custom: p.customAttributes, dates: datesOf(p.dates).map((d) => serializeDate(p.id, d)) },
+    custom_attributes: customAttributeMap(p.customAttributes),
     identities: p.identities.map(serializeIdentity),
     addresses: p.addresses.map(serializeAddress),
     deleted_at: p.deletedAt?.toISOString() ?? null,
     created_at: p.createdAt.toISOString(),
     updated_at: p.updatedAt.toISOString(),
   };
+}
+
+/** Omneo's `custom_attributes`: namespace → handle → value. */
+export function customAttributeMap(list: Profile["customAttributes"]): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const a of list) (out[a.namespace] ??= {})[a.handle] = a.value;
+  return out;
+}
+
+/** One custom attribute in Omneo's shape (GET /profiles/{id}/attributes/custom…). */
+export function serializeCustomAttribute(profileId: string, a: Profile["customAttributes"][number]) {
+  return { profile_id: profileId, namespace: a.namespace, handle: a.handle, type: a.type, value: a.value };
 }
 
 export function serializeIdentity(i: Identity) {

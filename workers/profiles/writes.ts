@@ -2,12 +2,13 @@
 // identities), attribute and address shaping, and the batch that turns a unique-index race into a 422.
 import { and, eq, or } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { identities, locations, profiles, type CommsPreferences, type CustomAttribute } from "../../db/schema";
+import { identities, locations, profiles, type CommsPreferences, type CustomAttribute, type StoredDates } from "../../db/schema";
 import type { Actor } from "../access/actor";
 import { isUniqueViolation } from "../platform/sql";
 import { newId } from "../platform/crypto";
 import { DomainError, type FieldErrors } from "../platform/errors";
 import type { ProfileDeps, ProfileReads } from "./context";
+import { datesFromMap, datesOf, MAX_DATES, upsertDates, type ProfileDate, type ProfileDateInput } from "./dates";
 import { normalizeMobile } from "./rules";
 import type { CreateProfileInput } from "./schema";
 import type { Address, Profile } from "./views";
@@ -90,8 +91,15 @@ export class ProfileWrites {
       for (const a of input.custom) byKey.set(`${a.namespace}/${a.handle}`, { namespace: a.namespace, handle: a.handle, type: a.type, value: a.value } as CustomAttribute);
       out.customAttributes = [...byKey.values()];
     }
-    if (input.dates) out.dates = { ...current.dates, ...input.dates };
+    if (input.dates) out.dates = upsertDates(datesOf(current.dates), datesFromMap(input.dates), now).dates;
     return out;
+  }
+
+  /** Dates after Omneo's upserts (`dates_attributes`, PUT …/attributes/dates), refusing more than MAX_DATES. */
+  upsertDates(current: StoredDates, inputs: ProfileDateInput[], now: Date, errors: FieldErrors, field: string): ProfileDate[] {
+    const { dates } = upsertDates(datesOf(current), inputs, now);
+    if (dates.length > MAX_DATES) (errors[field] ??= []).push(`A profile holds at most ${MAX_DATES} dates`);
+    return dates;
   }
 
   addressRows(profileId: string, list: NonNullable<CreateProfileInput["addresses"]>, now: Date): Address[] {

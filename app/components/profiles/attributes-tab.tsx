@@ -95,7 +95,7 @@ export function AttributesTab({ profile, canEdit }: { profile: ProfileJson; canE
       </Card>
       <Card title="Dates" description="Named dates such as an anniversary.">
         <KeyValues
-          entries={Object.entries(dates).map(([k, v]) => [k, new Date(`${v}T00:00:00Z`).toLocaleDateString("en-AU", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })])}
+          entries={dates.map((d) => [d.relationship ? `${d.name} (${d.relationship})` : d.name, new Date(`${d.date}T00:00:00Z`).toLocaleDateString("en-AU", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })])}
           empty="No dates recorded."
           testId="dates"
         />
