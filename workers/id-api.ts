@@ -61,6 +61,13 @@ export const ID_ROUTES: ReadonlyArray<readonly ["GET" | "POST" | "PUT" | "DELETE
   ["GET", "/identities/id/{identityId}"],
   ["PUT", "/identities/id/{identityId}"],
   ["DELETE", "/identities/id/{identityId}"],
+  ["GET", "/attributes/custom"],
+  ["GET", "/attributes/custom/{key}"],
+  ["PUT", "/attributes/custom/{key}"],
+  ["DELETE", "/attributes/custom/{key}"],
+  ["GET", "/attributes/dates"],
+  ["PUT", "/attributes/dates"],
+  ["DELETE", "/attributes/dates/{dateId}"],
 ];
 
 /**
