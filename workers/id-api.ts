@@ -44,6 +44,7 @@ export const ID_ROUTES: ReadonlyArray<readonly ["GET" | "POST" | "PUT" | "DELETE
   ["GET", "/rewards/{instance}"],
   ["GET", "/points"],
   ["GET", "/benefits"],
+  ["GET", "/benefits/{instance}"],
   ["POST", "/benefits/{instance}/redeem"],
   ["POST", "/redeem"],
   ["GET", "/achievements"],
@@ -56,10 +57,88 @@ export const ID_ROUTES: ReadonlyArray<readonly ["GET" | "POST" | "PUT" | "DELETE
   ["POST", "/identities"],
   ["GET", "/identities/{handle}"],
   ["PUT", "/identities/{handle}"],
+  ["DELETE", "/identities/{identityId}"],
   ["GET", "/identities/id/{identityId}"],
   ["PUT", "/identities/id/{identityId}"],
   ["DELETE", "/identities/id/{identityId}"],
+  ["GET", "/attributes/custom"],
+  ["GET", "/attributes/custom/{key}"],
+  ["PUT", "/attributes/custom/{key}"],
+  ["DELETE", "/attributes/custom/{key}"],
+  ["GET", "/attributes/dates"],
+  ["PUT", "/attributes/dates"],
+  ["DELETE", "/attributes/dates/{dateId}"],
 ];
+
+/**
+ * Omneo ID routes with no REST route of their own path: each is answered by the REST route it names (its
+ * validation, scope and view, for the token's profile only) and reshaped into Omneo's answer. Each takes only
+ * the query parameters it lists; anything else is a 400 naming it.
+ */
+interface IdAlias {
+  /** the REST request (path and query under /api/v3) for the shopper `pid` (not yet encoded) and the validated query */
+  rest: (pid: string, query: URLSearchParams) => string;
+  params: readonly string[];
+  /** Omneo's answer from the REST route's 200 body */
+  reshape?: (body: unknown, query: URLSearchParams, url: URL) => Response;
+}
+
+export const ID_ALIASES: Readonly<Record<string, IdAlias>> = {
+  // aggregations are recomputed with every receipt, return and void: calculating them is reading them
+  "GET /aggregations/calculate": { rest: (pid) => `/profiles/${encodeURIComponent(pid)}/aggregations`, params: [] },
+  // Omneo's find: the shopper's one transaction with that external id (our receipts have no other unique field)
+  "GET /find-transactions": {
+    params: ["filter[external_id]"],
+    rest: (pid, q) => {
+      const value = q.get("filter[external_id]");
+      if (!value) throw DomainError.field("filter[external_id]", "Name the transaction to find: filter[external_id]=…");
+      return `/transactions?${new URLSearchParams({ "filter[profile_id]": pid, "filter[external_id]": value, "page[size]": "1" })}`;
+    },
+    reshape: (body, q) => {
+      const found = (body as { data: unknown[] }).data[0];
+      if (!found) throw new DomainError("not_found", `No transaction of this profile has external_id ${q.get("filter[external_id]")}`);
+      return Response.json({ data: found });
+    },
+  },
+  // Omneo groups a profile's transactions by order number; receipts here belong to no order, so each is its own group
+  "GET /group_transactions": {
+    params: ["page[number]", "page[size]"],
+    rest: (pid, q) => `/profiles/${encodeURIComponent(pid)}/transactions?${q}`,
+    reshape: (body, _q, url) => Response.json(groupedPage(body as TransactionPage, url)),
+  },
+};
+
+interface TransactionPage {
+  data: Array<{ id: string; transacted_at: string; created_at: string }>;
+  meta: { current_page: number; per_page: number; total: number; last_page: number };
+}
+
+/** A page of the REST API's transactions as Omneo's grouped-transactions page (Laravel's paginator). */
+export function groupedPage(page: TransactionPage, url: URL) {
+  const { current_page, per_page, total, last_page } = page.meta;
+  const path = `${url.origin}${url.pathname}`;
+  const at = (n: number) => `${path}?page%5Bnumber%5D=${n}&page%5Bsize%5D=${per_page}`;
+  const from = page.data.length ? (current_page - 1) * per_page + 1 : null;
+  return {
+    current_page,
+    data: page.data.map((t) => ({ order_number: null, transaction_id: t.id, number_transactions: 1, latest_updated_at: t.created_at, latest_transacted_at: t.transacted_at })),
+    first_page_url: at(1),
+    from,
+    last_page,
+    last_page_url: at(last_page),
+    links: [
+      { url: current_page > 1 ? at(current_page - 1) : null, label: "&laquo; Previous", active: false },
+      ...Array.from({ length: last_page }, (_, i) => ({ url: at(i + 1), label: String(i + 1), active: i + 1 === current_page })).slice(Math.max(0, current_page - 4), current_page + 3),
+      { url: current_page < last_page ? at(current_page + 1) : null, label: "Next &raquo;", active: false },
+    ],
+    next_page_url: current_page < last_page ? at(current_page + 1) : null,
+    path,
+    per_page,
+    prev_page_url: current_page > 1 ? at(current_page - 1) : null,
+    to: from === null ? null : from + page.data.length - 1,
+    total,
+  };
+}
 
 /** Whether `rest` (what follows /profiles/me, still percent-encoded) is an allowed route for `method`. */
 export function idRouteAllowed(method: string, rest: string): boolean {
@@ -96,6 +175,16 @@ export function createIdApp(dispatch: Dispatch) {
   id.onError(errorToResponse);
   id.notFound((c) => {
     throw new DomainError("not_found", `No route for ${c.req.method} ${c.req.path}`);
+  });
+
+  // Omneo's own clients join the base and a path that starts with "/" (`/id/api/v1//profiles/me/…`) and its
+  // server reads that as one slash: so does this one, for the slashes right after the base only (an empty
+  // segment further in stays a 404: see idRouteAllowed)
+  id.use("*", async (c, next) => {
+    const url = new URL(c.req.url);
+    if (!url.pathname.startsWith(`${ID_BASE}//`)) return next();
+    url.pathname = `${ID_BASE}/${url.pathname.slice(ID_BASE.length).replace(/^\/+/, "")}`;
+    return dispatch(new Request(url, c.req.raw), c.env, c.executionCtx);
   });
 
   // CORS for the configured storefront origins only (STOREFRONT_ORIGINS), as on /api/v3/profiles/me
@@ -157,8 +246,9 @@ export function createIdApp(dispatch: Dispatch) {
     const url = new URL(c.req.url);
     const rest = url.pathname.slice(`${ID_BASE}/profiles/me`.length);
     const method = c.req.method === "HEAD" ? "GET" : c.req.method;
-    if (!idRouteAllowed(method, rest)) {
-      const other = (["GET", "POST", "PUT", "DELETE"] as const).filter((m) => idRouteAllowed(m, rest));
+    const alias = ID_ALIASES[`${method} ${rest}`];
+    if (!alias && !idRouteAllowed(method, rest)) {
+      const other = (["GET", "POST", "PUT", "DELETE"] as const).filter((m) => idRouteAllowed(m, rest) || ID_ALIASES[`${m} ${rest}`]);
       if (other.length) throw new DomainError("method_not_allowed", `${url.pathname} answers ${other.join(", ")}`, { headers: { Allow: other.join(", ") } });
       throw new DomainError("not_found", `No route for ${c.req.method} ${url.pathname}`);
     }
@@ -172,7 +262,15 @@ export function createIdApp(dispatch: Dispatch) {
     if (found.touch) s.defer(found.touch);
     await checkRateLimit(c.env.STOREFRONT_RATE_LIMIT, `profile:${claims.pid}`, STOREFRONT_POLICY, "for this shopper");
 
-    const target = new URL(`/api/v3/profiles/${encodeURIComponent(claims.pid)}${rest}${url.search}`, url);
+    let target = new URL(`/api/v3/profiles/${encodeURIComponent(claims.pid)}${rest}${url.search}`, url);
+    if (alias) {
+      const unknown = [...new Set(url.searchParams.keys())].filter((k) => !alias.params.includes(k));
+      if (unknown.length) {
+        const errors = Object.fromEntries(unknown.map((k) => [k, [`Unknown query parameter "${k}"; ${url.pathname} takes ${alias.params.join(", ") || "none"}`]]));
+        throw new DomainError("bad_request", `Unknown query parameter: ${unknown.join(", ")}`, { errors });
+      }
+      target = new URL(`/api/v3${alias.rest(claims.pid, url.searchParams)}`, url);
+    }
     const headers = new Headers();
     for (const name of ["Content-Type", "Content-Length", "Idempotency-Key", "Accept", "CF-Connecting-IP", "X-Forwarded-For", "User-Agent", "X-Request-Id"]) {
       const value = c.req.header(name);
@@ -187,6 +285,7 @@ export function createIdApp(dispatch: Dispatch) {
     };
     delegatedAuth.set(request, auth);
     const res = await dispatch(request, c.env, c.executionCtx);
+    if (alias?.reshape && res.status === 200) return alias.reshape(await res.json(), url.searchParams, url);
     return new Response(res.body, res);
   }
 

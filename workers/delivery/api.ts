@@ -30,7 +30,13 @@ const conflict = conflictResponse("The delivery is not in a state that allows th
 const noContent = { 204: { description: "Deleted" } } as const;
 
 const TargetListQuery = z
-  .object({ "page[number]": z.string().optional(), "page[size]": z.string().optional(), search: z.string().max(100).optional() })
+  .object({
+    "page[number]": z.string().optional(),
+    "page[size]": z.string().optional(),
+    search: z.string().max(100).optional().openapi({ description: "A fragment of the name or handle" }),
+    "filter[handle]": z.string().max(100).optional().openapi({ description: "The target with this handle (exact)" }),
+    "filter[name]": z.string().max(200).optional().openapi({ description: "Targets with this name (exact)" }),
+  })
   .strict();
 
 export function registerDeliveryRoutes(api: OpenAPIHono<AppEnv>) {
@@ -173,7 +179,7 @@ export function registerDeliveryRoutes(api: OpenAPIHono<AppEnv>) {
     async (c) => {
       const q = c.req.valid("query");
       const page = parsePage(q);
-      const { rows, total } = await c.get("services").targets.list({ search: q.search }, page);
+      const { rows, total } = await c.get("services").targets.list({ search: q.search, handle: q["filter[handle]"], name: q["filter[name]"] }, page);
       return c.json(listEnvelope(rows.map(serializeTarget), total, page, c.req.url), 200);
     },
   );

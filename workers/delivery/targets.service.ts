@@ -2,7 +2,7 @@
 // reactions fire with `target.send`. A template is checked against a sample context on save, so a
 // broken one is a 422 naming its line, never a failure at send time; sends go through the same
 // `deliveries` queue, log, retries and SSRF guard as webhooks.
-import { asc, count, eq, like, or } from "drizzle-orm";
+import { and, asc, count, eq, like, or, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { targets, type TargetHeader } from "../../db/schema/delivery";
 import type { Actor } from "../access/actor";
@@ -75,9 +75,13 @@ export class TargetsService {
     return this.db.query.targets.findFirst({ where: or(eq(targets.handle, handleOrId.toLowerCase()), eq(targets.id, handleOrId)) });
   }
 
-  async list(filter: { search?: string }, page: PageRequest): Promise<{ rows: TargetRow[]; total: number }> {
+  async list(filter: { search?: string; handle?: string; name?: string }, page: PageRequest): Promise<{ rows: TargetRow[]; total: number }> {
     const q = filter.search?.trim().slice(0, 40);
-    const where = q ? or(like(targets.name, `%${q}%`), like(targets.handle, `%${q}%`)) : undefined;
+    const conds: SQL[] = [];
+    if (q) conds.push(or(like(targets.name, `%${q}%`), like(targets.handle, `%${q}%`))!);
+    if (filter.handle !== undefined) conds.push(eq(targets.handle, filter.handle));
+    if (filter.name !== undefined) conds.push(eq(targets.name, filter.name));
+    const where = conds.length ? and(...conds) : undefined;
     const [rows, [total]] = await this.db.batch([
       this.db.select().from(targets).where(where).orderBy(asc(targets.name), asc(targets.id)).limit(page.size).offset(pageOffset(page)),
       this.db.select({ n: count() }).from(targets).where(where),

@@ -2,7 +2,7 @@
 // /benefits, /points), a reward or benefit by its id alone, /benefits/extend and /benefits.count, a points
 // award by id, a profile's combined-balance redeem, and tiers/calculate and tiers/assign. Handlers parse
 // and call one OmneoIncentives method (omneo-incentives.service.ts), which calls the ledger service.
-// See docs/omneo-compatibility.md for what each accepts, honours and refuses.
+// See docs/omneo-compat.md for what each accepts, honours and refuses.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { IdempotencyHeader, IdParam, json, notFoundResponse, ok, problemResponses, single, conflictResponse } from "../platform/api-schemas";

@@ -2,7 +2,7 @@
 // ledger's own views and the definitions' rows: pure serializers, no I/O. Omneo prints date-times as
 // "YYYY-MM-DD HH:MM:SS": a reward's in UTC (with *_local_at beside them), a benefit's in its timezone,
 // as the SDK's own tests read them. Fields for things this product does not model are documented in
-// docs/omneo-compatibility.md; the tier's descriptive fields Omneo always carries are null here.
+// docs/omneo-compat.md; the tier's descriptive fields Omneo always carries are null here.
 import { zonedParts } from "../platform/time";
 import type { BenefitView, RewardView, TierView } from "./profile-ledger/contract";
 import type { InstanceRow } from "./lists";

@@ -46,6 +46,8 @@ const InteractionSchema = z
   .openapi("Interaction");
 const AggregationsSchema = z
   .object({
+    profile_id: z.string().openapi({ description: "Omneo's field: the profile these are of" }),
+    shop_days: z.number().int().openapi({ description: "Omneo's name for shop_count: the days with a purchase" }),
     spend_12m: z.number(),
     spend_all: z.number(),
     spend_atv_12m: z.number(),
@@ -481,6 +483,10 @@ export function registerProfileRoutes(api: OpenAPIHono<AppEnv>) {
       request: { params: IdParam },
       responses: { 200: ok(single(AggregationsSchema), "Aggregations"), ...problemResponses, ...notFoundResponse },
     }),
-    async (c) => c.json({ data: serializeAggregations(await c.get("services").profiles.getAggregations(c.req.valid("param").id)) }, 200),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const view = serializeAggregations(await c.get("services").profiles.getAggregations(id));
+      return c.json({ data: { profile_id: id, shop_days: view.shop_count, ...view } }, 200);
+    },
   );
 }

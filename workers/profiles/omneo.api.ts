@@ -1,5 +1,5 @@
 // Omneo's routes for the customer record that the SDK calls under other paths than ours: each is a
-// thin alias over the profiles service (no rule is written twice). See docs/omneo-compatibility.md.
+// thin alias over the profiles service (no rule is written twice). See docs/omneo-compat.md.
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireScope } from "../access/guards";
 import { listOf, MetaSchema, notFoundResponse, ok, problemResponses, single } from "../platform/api-schemas";

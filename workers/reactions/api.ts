@@ -22,7 +22,8 @@ const TriggerListQuery = z.strictObject({
   ...PageQuery.shape,
   search: z.string().max(100).optional().openapi({ description: "A fragment of the name" }),
   "filter[trigger]": z.string().max(64).optional().openapi({ description: "Triggers on one event type" }),
-  "filter[is_active]": z.enum(["true", "false"]).optional(),
+  "filter[name]": z.string().max(200).optional().openapi({ description: "Triggers with this name (exact)" }),
+  "filter[is_active]": z.enum(["true", "false", "1", "0"], { error: "filter[is_active] must be true, false, 1 or 0" }).optional(),
 });
 
 const HistoryQuery = z.strictObject({
@@ -55,7 +56,7 @@ export function registerReactionRoutes(api: OpenAPIHono<AppEnv>) {
       const q = c.req.valid("query");
       const page = parsePage(c.req.query());
       const active = q["filter[is_active]"];
-      const { rows, total } = await c.get("services").triggers.list({ search: q.search, trigger: q["filter[trigger]"], active: active === undefined ? undefined : active === "true" }, page);
+      const { rows, total } = await c.get("services").triggers.list({ search: q.search, name: q["filter[name]"], trigger: q["filter[trigger]"], active: active === undefined ? undefined : active === "true" || active === "1" }, page);
       return c.json(listEnvelope(rows.map(serializeTrigger), total, page, c.req.url), 200);
     },
   );

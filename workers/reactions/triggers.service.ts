@@ -95,9 +95,10 @@ export class TriggersService {
     return out.sort((x, y) => x.sort_order - y.sort_order);
   }
 
-  async list(filter: { search?: string; trigger?: string; active?: boolean }, page: PageRequest): Promise<{ rows: TriggerRow[]; total: number }> {
+  async list(filter: { search?: string; name?: string; trigger?: string; active?: boolean }, page: PageRequest): Promise<{ rows: TriggerRow[]; total: number }> {
     const conds: SQL[] = [];
     if (filter.search) conds.push(like(triggers.name, `%${filter.search.slice(0, 40).replace(/[%_]/g, "")}%`));
+    if (filter.name !== undefined) conds.push(eq(triggers.name, filter.name));
     if (filter.trigger) conds.push(eq(triggers.eventType, canonicalEventType(filter.trigger)));
     if (filter.active !== undefined) conds.push(eq(triggers.isActive, filter.active));
     const where = conds.length ? and(...conds) : undefined;

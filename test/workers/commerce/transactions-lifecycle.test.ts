@@ -89,6 +89,8 @@ describe("aggregations from transactions", () => {
     const l1Id = (await services().db.query.locations.findFirst({ where: (l, { eq }) => eq(l.externalId, l1) }))!.id;
     const day5 = daysAgo(5).day;
     expect(await aggregations(token, profile.id)).toEqual({
+      profile_id: profile.id,
+      shop_days: 5, // Omneo's name for shop_count
       spend_12m: 145,
       spend_all: 245,
       spend_atv_12m: 36.25, // 145.00 over 4 shop days in the 12 months
@@ -103,6 +105,8 @@ describe("aggregations from transactions", () => {
     const voided = await api(`/transactions/${toVoid.data.id}/void`, { method: "POST", token, json: { reason: "Test" } });
     expect(voided.status).toBe(200);
     expect(await aggregations(token, profile.id)).toEqual({
+      profile_id: profile.id,
+      shop_days: 4,
       spend_12m: 85,
       spend_all: 185,
       spend_atv_12m: 28.33, // 85.00 over 3 shop days, rounded down to the cent

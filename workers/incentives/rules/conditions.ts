@@ -40,11 +40,16 @@ const OPERATORS: Record<string, { min: number; max: number; odd?: boolean }> = {
   some: { min: 2, max: 2 },
   merge: { min: 0, max: Infinity },
   in: { min: 2, max: 2 },
+  not_in: { min: 2, max: 2 },
   cat: { min: 1, max: Infinity },
   substr: { min: 2, max: 3 },
 };
 
-/** The operators a condition may use: JSON Logic's standard set minus `log` (a side effect). */
+// Omneo's one operator beyond JSON Logic's set (its webhook conditions use it): `{"not_in": [a, b]}` is
+// `{"!": {"in": [a, b]}}` — a not in the list b, or not a substring of the string b (true when b is missing).
+jsonLogic.add_operation("not_in", (a: unknown, b: unknown) => !(b !== null && b !== undefined && typeof (b as { indexOf?: unknown }).indexOf === "function" && (b as { indexOf: (x: unknown) => number }).indexOf(a) !== -1));
+
+/** The operators a condition may use: JSON Logic's standard set minus `log` (a side effect), plus Omneo's `not_in`. */
 export const CONDITION_OPERATORS: readonly string[] = Object.keys(OPERATORS);
 
 /** Deeper or larger than this is refused: conditions are small, and evaluation is recursive. */
