@@ -112,6 +112,7 @@ describe("engineConfig", () => {
       type: "birthday",
       value: 1000,
       periodDays: 30,
+      periodMonths: null,
       absoluteExpiry: null,
       isExtendable: true,
       notificationOffsets: [7, 1],
