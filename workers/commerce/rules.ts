@@ -1,6 +1,7 @@
 // Pure rules of commerce: money amounts, the totals check, totals derived from items, placeholder
 // locations, opening hours, the request fingerprint behind external_id idempotency, and cursors.
 // No I/O: every rule here is table-tested in rules.test.ts.
+import { decodeKeyset, encodeKeyset, type KeysetCursor } from "../platform/pagination";
 import type { OpeningHours } from "../../db/schema/commerce";
 import { deriveHandle } from "../platform/handles";
 import { centsToDecimal, toCents } from "../platform/money";
@@ -166,27 +167,9 @@ export function canonicalJson(value: unknown): string {
 
 // ── cursors ─────────────────────────────────────────────────────────────────────────────────────
 
-export interface TransactionCursor {
-  /** transacted_at in ms of the last row on the previous page */
-  at: number;
-  id: string;
-}
-
+/** A transaction list position: transacted_at in ms and id of the last row on the previous page (platform's keyset cursor). */
+export type TransactionCursor = KeysetCursor;
 /** An opaque cursor for "newest first by transacted_at, then id". */
-export function encodeCursor(c: TransactionCursor): string {
-  return btoa(`${c.at}:${c.id}`).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
+export const encodeCursor = encodeKeyset;
 /** The position a cursor names, or null when it is not one of ours. */
-export function decodeCursor(raw: string): TransactionCursor | null {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(raw)) return null;
-  let text: string;
-  try {
-    text = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
-  } catch {
-    return null;
-  }
-  const m = /^(-?\d{1,16}):([\w-]{1,100})$/.exec(text);
-  if (!m) return null;
-  return { at: Number(m[1]), id: m[2]! };
-}
+export const decodeCursor = decodeKeyset;
